@@ -1,0 +1,1 @@
+//! auditty: replay recorded terminal sessions.
