@@ -1,1 +1,16 @@
-//! auditty: replay recorded terminal sessions.
+//! auditty: replay recorded terminal sessions — Scalingo audit logs and asciicast — as a
+//! movie you can play, pause, seek and search.
+//!
+//! The one flow: bytes → [`formats`] → [`timeline::Timeline`] → [`emulator::Replay`] → views
+//! ([`render`], [`transcript`], the commands).
+
+pub mod cli;
+pub mod commands;
+pub mod emulator;
+pub mod error;
+pub mod formats;
+pub mod geometry;
+pub mod plaintext;
+pub mod render;
+pub mod timeline;
+pub mod transcript;

@@ -1,1 +1,38 @@
-fn main(){}
+use auditty::cli::{Cli, Command};
+use auditty::commands;
+use auditty::error::Error;
+use clap::Parser;
+
+fn main() {
+    // never a backtrace: one line, then a non-zero status
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error: {}{at} (please report it)",
+            auditty::render::escape::escape_controls(&what)
+        );
+    }));
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Screen(a)) => commands::screen::run(a),
+        Some(Command::Info(a)) => commands::info::run(a),
+        Some(Command::Transcript(a)) => commands::transcript::run(a),
+        None => Err(Error::Usage(
+            "the player is not built yet: use `auditty screen`, `auditty info` or `auditty transcript`"
+                .into(),
+        )),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

@@ -1,0 +1,215 @@
+//! Replay: the screen at any point of a timeline, by replaying from the nearest keyframe.
+//!
+//! A keyframe is a [`Snapshot`] taken between two events, where the byte stream is between
+//! escape sequences, at least every `interval` bytes of output. Seeking restores the last
+//! keyframe at or before the target and replays the events from there, or goes on from the
+//! current position when that is closer. Keyframes are made as the replay first moves forward
+//! through the timeline, so opening a recording costs nothing until it is played or seeked.
+
+use super::{NewlineMode, Snapshot, Term};
+use crate::timeline::{Kind, Timeline};
+use std::sync::Arc;
+
+/// Default bytes of output between keyframes (see BENCHMARKS.md for how it was chosen).
+pub const DEFAULT_INTERVAL: usize = 256 * 1024;
+
+struct Keyframe {
+    /// Events applied before it.
+    n: usize,
+    snap: Snapshot,
+}
+
+pub struct Replay {
+    tl: Arc<Timeline>,
+    cols: u16,
+    rows: u16,
+    crlf: bool,
+    term: Term,
+    /// Events applied to `term`.
+    pos: usize,
+    keyframes: Vec<Keyframe>,
+    /// Keyframes are complete for events before this.
+    indexed: usize,
+    since_keyframe: usize,
+    interval: usize,
+    /// Whether keyframes are being made (they are, unless the interval is 0).
+    keyframing: bool,
+}
+
+/// Whether output should show bare LF as CR LF: it has LF but never CR LF.
+pub fn detect_crlf(tl: &Timeline) -> bool {
+    let mut saw_lf = false;
+    let mut last = 0u8;
+    for (_, data) in tl.outputs() {
+        let d: &[u8] = &data;
+        let mut from = 0;
+        while let Some(i) = memchr::memchr(b'\n', &d[from..]) {
+            let at = from + i;
+            let prev = if at == 0 { last } else { d[at - 1] };
+            if prev == b'\r' {
+                return false;
+            }
+            saw_lf = true;
+            from = at + 1;
+        }
+        if let Some(&b) = d.last() {
+            last = b;
+        }
+    }
+    saw_lf
+}
+
+pub fn resolve_newline(tl: &Timeline, mode: NewlineMode) -> bool {
+    match mode {
+        NewlineMode::Auto => detect_crlf(tl),
+        NewlineMode::Crlf => true,
+        NewlineMode::Raw => false,
+    }
+}
+
+impl Replay {
+    pub fn new(tl: Arc<Timeline>, cols: u16, rows: u16, crlf: bool) -> Self {
+        Self::with_interval(tl, cols, rows, crlf, DEFAULT_INTERVAL)
+    }
+
+    /// `interval` bytes of output between keyframes; 0 makes none (replay from the start).
+    pub fn with_interval(
+        tl: Arc<Timeline>,
+        cols: u16,
+        rows: u16,
+        crlf: bool,
+        interval: usize,
+    ) -> Self {
+        let term = Term::new(cols, rows, crlf);
+        let first = Keyframe {
+            n: 0,
+            snap: term.snapshot(),
+        };
+        Replay {
+            tl,
+            cols,
+            rows,
+            crlf,
+            term,
+            pos: 0,
+            keyframes: vec![first],
+            indexed: 0,
+            since_keyframe: 0,
+            interval,
+            keyframing: interval > 0,
+        }
+    }
+
+    pub fn timeline(&self) -> &Arc<Timeline> {
+        &self.tl
+    }
+
+    pub fn size(&self) -> (u16, u16) {
+        (self.cols, self.rows)
+    }
+
+    pub fn crlf(&self) -> bool {
+        self.crlf
+    }
+
+    /// Events applied so far: the screen shows the first `position()` events.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    pub fn screen(&self) -> &vt100::Screen {
+        self.term.screen()
+    }
+
+    pub fn title(&self) -> &[u8] {
+        self.term.title()
+    }
+
+    pub fn keyframe_count(&self) -> usize {
+        self.keyframes.len()
+    }
+
+    /// Heap held by keyframes, approximately.
+    pub fn keyframe_bytes(&self) -> usize {
+        self.keyframes.iter().map(|k| k.snap.approx_bytes()).sum()
+    }
+
+    /// Up to which event keyframes have been made.
+    pub fn indexed(&self) -> usize {
+        self.indexed
+    }
+
+    /// Show the screen after the first `n` events.
+    pub fn seek_index(&mut self, n: usize) {
+        let n = n.min(self.tl.events.len());
+        if n == self.pos {
+            return;
+        }
+        // the last keyframe at or before n
+        let k = self
+            .keyframes
+            .partition_point(|k| k.n <= n)
+            .saturating_sub(1);
+        let kf_n = self.keyframes[k].n;
+        if !(self.pos < n && self.pos >= kf_n) {
+            self.term = Term::restore(&self.keyframes[k].snap);
+            self.pos = kf_n;
+        }
+        self.advance_to(n);
+    }
+
+    /// Show the screen at time `t` (nanoseconds from the start): every event at or before it.
+    pub fn seek_time(&mut self, t: i128) {
+        let n = self.tl.count_at(t);
+        self.seek_index(n);
+    }
+
+    /// Apply events until `n` have been applied, making keyframes past the indexed part.
+    fn advance_to(&mut self, n: usize) {
+        let tl = Arc::clone(&self.tl);
+        while self.pos < n {
+            let ev = &tl.events[self.pos];
+            match ev.kind {
+                Kind::Output => {
+                    let data = tl.data(ev);
+                    self.term.feed(&data);
+                    if self.pos >= self.indexed {
+                        self.since_keyframe += data.len();
+                    }
+                }
+                Kind::Resize { cols, rows } => {
+                    self.term.resize(cols, rows);
+                    if self.pos >= self.indexed {
+                        self.since_keyframe += (cols as usize) * (rows as usize);
+                    }
+                }
+                _ => {}
+            }
+            self.pos += 1;
+            if self.pos > self.indexed {
+                self.indexed = self.pos;
+                if self.keyframing && self.since_keyframe >= self.interval && self.term.at_ground()
+                {
+                    self.keyframes.push(Keyframe {
+                        n: self.pos,
+                        snap: self.term.snapshot(),
+                    });
+                    self.since_keyframe = 0;
+                }
+            }
+        }
+    }
+
+    /// Replay the whole timeline once, making every keyframe (what seeking far ahead needs).
+    pub fn index_all(&mut self) {
+        let n = self.tl.events.len();
+        if self.indexed < n {
+            let back = self.pos;
+            if self.pos < self.indexed {
+                self.seek_index(self.indexed);
+            }
+            self.advance_to(n);
+            self.seek_index(back);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Reading recordings: bytes in, a [`Timeline`] out. The format is detected from the content
+//! (gzip, byte-order mark, JSON array, NDJSON, asciicast v2/v3), never from the file name.
+
+pub mod asciicast;
+pub mod json;
+pub mod scalingo;
+
+use crate::error::{LoadError, Place};
+use crate::timeline::Timeline;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+
+/// The largest recording read, decompressed. Larger ones are refused with a clear message
+/// rather than exhausting memory. `AUDITTY_MAX_BYTES` changes it.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+
+pub fn max_bytes() -> u64 {
+    std::env::var("AUDITTY_MAX_BYTES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_MAX_BYTES)
+}
+
+/// Read a source (a path, or `-` for standard input) into memory, refusing oversized ones.
+pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
+    let name = display_name(spec);
+    let limit = max_bytes();
+    let too_big = |n: u64| {
+        LoadError::new(
+            &name,
+            Place::Whole,
+            format!(
+                "too large ({n} bytes; the limit is {limit} bytes, set AUDITTY_MAX_BYTES to raise it)"
+            ),
+        )
+    };
+    let io = |e: std::io::Error| LoadError::new(&name, Place::Whole, io_message(&e));
+    let mut buf = Vec::new();
+    if spec == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(io)?;
+    } else {
+        let f = std::fs::File::open(spec).map_err(io)?;
+        let meta = f.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(LoadError::new(&name, Place::Whole, "is a directory"));
+        }
+        if meta.len() > limit {
+            return Err(too_big(meta.len()));
+        }
+        buf.reserve_exact(meta.len() as usize);
+        f.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
+    }
+    if buf.len() as u64 > limit {
+        return Err(too_big(buf.len() as u64));
+    }
+    Ok(buf)
+}
+
+pub fn display_name(spec: &str) -> String {
+    if spec == "-" {
+        "<stdin>".to_string()
+    } else {
+        spec.to_string()
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            // drop the " (os error N)" suffix
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+/// Load a recording from a source spec (path or `-`).
+pub fn load(spec: &str) -> Result<Timeline, LoadError> {
+    let bytes = read_source(spec)?;
+    load_bytes(&display_name(spec), bytes)
+}
+
+/// Load a recording from bytes already in memory; `name` is used in messages.
+pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let source_len = bytes.len() as u64;
+    let (text, gzip) = if bytes.starts_with(&[0x1f, 0x8b]) {
+        (gunzip(name, &bytes)?, true)
+    } else {
+        (bytes, false)
+    };
+    let mut tl = parse(name, text)?;
+    tl.sha256 = sha256;
+    tl.source_len = source_len;
+    tl.gzip = gzip;
+    Ok(tl)
+}
+
+fn gunzip(name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
+    let limit = max_bytes();
+    let mut out = Vec::new();
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit + 1);
+    match dec.read_to_end(&mut out) {
+        Ok(_) if out.len() as u64 > limit => Err(LoadError::new(
+            name,
+            Place::Whole,
+            format!("too large once decompressed (over {limit} bytes; set AUDITTY_MAX_BYTES to raise the limit)"),
+        )),
+        Ok(_) => Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(LoadError::new(
+            name,
+            Place::Byte(out.len() as u64),
+            "the gzip stream is cut short (truncated download?)",
+        )),
+        Err(e) => Err(LoadError::new(
+            name,
+            Place::Byte(out.len() as u64),
+            format!("corrupt gzip data: {e}"),
+        )),
+    }
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Detect the format of (decompressed) text and parse it.
+pub fn parse(name: &str, mut text: Vec<u8>) -> Result<Timeline, LoadError> {
+    if text.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        text.drain(..3);
+    }
+    if text.starts_with(&[0xFE, 0xFF]) || text.starts_with(&[0xFF, 0xFE]) {
+        return Err(LoadError::new(
+            name,
+            Place::Whole,
+            "UTF-16 text: save the recording as UTF-8",
+        ));
+    }
+    let first = text.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err(LoadError::new(
+            name,
+            Place::Whole,
+            if text.is_empty() {
+                "empty file: not a recording"
+            } else {
+                "only white space: not a recording"
+            },
+        ));
+    };
+    match text[first] {
+        b'[' => scalingo::parse_array(name, text),
+        b'{' => parse_object_start(name, text, first),
+        b'<' => Err(html_error(name, &text)),
+        b'"' => Err(LoadError::new(
+            name,
+            Place::Whole,
+            "a JSON string, not a recording (expected a JSON array of events)",
+        )),
+        _ => {
+            let sample = &text[first..text.len().min(first + 512)];
+            let binary = sample
+                .iter()
+                .any(|&b| b == 0 || (b < 0x20 && !b"\t\r\n\x1b".contains(&b)))
+                || std::str::from_utf8(sample).is_err() && sample.len() < 509;
+            let (l, c) = line_col(&text, first);
+            Err(LoadError::new(
+                name,
+                Place::LineCol(l, c),
+                if binary {
+                    "binary data, not a recording (expected a Scalingo audit log or an asciicast file)"
+                } else {
+                    "not a recording: expected a JSON array of events (Scalingo audit log), NDJSON, or asciicast v2/v3"
+                },
+            ))
+        }
+    }
+}
+
+/// The first value is a JSON object: an asciicast header, an NDJSON event, or an API error.
+fn parse_object_start(name: &str, text: Vec<u8>, first: usize) -> Result<Timeline, LoadError> {
+    let line_end = memchr::memchr(b'\n', &text[first..]).map_or(text.len(), |i| first + i);
+    let head: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&text[first..line_end])
+            .ok()
+            .or_else(|| {
+                // a pretty-printed object (an API error body saved to a file)
+                if text.len() < 1 << 20 {
+                    serde_json::from_slice(&text).ok()
+                } else {
+                    None
+                }
+            });
+    let Some(head) = head else {
+        // not even one object: let the NDJSON reader say where it breaks
+        return scalingo::parse_ndjson(name, text);
+    };
+    if let Some(v) = head.get("version") {
+        return match v.as_u64() {
+            Some(2) => asciicast::parse(name, text, 2),
+            Some(3) => asciicast::parse(name, text, 3),
+            Some(1) => asciicast::parse_v1(name, &text),
+            _ => Err(LoadError::new(
+                name,
+                Place::LineCol(1, 1),
+                format!("unsupported asciicast version {v}"),
+            )),
+        };
+    }
+    if let Some(msg) = api_error_message(&head) {
+        return Err(LoadError::new(
+            name,
+            Place::Whole,
+            format!("an API error response, not an audit log: \"{msg}\""),
+        ));
+    }
+    if head.contains_key("content") || head.contains_key("time") || head.contains_key("type") {
+        return scalingo::parse_ndjson(name, text);
+    }
+    let (l, c) = line_col(&text, first);
+    Err(LoadError::new(
+        name,
+        Place::LineCol(l, c),
+        "a JSON object that is neither an audit log event nor an asciicast header",
+    ))
+}
+
+/// The message of an API error body: `{"error": …}`, `{"errors": {…}}`, `{"message": …}`.
+fn api_error_message(m: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if let Some(e) = m.get("error") {
+        let mut s = text(e);
+        if let Some(r) = m.get("resource").and_then(|r| r.as_str()) {
+            s = format!("{r} {s}");
+        }
+        return Some(s);
+    }
+    if let Some(e) = m.get("errors") {
+        return Some(text(e));
+    }
+    if m.len() <= 3 {
+        if let Some(e) = m.get("message") {
+            return Some(text(e));
+        }
+    }
+    None
+}
+
+fn html_error(name: &str, text: &[u8]) -> LoadError {
+    let head = String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]);
+    let lower = head.to_ascii_lowercase();
+    let title = lower.find("<title").and_then(|i| {
+        let open_end = lower[i..].find('>')? + i + 1;
+        let close = lower[open_end..].find("</title")? + open_end;
+        let t: String = head[open_end..close]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!t.is_empty()).then_some(t)
+    });
+    let what = match title {
+        Some(t) => format!(
+            "an HTML page (\"{}\"), not an audit log: a proxy's or a login error page was saved instead",
+            t.chars().take(100).collect::<String>()
+        ),
+        None => "an HTML page, not an audit log: a proxy's or a login error page was saved instead"
+            .to_string(),
+    };
+    LoadError::new(name, Place::Whole, what)
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &[u8], at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let line = memchr::memchr_iter(b'\n', &text[..at]).count() + 1;
+    let col = at - memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+/// A serde_json error at a line and column, phrased for people.
+pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) -> LoadError {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    // serde_json appends " at line L column C": we show the place ourselves
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    let what = match e.classify() {
+        Category::Eof => format!("{msg} (the file is cut short)"),
+        _ => msg,
+    };
+    LoadError::new(
+        name,
+        Place::LineCol(e.line() + line_offset, e.column()),
+        what,
+    )
+}

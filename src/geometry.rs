@@ -1,0 +1,260 @@
+//! Inferring the terminal size from what a recording drew (audit logs do not record it).
+//!
+//! The output is scanned once, in a model of an infinitely wide terminal, for:
+//! - cursor addressing (CUP, VPA, CHA/HPA) and scroll regions (DECSTBM): the screen is at
+//!   least as large as any position a program addressed, and a full-screen program's scroll
+//!   region is usually the whole screen;
+//! - wrap marks: programs that know the terminal wraps at the right margin put a character
+//!   one column past it and go straight back to column 1 of the next line — readline writes
+//!   `␠\r`, less `␠\b`, vim the next character then `CUP(row+1, 1)`. The column they vote for
+//!   most is the width.
+//!
+//! A guess never crops: it is at least as large as every addressed position.
+
+use crate::timeline::{Kind, Timeline};
+use std::collections::HashMap;
+
+pub const DEFAULT_COLS: u16 = 80;
+pub const DEFAULT_ROWS: u16 = 24;
+
+/// A size and how it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Geometry {
+    pub cols: u16,
+    pub rows: u16,
+    /// `given`, `header`, `inferred: …` or `default`.
+    pub source: String,
+}
+
+/// The size for a timeline: the user's, else the recording's header, else inferred.
+pub fn resolve(tl: &Timeline, cols: Option<u16>, rows: Option<u16>) -> Geometry {
+    if let (Some(c), Some(r)) = (cols, rows) {
+        return Geometry {
+            cols: c,
+            rows: r,
+            source: "given".into(),
+        };
+    }
+    let mut g = match tl.header_size {
+        Some((c, r)) => Geometry {
+            cols: c,
+            rows: r,
+            source: "header".into(),
+        },
+        None => infer(tl),
+    };
+    if let Some(c) = cols {
+        g.cols = c;
+        g.source = format!("given cols, {}", g.source);
+    }
+    if let Some(r) = rows {
+        g.rows = r;
+        g.source = format!("given rows, {}", g.source);
+    }
+    g
+}
+
+#[derive(Default)]
+struct Scan {
+    col: u32,
+    row: u32,
+    alt: bool,
+    /// (column of the last printed character, whether it was a space), until the next action
+    last_print: Option<(u32, bool)>,
+    votes: HashMap<u32, usize>,
+    cup_row: u32,
+    cup_col: u32,
+    alt_cup_row: u32,
+    stbm_bottom: u32,
+    used_alt: bool,
+}
+
+impl Scan {
+    fn vote(&mut self, col_of_char: u32) {
+        let w = col_of_char.saturating_sub(1);
+        if (10..=2000).contains(&w) {
+            *self.votes.entry(w).or_default() += 1;
+        }
+    }
+
+    fn goto(&mut self, row: u32, col: u32) {
+        if let Some((c, _)) = self.last_print.take() {
+            if col == 1 && row == self.row + 1 && c == self.col.saturating_sub(1) {
+                self.vote(c);
+            }
+        }
+        self.row = row;
+        self.col = col;
+        self.cup_row = self.cup_row.max(row);
+        self.cup_col = self.cup_col.max(col);
+        if self.alt {
+            self.alt_cup_row = self.alt_cup_row.max(row);
+        }
+    }
+}
+
+fn param(params: &vte::Params, i: usize, default: u32) -> u32 {
+    params
+        .iter()
+        .nth(i)
+        .and_then(|p| p.first().copied())
+        .filter(|&v| v != 0)
+        .map_or(default, u32::from)
+}
+
+impl vte::Perform for Scan {
+    fn print(&mut self, c: char) {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) as u32;
+        if w == 0 {
+            return;
+        }
+        if self.col == 0 {
+            self.col = 1;
+        }
+        self.last_print = Some((self.col + w - 1, c == ' '));
+        self.col += w;
+    }
+
+    fn execute(&mut self, b: u8) {
+        let last = self.last_print.take();
+        match b {
+            b'\r' | 8 => {
+                if let Some((c, true)) = last {
+                    if c + 1 == self.col {
+                        self.vote(c);
+                    }
+                }
+                if b == b'\r' {
+                    self.col = 1;
+                } else {
+                    self.col = self.col.saturating_sub(1).max(1);
+                }
+            }
+            b'\n' | 11 | 12 => self.row += 1,
+            b'\t' => self.col = ((self.col.max(1) - 1) / 8 + 1) * 8 + 1,
+            _ => {}
+        }
+    }
+
+    fn csi_dispatch(&mut self, params: &vte::Params, inter: &[u8], _ignore: bool, c: char) {
+        if inter == b"?" {
+            self.last_print = None;
+            if c == 'h' || c == 'l' {
+                for p in params.iter() {
+                    if matches!(p.first(), Some(47 | 1047 | 1049)) {
+                        self.alt = c == 'h';
+                        self.used_alt |= self.alt;
+                    }
+                }
+            }
+            return;
+        }
+        if !inter.is_empty() {
+            self.last_print = None;
+            return;
+        }
+        match c {
+            'H' | 'f' => self.goto(param(params, 0, 1), param(params, 1, 1)),
+            'd' => {
+                let r = param(params, 0, 1);
+                let col = self.col;
+                self.goto(r, col);
+            }
+            'G' | '`' => {
+                let row = self.row;
+                self.goto(row, param(params, 0, 1));
+            }
+            'r' => {
+                self.last_print = None;
+                if params.iter().nth(1).is_some() {
+                    self.stbm_bottom = self.stbm_bottom.max(param(params, 1, 0));
+                }
+            }
+            'C' => {
+                self.last_print = None;
+                self.col += param(params, 0, 1);
+            }
+            'D' => {
+                self.last_print = None;
+                self.col = self.col.saturating_sub(param(params, 0, 1)).max(1);
+            }
+            _ => self.last_print = None,
+        }
+    }
+
+    fn esc_dispatch(&mut self, _: &[u8], _: bool, _: u8) {
+        self.last_print = None;
+    }
+}
+
+/// Infer the size from the output alone.
+pub fn infer(tl: &Timeline) -> Geometry {
+    let mut scan = Scan {
+        col: 1,
+        row: 1,
+        ..Default::default()
+    };
+    let mut parser = vte::Parser::new();
+    for ev in &tl.events {
+        if ev.kind == Kind::Output {
+            parser.advance(&mut scan, &tl.data(ev));
+        }
+    }
+    let mut why = Vec::new();
+    // rows: a scroll region's bottom, else the lowest addressed row in a full-screen program
+    let rows = if scan.stbm_bottom > 0 {
+        why.push(format!("scroll region to row {}", scan.stbm_bottom));
+        scan.stbm_bottom.max(scan.cup_row)
+    } else if scan.used_alt && scan.alt_cup_row > 1 {
+        why.push(format!(
+            "full-screen program addressing row {}",
+            scan.alt_cup_row
+        ));
+        scan.alt_cup_row.max(scan.cup_row)
+    } else if scan.cup_row > DEFAULT_ROWS as u32 {
+        why.push(format!("cursor addressed row {}", scan.cup_row));
+        scan.cup_row
+    } else {
+        0
+    };
+    // cols: the most voted wrap column (ties: the wider), at least every addressed column
+    let best = scan
+        .votes
+        .iter()
+        .max_by_key(|(w, n)| (**n, **w))
+        .map(|(w, n)| (*w, *n));
+    let cols = match best {
+        Some((w, n)) if w >= scan.cup_col => {
+            why.push(format!("lines wrapped at column {w} ({n}×)"));
+            w
+        }
+        _ if scan.cup_col > 1 && (scan.used_alt || scan.cup_col > DEFAULT_COLS as u32) => {
+            why.push(format!("cursor addressed column {}", scan.cup_col));
+            scan.cup_col
+        }
+        _ => 0,
+    };
+    let clamp = |v: u32| v.min(u16::MAX as u32) as u16;
+    if why.is_empty() {
+        return Geometry {
+            cols: DEFAULT_COLS,
+            rows: DEFAULT_ROWS,
+            source: "default".into(),
+        };
+    }
+    let cols = if cols == 0 {
+        DEFAULT_COLS.max(clamp(scan.cup_col))
+    } else {
+        clamp(cols)
+    };
+    let rows = if rows == 0 {
+        DEFAULT_ROWS.max(clamp(scan.cup_row))
+    } else {
+        clamp(rows)
+    };
+    Geometry {
+        cols,
+        rows,
+        source: format!("inferred: {}", why.join(", ")),
+    }
+}

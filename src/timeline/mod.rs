@@ -1,0 +1,221 @@
+//! The timeline: a recording's events with times relative to its start.
+//!
+//! Events do not copy their content: each keeps the range of its JSON string literal in the
+//! source text, which the timeline owns, and the content is unescaped when it is read. A
+//! 120 MB audit log is thus held once in memory, plus a small record per event.
+
+pub mod timespec;
+
+use chrono::{DateTime, FixedOffset};
+use std::borrow::Cow;
+
+pub use timespec::TimeSpec;
+
+/// Nanoseconds since the start of the recording.
+pub type Nanos = u64;
+
+pub const NANOS_PER_SEC: u64 = 1_000_000_000;
+
+/// What an event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Bytes the program wrote to the terminal.
+    Output,
+    /// Bytes typed by the user.
+    Input,
+    /// The terminal was resized (asciicast `r`).
+    Resize { cols: u16, rows: u16 },
+    /// A marker (asciicast `m`); the label is the event's content.
+    Marker,
+    /// The session's exit status (asciicast `x`).
+    Exit(i32),
+}
+
+/// How an event's content is stored in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// A JSON string literal, quotes included, to be unescaped.
+    Json,
+    /// Raw UTF-8 bytes.
+    Raw,
+}
+
+/// One event. Its content lives in the timeline's text, at `start..start+len`.
+#[derive(Debug, Clone, Copy)]
+pub struct Event {
+    pub t: Nanos,
+    pub kind: Kind,
+    pub start: u64,
+    pub len: u32,
+    pub enc: Encoding,
+}
+
+/// The recording's format, as detected from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Scalingo audit log: a JSON array of `{time, content, type}`.
+    ScalingoJson,
+    /// The same objects, one per line.
+    ScalingoNdjson,
+    AsciicastV2,
+    AsciicastV3,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::ScalingoJson => "scalingo-json",
+            Format::ScalingoNdjson => "scalingo-ndjson",
+            Format::AsciicastV2 => "asciicast-v2",
+            Format::AsciicastV3 => "asciicast-v3",
+        }
+    }
+}
+
+/// A warning about an odd but readable recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub place: crate::error::Place,
+    pub what: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.place {
+            crate::error::Place::Whole => f.write_str(&self.what),
+            ref p => write!(f, "{p}: {}", self.what),
+        }
+    }
+}
+
+/// A loaded recording.
+#[derive(Debug, Default)]
+pub struct Timeline {
+    pub format: Option<Format>,
+    /// Whether the source was gzip-compressed.
+    pub gzip: bool,
+    /// The wall-clock instant of `t = 0`, with the recording's UTC offset.
+    pub start: Option<DateTime<FixedOffset>>,
+    pub events: Vec<Event>,
+    /// The geometry the recording states (asciicast header), if any.
+    pub header_size: Option<(u16, u16)>,
+    /// `idle_time_limit` from an asciicast header.
+    pub idle_time_limit: Option<f64>,
+    pub title: Option<String>,
+    pub warnings: Vec<Warning>,
+    /// sha256 of the source bytes as read (compressed, if it was).
+    pub sha256: String,
+    /// Size of the source bytes as read.
+    pub source_len: u64,
+    text: Vec<u8>,
+}
+
+impl Timeline {
+    pub fn new(text: Vec<u8>) -> Self {
+        Timeline {
+            text,
+            ..Default::default()
+        }
+    }
+
+    /// The source text events point into.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    pub fn warn(&mut self, place: crate::error::Place, what: impl Into<String>) {
+        self.warnings.push(Warning {
+            place,
+            what: what.into(),
+        });
+    }
+
+    /// Time of the last event.
+    pub fn duration(&self) -> Nanos {
+        self.events.last().map_or(0, |e| e.t)
+    }
+
+    /// The content of an event, unescaped. Borrowed when it needs no unescaping.
+    pub fn data(&self, ev: &Event) -> Cow<'_, [u8]> {
+        let raw = &self.text[ev.start as usize..ev.start as usize + ev.len as usize];
+        match ev.enc {
+            Encoding::Raw => Cow::Borrowed(raw),
+            Encoding::Json => crate::formats::json::unescape(raw),
+        }
+    }
+
+    /// The content of an event as text (invalid UTF-8 replaced).
+    pub fn text_of(&self, ev: &Event) -> String {
+        match self.data(ev) {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b).into_owned(),
+            Cow::Owned(v) => String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        }
+    }
+
+    /// Wall-clock time of a position, in the recording's offset.
+    pub fn wall_clock(&self, t: Nanos) -> Option<DateTime<FixedOffset>> {
+        self.start
+            .map(|s| s + chrono::Duration::nanoseconds(t.min(i64::MAX as u64) as i64))
+    }
+
+    /// Number of events at or before `t` (the events that make up the screen at `t`).
+    pub fn count_at(&self, t: i128) -> usize {
+        self.events.partition_point(|e| (e.t as i128) <= t)
+    }
+
+    pub fn count(&self, pred: impl Fn(&Kind) -> bool) -> usize {
+        self.events.iter().filter(|e| pred(&e.kind)).count()
+    }
+
+    /// Total bytes of output content (unescaped).
+    pub fn output_bytes(&self) -> u64 {
+        self.events
+            .iter()
+            .filter(|e| e.kind == Kind::Output)
+            .map(|e| self.data(e).len() as u64)
+            .sum()
+    }
+
+    /// Iterate over output events' contents.
+    pub fn outputs(&self) -> impl Iterator<Item = (usize, Cow<'_, [u8]>)> {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == Kind::Output)
+            .map(|(i, e)| (i, self.data(e)))
+    }
+}
+
+/// Format a duration in nanoseconds as seconds with millisecond precision.
+pub fn secs(t: Nanos) -> f64 {
+    t as f64 / NANOS_PER_SEC as f64
+}
+
+/// `1:02:03.250` style, for people.
+pub fn clock(t: Nanos) -> String {
+    let ms = t / 1_000_000;
+    let (h, m, s, ms) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}.{ms:03}")
+    } else {
+        format!("{m}:{s:02}.{ms:03}")
+    }
+}
+
+impl Timeline {
+    /// Append an event whose content is given as raw bytes (for builders and tests).
+    /// Times are clamped to be non-decreasing.
+    pub fn push(&mut self, t: Nanos, kind: Kind, data: &[u8]) {
+        let t = t.max(self.duration());
+        let start = self.text.len() as u64;
+        self.text.extend_from_slice(data);
+        self.events.push(Event {
+            t,
+            kind,
+            start,
+            len: data.len() as u32,
+            enc: Encoding::Raw,
+        });
+    }
+}
