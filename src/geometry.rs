@@ -61,6 +61,8 @@ struct Scan {
     alt: bool,
     /// (column of the last printed character, whether it was a space), until the next action
     last_print: Option<(u32, bool)>,
+    /// the last two characters printed in a row (without any action between)
+    last_chars: (Option<char>, Option<char>),
     votes: HashMap<u32, usize>,
     cup_row: u32,
     cup_col: u32,
@@ -80,9 +82,15 @@ impl Scan {
     fn goto(&mut self, row: u32, col: u32) {
         if let Some((c, _)) = self.last_print.take() {
             if col == 1 && row == self.row + 1 && c == self.col.saturating_sub(1) {
-                self.vote(c);
+                // vim forces a wrap by writing the margin's character once more, one column
+                // past it; a line drawn exactly to the margin ends at it
+                match self.last_chars {
+                    (Some(a), Some(b)) if a == b && a != ' ' => self.vote(c),
+                    _ => self.vote(c + 1),
+                }
             }
         }
+        self.last_chars = (None, None);
         self.row = row;
         self.col = col;
         self.cup_row = self.cup_row.max(row);
@@ -112,11 +120,13 @@ impl vte::Perform for Scan {
             self.col = 1;
         }
         self.last_print = Some((self.col + w - 1, c == ' '));
+        self.last_chars = (self.last_chars.1, Some(c));
         self.col += w;
     }
 
     fn execute(&mut self, b: u8) {
         let last = self.last_print.take();
+        self.last_chars = (None, None);
         match b {
             b'\r' | 8 => {
                 if let Some((c, true)) = last {
@@ -137,6 +147,9 @@ impl vte::Perform for Scan {
     }
 
     fn csi_dispatch(&mut self, params: &vte::Params, inter: &[u8], _ignore: bool, c: char) {
+        if !matches!(c, 'H' | 'f') {
+            self.last_chars = (None, None);
+        }
         if inter == b"?" {
             self.last_print = None;
             if c == 'h' || c == 'l' {
