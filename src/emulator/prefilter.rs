@@ -64,6 +64,23 @@ pub fn dec_graphics(b: u8) -> Option<char> {
         .then(|| DEC_GRAPHICS[(b - 0x5F) as usize])
 }
 
+const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
+const REPLACEMENT_STAND_IN: &[u8] = "\u{10fffd}".as_bytes();
+/// What vt100 holds in a cell for U+FFFD (which it would otherwise drop).
+pub const STAND_IN_FOR_REPLACEMENT: &str = "\u{10fffd}";
+
+fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len() + 8);
+    let mut last = 0;
+    for i in memchr::memmem::find_iter(hay, from) {
+        out.extend_from_slice(&hay[last..i]);
+        out.extend_from_slice(to);
+        last = i + from.len();
+    }
+    out.extend_from_slice(&hay[last..]);
+    out
+}
+
 impl Prefilter {
     pub fn new(crlf: bool) -> Self {
         Prefilter {
@@ -86,6 +103,17 @@ impl Prefilter {
 
     /// Transform `input`, appending what vt100 should see to `out`.
     pub fn filter(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        let from = out.len();
+        self.filter_inner(input, out);
+        // vt100 drops U+FFFD: carry it as a private-use stand-in that rendering maps back
+        if memchr::memmem::find(&out[from..], REPLACEMENT).is_some() {
+            let fixed = replace_all(&out[from..], REPLACEMENT, REPLACEMENT_STAND_IN);
+            out.truncate(from);
+            out.extend_from_slice(&fixed);
+        }
+    }
+
+    fn filter_inner(&mut self, input: &[u8], out: &mut Vec<u8>) {
         out.reserve(input.len() + input.len() / 8);
         let mut i = 0;
         while i < input.len() {

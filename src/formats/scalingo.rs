@@ -9,15 +9,48 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
-#[serde(expecting = "an event object {\"time\", \"content\", \"type\"}")]
+/// One event as it stands in the file: its fields' JSON text, checked later.
+#[derive(Default)]
 struct RawEvent<'a> {
-    #[serde(borrow, default)]
     time: Option<&'a RawValue>,
-    #[serde(borrow, default)]
     content: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "type")]
     kind: Option<&'a RawValue>,
+}
+
+impl<'de> Deserialize<'de> for RawEvent<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawEvent<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an event object {\"time\", \"content\", \"type\"}")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawEvent<'de>, A::Error> {
+                let mut ev = RawEvent::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "time" => &mut ev.time,
+                        "content" => &mut ev.content,
+                        "type" => &mut ev.kind,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format!("duplicate field \"{key}\"")));
+                    }
+                    let v: &'de RawValue = map.next_value()?;
+                    *slot = (v.get() != "null").then_some(v);
+                }
+                Ok(ev)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// Collects events, turning absolute times into offsets and noting oddities.

@@ -9,7 +9,9 @@ pub fn cell_text(cell: &vt100::Cell) -> &str {
     let c = cell.contents();
     if c.is_empty() {
         " "
-    } else if c.chars().any(escape::is_control) {
+    } else if c.starts_with(crate::emulator::prefilter::STAND_IN_FOR_REPLACEMENT)
+        || c.chars().any(escape::is_control)
+    {
         "\u{fffd}"
     } else {
         c

@@ -1,0 +1,112 @@
+//! The emulated screens equal tmux's (the reference) for every fixture, at every cut.
+
+use auditty::emulator::replay::{resolve_newline, Replay};
+use auditty::emulator::NewlineMode;
+use auditty::timeline::TimeSpec;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn meta(rec: &str) -> serde_json::Value {
+    let p = fixtures()
+        .join("recordings")
+        .join(format!("{rec}.json.meta"));
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// Trailing spaces and trailing blank lines aside, as the acceptance check compares.
+fn normalize(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().map(|l| l.trim_end()).collect();
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1);
+    lines[..end].join("\n")
+}
+
+#[test]
+fn every_fixture_screen_equals_tmux() {
+    let dir = fixtures().join("screens");
+    let mut cuts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "at"))
+        .collect();
+    cuts.sort();
+    assert!(cuts.len() >= 30, "fixtures missing: {}", cuts.len());
+    let mut failures = Vec::new();
+    for at in &cuts {
+        let stem = at.file_stem().unwrap().to_str().unwrap(); // NAME.K
+        let rec = stem.rsplit_once('.').unwrap().0;
+        let m = meta(rec);
+        let (cols, rows) = (
+            m["cols"].as_u64().unwrap() as u16,
+            m["rows"].as_u64().unwrap() as u16,
+        );
+        let path = fixtures().join("recordings").join(format!("{rec}.json"));
+        let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+        let crlf = resolve_newline(&tl, NewlineMode::Auto);
+        let when: TimeSpec = std::fs::read_to_string(at).unwrap().parse().unwrap();
+        let t = when.resolve(&tl).unwrap();
+        let mut replay = Replay::new(Arc::new(tl), cols, rows, crlf);
+        replay.seek_time(t);
+        let got = normalize(&auditty::render::text(replay.screen()));
+        let want = normalize(&std::fs::read_to_string(at.with_extension("txt")).unwrap());
+        if got != want {
+            failures.push(format!("{stem}:\n--- got\n{got}\n--- tmux\n{want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cuts.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn inferred_geometry_of_full_screen_programs() {
+    for rec in ["vim-session", "less-wrapped", "watch-table"] {
+        let m = meta(rec);
+        let path = fixtures().join("recordings").join(format!("{rec}.json"));
+        let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+        let g = auditty::geometry::resolve(&tl, None, None);
+        assert_eq!(
+            (g.cols as u64, g.rows as u64),
+            (m["cols"].as_u64().unwrap(), m["rows"].as_u64().unwrap()),
+            "{rec}: {}",
+            g.source
+        );
+        assert!(g.source.starts_with("inferred: "), "{rec}: {}", g.source);
+    }
+}
+
+#[test]
+fn demo_asset_geometry_is_inferred() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.json");
+    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    let g = auditty::geometry::resolve(&tl, None, None);
+    assert_eq!((g.cols, g.rows), (100, 28), "{}", g.source);
+}
+
+#[test]
+fn plain_shell_sessions_fall_back_to_the_default() {
+    let path = fixtures().join("recordings/scalingo-doc-sample.json");
+    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    let g = auditty::geometry::resolve(&tl, None, None);
+    assert_eq!((g.cols, g.rows, g.source.as_str()), (80, 24, "default"));
+}
+
+#[test]
+fn scalingo_sample_is_detected_as_bare_lf() {
+    let path = fixtures().join("recordings/scalingo-doc-sample.json");
+    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    assert!(resolve_newline(&tl, NewlineMode::Auto));
+    let path = fixtures().join("recordings/shell-basics.json");
+    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    assert!(!resolve_newline(&tl, NewlineMode::Auto));
+}
