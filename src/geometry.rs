@@ -200,6 +200,80 @@ impl vte::Perform for Scan {
     }
 }
 
+/// Output scanned in full (wrap marks need every character); beyond it, only cursor
+/// addressing and scroll regions are looked at, which is enough to never crop.
+const FULL_SCAN_BYTES: usize = 8 << 20;
+
+/// Cursor addressing, scroll regions and alternate-screen switches, found without decoding
+/// text: `ESC [ [?] params final`.
+fn quick_scan(data: &[u8], scan: &mut Scan) {
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(0x1b, &data[i..]) {
+        let p = i + off;
+        i = p + 1;
+        if data.get(p + 1) != Some(&b'[') {
+            continue;
+        }
+        let mut j = p + 2;
+        let private = data.get(j) == Some(&b'?');
+        if private {
+            j += 1;
+        }
+        let mut params = [0u32; 2];
+        let mut n = 0;
+        let mut alt = false;
+        while let Some(&b) = data.get(j) {
+            match b {
+                b'0'..=b'9' => {
+                    if n < 2 {
+                        params[n] = params[n]
+                            .saturating_mul(10)
+                            .saturating_add((b - b'0') as u32);
+                    }
+                }
+                b';' => {
+                    alt |= private && matches!(params[0], 47 | 1047 | 1049);
+                    n += 1;
+                    if n < 2 {
+                        params[n] = 0;
+                    }
+                }
+                _ => break,
+            }
+            j += 1;
+        }
+        let Some(&fin) = data.get(j) else { break };
+        i = j + 1;
+        let at = |k: usize| if params[k] == 0 { 1 } else { params[k] };
+        if private {
+            if matches!(params[0], 47 | 1047 | 1049) || alt {
+                match fin {
+                    b'h' => {
+                        scan.alt = true;
+                        scan.used_alt = true;
+                    }
+                    b'l' => scan.alt = false,
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        match fin {
+            b'H' | b'f' => scan.goto(at(0), at(1)),
+            b'd' => {
+                let col = scan.col;
+                scan.goto(at(0), col);
+            }
+            b'G' | b'`' => {
+                let row = scan.row;
+                scan.goto(row, at(0));
+            }
+            b'r' if n >= 1 => scan.stbm_bottom = scan.stbm_bottom.max(params[1]),
+            _ => {}
+        }
+    }
+}
+
 /// Infer the size from the output alone.
 pub fn infer(tl: &Timeline) -> Geometry {
     let mut scan = Scan {
@@ -208,9 +282,16 @@ pub fn infer(tl: &Timeline) -> Geometry {
         ..Default::default()
     };
     let mut parser = vte::Parser::new();
+    let mut scanned = 0usize;
     for ev in &tl.events {
         if ev.kind == Kind::Output {
-            parser.advance(&mut scan, &tl.data(ev));
+            let data = tl.data(ev);
+            if scanned < FULL_SCAN_BYTES {
+                parser.advance(&mut scan, &data);
+            } else {
+                quick_scan(&data, &mut scan);
+            }
+            scanned += data.len();
         }
     }
     let mut why = Vec::new();

@@ -81,6 +81,25 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Continuation bytes still expected after `text` (which starts on a character boundary).
+fn utf8_pending_after(text: &[u8]) -> u8 {
+    let tail = &text[text.len().saturating_sub(4)..];
+    for (k, &b) in tail.iter().enumerate().rev() {
+        if (0x80..0xC0).contains(&b) {
+            continue;
+        }
+        let need: u8 = match b {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            0xF0..=0xF4 => 3,
+            _ => 0,
+        };
+        let have = (tail.len() - 1 - k) as u8;
+        return need.saturating_sub(have);
+    }
+    0
+}
+
 impl Prefilter {
     pub fn new(crlf: bool) -> Self {
         Prefilter {
@@ -117,18 +136,39 @@ impl Prefilter {
         out.reserve(input.len() + input.len() / 8);
         let mut i = 0;
         while i < input.len() {
-            // fast path: plain ASCII text in the ground state with no graphics charset
+            // fast path: text (ASCII or UTF-8, no controls) in the ground state with no
+            // graphics charset
             if self.st == St::Ground && self.utf8_pending == 0 && !self.cs.graphics() {
                 let run = input[i..]
                     .iter()
-                    .position(|&b| !(0x20..0x7F).contains(&b))
+                    .position(|&b| b < 0x20 || b == 0x7F)
                     .unwrap_or(input.len() - i);
                 if run > 0 {
-                    out.extend_from_slice(&input[i..i + run]);
-                    self.last = input[i + run - 1];
+                    let text = &input[i..i + run];
+                    out.extend_from_slice(text);
+                    self.last = text[run - 1];
+                    self.utf8_pending = utf8_pending_after(text);
                     i += run;
                     continue;
                 }
+            }
+            // fast path: the body of a sequence or string, up to a byte that may end it
+            let body = match self.st {
+                St::Csi => input[i..]
+                    .iter()
+                    .position(|&b| !(0x20..0x40).contains(&b))
+                    .unwrap_or(input.len() - i),
+                St::Osc | St::DcsPass | St::DcsIgnore | St::SosPmApc => input[i..]
+                    .iter()
+                    .position(|&b| b < 0x20 || b == 0x9C)
+                    .unwrap_or(input.len() - i),
+                _ => 0,
+            };
+            if body > 0 {
+                out.extend_from_slice(&input[i..i + body]);
+                self.last = input[i + body - 1];
+                i += body;
+                continue;
             }
             let b = input[i];
             i += 1;

@@ -6,14 +6,27 @@ use std::borrow::Cow;
 /// Unescape a JSON string literal (quotes included). Never panics on malformed input:
 /// anything odd becomes U+FFFD.
 pub fn unescape(lit: &[u8]) -> Cow<'_, [u8]> {
-    let inner = match lit {
-        [b'"', inner @ .., b'"'] => inner,
-        other => other,
-    };
+    let inner = strip_quotes(lit);
     if memchr::memchr(b'\\', inner).is_none() {
         return Cow::Borrowed(inner);
     }
     let mut out = Vec::with_capacity(inner.len());
+    unescape_into(lit, &mut out);
+    Cow::Owned(out)
+}
+
+fn strip_quotes(lit: &[u8]) -> &[u8] {
+    match lit {
+        [b'"', inner @ .., b'"'] => inner,
+        other => other,
+    }
+}
+
+/// Unescape a JSON string literal, appending to `out`. Returns whether a lone UTF-16
+/// surrogate was replaced by U+FFFD.
+pub fn unescape_into(lit: &[u8], out: &mut Vec<u8>) -> bool {
+    let inner = strip_quotes(lit);
+    let mut lone = false;
     let mut i = 0;
     while i < inner.len() {
         let Some(off) = memchr::memchr(b'\\', &inner[i..]) else {
@@ -23,7 +36,7 @@ pub fn unescape(lit: &[u8]) -> Cow<'_, [u8]> {
         out.extend_from_slice(&inner[i..i + off]);
         i += off + 1;
         let Some(&c) = inner.get(i) else {
-            push_char(&mut out, '\u{fffd}');
+            push_char(out, '\u{fffd}');
             break;
         };
         i += 1;
@@ -38,7 +51,7 @@ pub fn unescape(lit: &[u8]) -> Cow<'_, [u8]> {
             b't' => out.push(b'\t'),
             b'u' => {
                 let Some(hi) = hex4(inner, i) else {
-                    push_char(&mut out, '\u{fffd}');
+                    push_char(out, '\u{fffd}');
                     continue;
                 };
                 i += 4;
@@ -49,20 +62,24 @@ pub fn unescape(lit: &[u8]) -> Cow<'_, [u8]> {
                             if let Some(lo @ 0xDC00..=0xDFFF) = hex4(inner, i + 2) {
                                 i += 6;
                                 let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                                push_char(&mut out, char::from_u32(c).unwrap_or('\u{fffd}'));
+                                push_char(out, char::from_u32(c).unwrap_or('\u{fffd}'));
                                 continue;
                             }
                         }
-                        push_char(&mut out, '\u{fffd}');
+                        lone = true;
+                        push_char(out, '\u{fffd}');
                     }
-                    0xDC00..=0xDFFF => push_char(&mut out, '\u{fffd}'),
-                    c => push_char(&mut out, char::from_u32(c).unwrap_or('\u{fffd}')),
+                    0xDC00..=0xDFFF => {
+                        lone = true;
+                        push_char(out, '\u{fffd}');
+                    }
+                    c => push_char(out, char::from_u32(c).unwrap_or('\u{fffd}')),
                 }
             }
-            _ => push_char(&mut out, '\u{fffd}'),
+            _ => push_char(out, '\u{fffd}'),
         }
     }
-    Cow::Owned(out)
+    lone
 }
 
 fn hex4(b: &[u8], i: usize) -> Option<u32> {
@@ -81,30 +98,7 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 
 /// Whether a literal holds a lone surrogate escape (which `unescape` replaces).
 pub fn has_lone_surrogate(lit: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(off) = memchr::memmem::find(&lit[i..], b"\\u") {
-        let p = i + off;
-        // an escaped backslash followed by 'u' is not an escape
-        let backslashes = lit[..p].iter().rev().take_while(|&&b| b == b'\\').count();
-        i = p + 2;
-        if backslashes % 2 == 1 {
-            continue;
-        }
-        match hex4(lit, p + 2) {
-            Some(0xD800..=0xDBFF) => {
-                let ok = lit.get(p + 6) == Some(&b'\\')
-                    && lit.get(p + 7) == Some(&b'u')
-                    && matches!(hex4(lit, p + 8), Some(0xDC00..=0xDFFF));
-                if !ok {
-                    return true;
-                }
-                i = p + 12;
-            }
-            Some(0xDC00..=0xDFFF) => return true,
-            _ => {}
-        }
-    }
-    false
+    unescape_into(lit, &mut Vec::new())
 }
 
 #[cfg(test)]

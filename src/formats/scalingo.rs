@@ -60,9 +60,8 @@ pub(crate) struct Builder {
     pub start: Option<DateTime<FixedOffset>>,
     last_t: u64,
     backwards: Option<(usize, usize)>,
+    start_ns: Option<i128>,
     unknown: BTreeMap<String, (usize, usize)>,
-    surrogates: Vec<usize>,
-    surrogate_count: usize,
 }
 
 impl Builder {
@@ -73,9 +72,8 @@ impl Builder {
             start: None,
             last_t: 0,
             backwards: None,
+            start_ns: None,
             unknown: BTreeMap::new(),
-            surrogates: Vec::new(),
-            surrogate_count: 0,
         }
     }
 
@@ -95,16 +93,10 @@ impl Builder {
         };
         self.last_t = t;
         let (start, len) = match content {
-            Some(c) => {
-                let lit = c.get().as_bytes();
-                if super::json::has_lone_surrogate(lit) {
-                    self.surrogate_count += 1;
-                    if self.surrogates.len() < 5 {
-                        self.surrogates.push(idx);
-                    }
-                }
-                (self.offset_of(c), lit.len().min(u32::MAX as usize) as u32)
-            }
+            Some(c) => (
+                self.offset_of(c),
+                c.get().len().min(u32::MAX as usize) as u32,
+            ),
             None => (0, 0),
         };
         self.events.push(Event {
@@ -121,15 +113,21 @@ impl Builder {
         self.unknown.entry(key).or_insert((idx, 0)).1 += 1;
     }
 
-    /// Place an absolute time on the timeline: the first one is the start.
-    pub fn relative(&mut self, at: DateTime<FixedOffset>) -> i128 {
-        let start = *self.start.get_or_insert(at);
-        at.signed_duration_since(start)
-            .num_nanoseconds()
-            .map_or(i128::MAX, i128::from)
+    /// Place a time (nanoseconds since the Unix epoch, with its offset) on the timeline:
+    /// the first one is the start.
+    fn relative_ns(&mut self, ns: i128, offset_secs: i32) -> Result<i128, String> {
+        match self.start_ns {
+            Some(s) => Ok(ns - s),
+            None => {
+                let at = datetime_of(ns, offset_secs).ok_or("time out of range")?;
+                self.start = Some(at);
+                self.start_ns = Some(ns);
+                Ok(0)
+            }
+        }
     }
 
-    pub fn warnings(&self) -> Vec<Warning> {
+    pub fn warnings(&self, surrogates: &[usize]) -> Vec<Warning> {
         let mut w = Vec::new();
         if let Some((first, n)) = self.backwards {
             w.push(Warning {
@@ -149,32 +147,31 @@ impl Builder {
                 ),
             });
         }
-        if let Some(&first) = self.surrogates.first() {
-            let list: Vec<String> = self.surrogates.iter().map(|i| i.to_string()).collect();
+        if let Some(&first) = surrogates.first() {
+            let list: Vec<String> = surrogates.iter().take(5).map(|i| i.to_string()).collect();
+            let n = surrogates.len();
             w.push(Warning {
                 place: Place::Event(first, None),
                 what: format!(
-                    "lone UTF-16 surrogate replaced by U+FFFD in {} event{} ({}{})",
-                    self.surrogate_count,
-                    if self.surrogate_count == 1 { "" } else { "s" },
+                    "lone UTF-16 surrogate replaced by U+FFFD in {n} event{} ({}{})",
+                    if n == 1 { "" } else { "s" },
                     list.join(", "),
-                    if self.surrogate_count > list.len() {
-                        ", …"
-                    } else {
-                        ""
-                    }
+                    if n > list.len() { ", …" } else { "" }
                 ),
             });
         }
         w
     }
 
-    pub fn finish(self, mut tl: Timeline, format: Format) -> Timeline {
-        tl.warnings = self.warnings();
-        if self.events.is_empty() {
+    /// The timeline, its content unescaped in place (see [`Timeline::compact`]).
+    pub fn finish(mut self, mut tl: Timeline, format: Format) -> Timeline {
+        let empty = self.events.is_empty();
+        tl.events = std::mem::take(&mut self.events);
+        let surrogates = tl.compact();
+        tl.warnings = self.warnings(&surrogates);
+        if empty {
             tl.warn(Place::Whole, "the recording has no events");
         }
-        tl.events = self.events;
         tl.start = self.start;
         tl.format = Some(format);
         tl
@@ -199,6 +196,102 @@ fn json_kind(raw: &RawValue) -> &'static str {
     }
 }
 
+fn datetime_of(ns: i128, offset_secs: i32) -> Option<DateTime<FixedOffset>> {
+    let secs = i64::try_from(ns.div_euclid(1_000_000_000)).ok()?;
+    let nanos = ns.rem_euclid(1_000_000_000) as u32;
+    let utc = chrono::DateTime::from_timestamp(secs, nanos)?;
+    Some(utc.with_timezone(&FixedOffset::east_opt(offset_secs)?))
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The common RFC 3339 form, `YYYY-MM-DDTHH:MM:SS[.fffffffff](Z|±HH:MM)`, without allocating:
+/// nanoseconds since the epoch and the offset in seconds. `None` sends the caller to chrono.
+fn fast_rfc3339(b: &[u8]) -> Option<(i128, i32)> {
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let mut v = 0i64;
+        for &c in b.get(r)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + (c - b'0') as i64;
+        }
+        Some(v)
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    if d > 28 {
+        // let chrono judge the ends of months
+        let last = chrono::NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32);
+        last?;
+    }
+    let mut i = 19;
+    let mut frac = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        frac = num(start..i)? * 10i64.pow(9 - digits as u32);
+    }
+    let offset = match b.get(i..)? {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let oh = num(i + 1..i + 3)?;
+            let om = num(i + 4..i + 6)?;
+            let _ = (h1, h2, m1, m2);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = (oh * 3600 + om * 60) as i32;
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo, d);
+    let local = ((days * 86_400 + h * 3600 + mi * 60 + sec) as i128) * 1_000_000_000 + frac as i128;
+    Some((local - offset as i128 * 1_000_000_000, offset))
+}
+
+/// Nanoseconds since the epoch and offset of an RFC 3339 time.
+fn parse_time_ns(s: &[u8]) -> Result<(i128, i32), String> {
+    if let Some(v) = fast_rfc3339(s) {
+        return Ok(v);
+    }
+    let at = parse_time(&String::from_utf8_lossy(s))?;
+    let utc = at.timestamp() as i128 * 1_000_000_000 + at.timestamp_subsec_nanos() as i128;
+    Ok((utc, at.offset().local_minus_utc()))
+}
+
 pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(s).map_err(|e| {
         format!(
@@ -211,20 +304,31 @@ pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, String> {
 /// Check and add one event; `Err` is what is wrong with it.
 fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), String> {
     let time = ev.time.ok_or("missing field \"time\"")?;
-    let time = string_of(time)
-        .ok_or_else(|| format!("\"time\" must be a string, not {}", json_kind(time)))?;
-    let at = parse_time(&time)?;
+    let (ns, offset) = match time.get().as_bytes() {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => parse_time_ns(inner)?,
+        _ => {
+            let s = string_of(time)
+                .ok_or_else(|| format!("\"time\" must be a string, not {}", json_kind(time)))?;
+            parse_time_ns(s.as_bytes())?
+        }
+    };
     let ty = ev.kind.ok_or("missing field \"type\"")?;
-    let ty =
-        string_of(ty).ok_or_else(|| format!("\"type\" must be a string, not {}", json_kind(ty)))?;
-    let kind = match ty.as_str() {
-        "output" => Kind::Output,
-        "input" => Kind::Input,
-        other => {
-            // still a valid time: it may be the start
-            b.relative(at);
-            b.unknown_type(idx, other);
-            return Ok(());
+    let kind = match ty.get() {
+        "\"output\"" => Kind::Output,
+        "\"input\"" => Kind::Input,
+        _ => {
+            let ty = string_of(ty)
+                .ok_or_else(|| format!("\"type\" must be a string, not {}", json_kind(ty)))?;
+            match ty.as_str() {
+                "output" => Kind::Output,
+                "input" => Kind::Input,
+                other => {
+                    // still a valid time: it may be the start
+                    b.relative_ns(ns, offset)?;
+                    b.unknown_type(idx, other);
+                    return Ok(());
+                }
+            }
         }
     };
     let content = ev.content.ok_or("missing field \"content\"")?;
@@ -234,7 +338,7 @@ fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), String
             json_kind(content)
         ));
     }
-    let t = b.relative(at);
+    let t = b.relative_ns(ns, offset)?;
     b.push(idx, t, kind, Some(content));
     Ok(())
 }
@@ -333,4 +437,41 @@ pub fn parse_ndjson(name: &str, text: Vec<u8>) -> Result<Timeline, LoadError> {
         index += 1;
     }
     Ok(b.finish(Timeline::new(text), Format::ScalingoNdjson))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_time_parse_agrees_with_chrono() {
+        for s in [
+            "2019-05-03T17:27:27.819655645+02:00",
+            "2019-05-03T17:27:27.81982273+02:00",
+            "2019-05-03T15:27:27Z",
+            "1999-12-31T23:59:59.5-05:30",
+            "2024-02-29T00:00:00.000000001+00:00",
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.999999999Z",
+        ] {
+            let at = DateTime::parse_from_rfc3339(s).unwrap();
+            let want = (
+                at.timestamp() as i128 * 1_000_000_000 + at.timestamp_subsec_nanos() as i128,
+                at.offset().local_minus_utc(),
+            );
+            assert_eq!(fast_rfc3339(s.as_bytes()), Some(want), "{s}");
+        }
+        for s in [
+            "2019-02-30T00:00:00Z",
+            "2019-05-03 17:27:27Z",
+            "2019-05-03T17:27:27",
+            "2019-05-03T25:00:00Z",
+            "2019-05-03T17:27:27.Z",
+        ] {
+            assert_eq!(fast_rfc3339(s.as_bytes()), None, "{s}");
+        }
+        // chrono takes what the fast path leaves
+        assert!(parse_time_ns(b"2019-05-03 17:27:27Z").is_ok());
+        assert!(parse_time_ns(b"2019-02-30T00:00:00Z").is_err());
+    }
 }

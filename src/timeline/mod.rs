@@ -204,6 +204,64 @@ pub fn clock(t: Nanos) -> String {
 }
 
 impl Timeline {
+    /// Unescape every event's content in place, over the JSON text it came from (unescaped
+    /// content is never longer than its literal, and events are in file order, so writing
+    /// never overtakes reading), then give back the rest of the buffer. The source text is
+    /// thus held once, and content is read without unescaping afterwards. Returns the
+    /// indices of events in which a lone UTF-16 surrogate was replaced.
+    pub fn compact(&mut self) -> Vec<usize> {
+        let mut lone = Vec::new();
+        let mut w = 0usize;
+        let mut scratch = Vec::new();
+        let mut sorted = true;
+        let mut last_start = 0u64;
+        for ev in &self.events {
+            sorted &= ev.start >= last_start;
+            last_start = ev.start;
+        }
+        if !sorted {
+            // not in file order (never the case for the readers): keep the text as it is
+            return lone;
+        }
+        for (i, ev) in self.events.iter_mut().enumerate() {
+            let (s, len) = (ev.start as usize, ev.len as usize);
+            let lit = &self.text[s..s + len];
+            match ev.enc {
+                Encoding::Raw => {
+                    self.text.copy_within(s..s + len, w);
+                    ev.start = w as u64;
+                    w += len;
+                }
+                Encoding::Json => {
+                    let inner = if len >= 2 {
+                        &lit[1..len - 1]
+                    } else {
+                        &lit[..0]
+                    };
+                    let n = if memchr::memchr(b'\\', inner).is_none() {
+                        let n = inner.len();
+                        self.text.copy_within(s + 1..s + 1 + n, w);
+                        n
+                    } else {
+                        scratch.clear();
+                        if crate::formats::json::unescape_into(lit, &mut scratch) {
+                            lone.push(i);
+                        }
+                        self.text[w..w + scratch.len()].copy_from_slice(&scratch);
+                        scratch.len()
+                    };
+                    ev.start = w as u64;
+                    ev.len = n as u32;
+                    ev.enc = Encoding::Raw;
+                    w += n;
+                }
+            }
+        }
+        self.text.truncate(w);
+        self.text.shrink_to_fit();
+        lone
+    }
+
     /// Append an event whose content is given as raw bytes (for builders and tests).
     /// Times are clamped to be non-decreasing.
     pub fn push(&mut self, t: Nanos, kind: Kind, data: &[u8]) {
