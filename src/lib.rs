@@ -1,1 +1,2 @@
 //! auditty: replay recorded terminal sessions.
+pub mod scalingo;
