@@ -78,9 +78,9 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 5,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(16),
-            max_total_wait: Duration::from_secs(60),
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_total_wait: Duration::from_secs(30),
         }
     }
 }

@@ -301,7 +301,15 @@ pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
         }
         innermost = e.to_string();
         if let Some(tls_err) = e.downcast_ref::<rustls::Error>() {
-            tls.get_or_insert_with(|| tls_err.to_string());
+            tls.get_or_insert_with(|| {
+                let hint = match tls_err {
+                    rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+                        " (the server does not seem to speak TLS: should the URL be http://?)"
+                    }
+                    _ => "",
+                };
+                format!("{tls_err}{hint}")
+            });
         }
         if innermost.starts_with("dns error") {
             dns = true;

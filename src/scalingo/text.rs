@@ -65,9 +65,13 @@ pub fn human_size(bytes: u64) -> String {
 pub(crate) fn human_secs(d: std::time::Duration) -> String {
     let secs = d.as_secs_f64();
     if secs < 10.0 {
-        let rounded = format!("{secs:.1}");
-        let trimmed = rounded.strip_suffix(".0").unwrap_or(&rounded);
-        format!("{trimmed} s")
+        let rounded = if secs < 1.0 {
+            format!("{secs:.2}")
+        } else {
+            format!("{secs:.1}")
+        };
+        let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
+        format!("{} s", if trimmed.is_empty() { "0" } else { trimmed })
     } else {
         format!("{} s", secs.round() as u64)
     }
@@ -119,6 +123,10 @@ mod tests {
     #[test]
     fn human_durations() {
         assert_eq!(human_secs(Duration::from_millis(200)), "0.2 s");
+        assert_eq!(human_secs(Duration::from_millis(40)), "0.04 s");
+        assert_eq!(human_secs(Duration::from_millis(1)), "0 s");
+        assert_eq!(human_secs(Duration::ZERO), "0 s");
+        assert_eq!(human_secs(Duration::from_millis(1500)), "1.5 s");
         assert_eq!(human_secs(Duration::from_secs(3)), "3 s");
         assert_eq!(human_secs(Duration::from_millis(31_400)), "31 s");
     }
