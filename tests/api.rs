@@ -494,11 +494,17 @@ async fn sessions_answer_that_is_not_json_is_named() {
         )
         .mount(&fake.api)
         .await;
-    let err = client(fake.config())
-        .await
-        .sessions("html", None)
-        .await
-        .unwrap_err();
+    Mock::given(method("GET"))
+        .and(path("/v1/apps/odd/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"error": "try again"})))
+        .mount(&fake.api)
+        .await;
+    let mut c = client(fake.config()).await;
+    assert_eq!(
+        c.sessions("odd", None).await.unwrap_err().to_string(),
+        "the events of app 'odd' (page 1) is not understood: it has no \"events\" list (it says 'try again')"
+    );
+    let err = c.sessions("html", None).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "the events of app 'html' (page 1) is not understood: it is an HTML page titled 'Maintenance', not JSON"
@@ -1521,4 +1527,101 @@ async fn a_connect_that_hangs_times_out() {
         format!("timed out after 0.3 s waiting for a connection to http://{addr}")
     );
     drop(listener);
+}
+
+#[tokio::test]
+async fn redirects_to_another_host_carry_no_credentials() {
+    let fake = Fake::start().await;
+    let other = MockServer::start().await;
+    // The audit log is stored elsewhere: the API redirects there.
+    Mock::given(method("GET"))
+        .and(path("/v1/apps/my-app/audit_logs/moved"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/storage/moved.json", other.uri())),
+        )
+        .mount(&fake.api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/storage/moved.json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(sample_audit_log(), "application/json"),
+        )
+        .mount(&other)
+        .await;
+    assert_eq!(
+        download(fake.config(), APP, "moved").await.unwrap(),
+        sample_audit_log()
+    );
+
+    // An auth host that redirects the exchange elsewhere: the API token does not follow.
+    let redirecting_auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/tokens/exchange"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("Location", format!("{}/v1/tokens/exchange", other.uri())),
+        )
+        .mount(&redirecting_auth)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/tokens/exchange"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&other)
+        .await;
+    let err = download(
+        Config {
+            auth_url: redirecting_auth.uri(),
+            ..fake.config()
+        },
+        APP,
+        "moved",
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, ApiError::TokenRefused { .. }), "{err:?}");
+
+    let received = other.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    for r in received {
+        assert!(r.headers.get("authorization").is_none(), "{r:?}");
+        let mut seen = format!("{}\n", r.url);
+        for (_, value) in &r.headers {
+            seen.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        }
+        assert_no_token(&seen);
+    }
+}
+
+#[tokio::test]
+async fn retries_stop_when_the_time_allowed_is_used_up() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/apps/slow/events"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
+        .mount(&fake.api)
+        .await;
+    let started = Instant::now();
+    let err = client(Config {
+        retry: RetryPolicy {
+            max_attempts: 50,
+            base_delay: Duration::from_millis(40),
+            max_delay: Duration::from_millis(40),
+            max_total_wait: Duration::from_millis(100),
+        },
+        ..fake.config()
+    })
+    .await
+    .sessions("slow", None)
+    .await
+    .unwrap_err();
+    let attempts = requests_to(&fake.api, "/v1/apps/slow/events").await.len();
+    assert!((3..=6).contains(&attempts), "{attempts} attempts");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "server error 503 'Service Unavailable' {attempts} times; gave up after 0.1 s"
+        )),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
 }

@@ -183,12 +183,23 @@ impl Client {
                 Value::Array(events) => events,
                 Value::Object(o) => match o.get("events") {
                     Some(Value::Array(events)) => events,
-                    Some(Value::Null) | None => break,
+                    Some(Value::Null) => break,
                     Some(_) => {
                         return Err(ApiError::BadAnswer {
                             what,
                             detail: "its \"events\" is not a list".into(),
                         })
+                    }
+                    None => {
+                        let said = if o.contains_key("error") || o.contains_key("message") {
+                            format!(" (it says '{}')", self.clean(&json_message(&body)))
+                        } else {
+                            String::new()
+                        };
+                        return Err(ApiError::BadAnswer {
+                            what,
+                            detail: format!("it has no \"events\" list{said}"),
+                        });
                     }
                 },
                 _ => {
@@ -474,7 +485,8 @@ impl Client {
                 Some(asked) => asked,
                 None => backoff(policy, attempts).min(remaining),
             };
-            if delay.is_zero() && asked.is_none() {
+            if asked.is_none() && remaining.is_zero() {
+                // The time allowed for waiting is used up.
                 return Err(give_up(None));
             }
             tokio::time::sleep(delay).await;

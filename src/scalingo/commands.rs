@@ -1,6 +1,7 @@
 //! What the CLI calls: blocking functions (each runs its own current-thread tokio
 //! runtime), the sessions table, the `scalingo://APP/ID` source, and the atomic save.
 
+use std::cell::Cell;
 use std::ffi::{OsStr, OsString};
 use std::future::Future;
 use std::io;
@@ -62,16 +63,54 @@ pub fn sessions(cfg: Config, app: &str, limit: Option<usize>) -> Result<Vec<Sess
     })
 }
 
-/// Downloads an audit log into memory (for the `scalingo://APP/ID` source).
+/// Downloads an audit log into memory (for the `scalingo://APP/ID` source). The buffer is
+/// sized from `Content-Length` up front, so a large log is not copied while it grows.
 pub fn fetch_to_memory(cfg: Config, app: &str, id: &str) -> Result<Vec<u8>, ApiError> {
     runtime()?.block_on(async {
         let mut client = Client::new(cfg).await?;
-        let mut body = Vec::new();
+        let size = Cell::new(None);
+        let mut sink = SizedVec {
+            bytes: Vec::new(),
+            size: &size,
+        };
         client
-            .download_audit_log(app, id, &mut body, &|_, _| {})
+            .download_audit_log(app, id, &mut sink, &|_, total| size.set(total))
             .await?;
-        Ok(body)
+        Ok(sink.bytes)
     })
+}
+
+/// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB;
+/// a failed reservation just lets it grow as usual).
+struct SizedVec<'a> {
+    bytes: Vec<u8>,
+    size: &'a Cell<Option<u64>>,
+}
+
+impl AsyncWrite for SizedVec<'_> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.bytes.capacity() == 0 {
+            if let Some(size) = this.size.get() {
+                let wanted = usize::try_from(size.min(1 << 30)).unwrap_or(0);
+                let _ = this.bytes.try_reserve_exact(wanted.max(buf.len()));
+            }
+        }
+        this.bytes.extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
 }
 
 /// Downloads an audit log to a file or to standard output, keeping the exact bytes.
@@ -704,6 +743,25 @@ mod tests {
         kept.keep();
         drop(kept);
         assert!(b.exists());
+    }
+
+    #[tokio::test]
+    async fn sized_vec_reserves_the_announced_size() {
+        let size = Cell::new(Some(10_000));
+        let mut sink = SizedVec {
+            bytes: Vec::new(),
+            size: &size,
+        };
+        sink.write_all(b"[1,2]").await.unwrap();
+        assert!(sink.bytes.capacity() >= 10_000);
+        assert_eq!(sink.bytes, b"[1,2]");
+        let huge = Cell::new(Some(u64::MAX));
+        let mut sink = SizedVec {
+            bytes: Vec::new(),
+            size: &huge,
+        };
+        sink.write_all(b"x").await.unwrap();
+        assert_eq!(sink.bytes, b"x");
     }
 
     #[tokio::test]
