@@ -144,6 +144,15 @@ fn fast_config() -> Config {
     }
 }
 
+/// Answers every GET on `p` with `template`.
+async fn on_get(server: &MockServer, p: impl AsRef<str>, template: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(p.as_ref()))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
 async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
     server
         .received_requests()
@@ -437,29 +446,32 @@ async fn sessions_limit_stops_following_pages() {
 async fn sessions_guard_against_a_server_that_never_ends() {
     let fake = Fake::start().await;
     // Same page every time, no pagination data: stops at max_pages, duplicates dropped.
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/loop/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"events": [
+    on_get(
+        &fake.api,
+        "/v1/apps/loop/events",
+        ResponseTemplate::new(200).set_body_json(json!({"events": [
             run_event("r", "2015-02-12T18:05:14Z", "a@b.c", "ls", "l", 1)
-        ]})))
-        .mount(&fake.api)
-        .await;
+        ]})),
+    )
+    .await;
     // next_page pointing back: stops at once.
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/back/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"events": [
+    on_get(
+        &fake.api,
+        "/v1/apps/back/events",
+        ResponseTemplate::new(200).set_body_json(json!({"events": [
             run_event("r", "2015-02-12T18:05:14Z", "a@b.c", "ls", "l", 1)
-        ], "meta": {"pagination": {"next_page": 1, "total_pages": 99}}})))
-        .mount(&fake.api)
-        .await;
+        ], "meta": {"pagination": {"next_page": 1, "total_pages": 99}}})),
+    )
+    .await;
     // An empty page ends the listing even if next_page says otherwise.
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/empty/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
+    on_get(
+        &fake.api,
+        "/v1/apps/empty/events",
+        ResponseTemplate::new(200).set_body_json(
             json!({"events": [], "meta": {"pagination": {"next_page": 2, "total_pages": 5}}}),
-        ))
-        .mount(&fake.api)
-        .await;
+        ),
+    )
+    .await;
 
     let mut c = client(Config {
         max_pages: 4,
@@ -486,19 +498,19 @@ async fn sessions_guard_against_a_server_that_never_ends() {
 #[tokio::test]
 async fn sessions_answer_that_is_not_json_is_named() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/html/events"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw("<html><title>Maintenance</title></html>", "text/html"),
-        )
-        .mount(&fake.api)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/odd/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"error": "try again"})))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/html/events",
+        ResponseTemplate::new(200)
+            .set_body_raw("<html><title>Maintenance</title></html>", "text/html"),
+    )
+    .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/odd/events",
+        ResponseTemplate::new(200).set_body_json(json!({"error": "try again"})),
+    )
+    .await;
     let mut c = client(fake.config()).await;
     assert_eq!(
         c.sessions("odd", None).await.unwrap_err().to_string(),
@@ -765,14 +777,13 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
     let rt = rt();
     let fake = rt.block_on(async {
         let fake = Fake::start().await;
-        Mock::given(method("GET"))
-            .and(path("/v1/apps/my-app/audit_logs/broken"))
-            .respond_with(
-                ResponseTemplate::new(500)
-                    .set_body_json(json!({"error": "Internal error occured, we're on it!"})),
-            )
-            .mount(&fake.api)
-            .await;
+        on_get(
+            &fake.api,
+            "/v1/apps/my-app/audit_logs/broken",
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": "Internal error occured, we're on it!"})),
+        )
+        .await;
         fake
     });
     // Body cut short, from a raw server: the temporary file had bytes in it.
@@ -874,36 +885,32 @@ fn fetch_into_a_missing_folder_or_onto_a_folder_is_named() {
 #[tokio::test]
 async fn unknown_app_and_unknown_audit_log() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/nope/events"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"resource": "app", "error": "not found"})),
-        )
-        .mount(&fake.api)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/nope/audit_logs/log-4"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"resource": "app", "error": "not found"})),
-        )
-        .mount(&fake.api)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/my-app/audit_logs/missing"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"resource": "audit_log", "error": "not found"})),
-        )
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/nope/events",
+        ResponseTemplate::new(404).set_body_json(json!({"resource": "app", "error": "not found"})),
+    )
+    .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/nope/audit_logs/log-4",
+        ResponseTemplate::new(404).set_body_json(json!({"resource": "app", "error": "not found"})),
+    )
+    .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/my-app/audit_logs/missing",
+        ResponseTemplate::new(404)
+            .set_body_json(json!({"resource": "audit_log", "error": "not found"})),
+    )
+    .await;
     // A 404 with no body at all on an audit log.
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/my-app/audit_logs/bare"))
-        .respond_with(ResponseTemplate::new(404))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/my-app/audit_logs/bare",
+        ResponseTemplate::new(404),
+    )
+    .await;
 
     let mut c = client(fake.config()).await;
     let err = c.sessions("nope", None).await.unwrap_err();
@@ -925,22 +932,21 @@ async fn unknown_app_and_unknown_audit_log() {
 #[tokio::test]
 async fn payment_required_and_forbidden() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/unpaid/events"))
-        .respond_with(ResponseTemplate::new(402).set_body_json(json!({
+    on_get(
+        &fake.api,
+        "/v1/apps/unpaid/events",
+        ResponseTemplate::new(402).set_body_json(json!({
             "error": "you need to provide a payment method",
             "url": "https://dashboard.scalingo.com/billing"
-        })))
-        .mount(&fake.api)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/theirs/events"))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"error": "you are not a collaborator"})),
-        )
-        .mount(&fake.api)
-        .await;
+        })),
+    )
+    .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/theirs/events",
+        ResponseTemplate::new(403).set_body_json(json!({"error": "you are not a collaborator"})),
+    )
+    .await;
     let mut c = client(fake.config()).await;
     assert_eq!(
         c.sessions("unpaid", None).await.unwrap_err().to_string(),
@@ -1010,11 +1016,12 @@ fn missing_token_names_the_flag_and_the_variable() {
 async fn a_bearer_refused_by_the_api_is_exchanged_once_more_then_reported() {
     let fake = Fake::start().await;
     fake.mount_events().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/revoked/events"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "token expired"})))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/revoked/events",
+        ResponseTemplate::new(401).set_body_json(json!({"error": "token expired"})),
+    )
+    .await;
     let mut c = client(fake.config()).await;
     c.sessions(APP, Some(1)).await.unwrap();
     assert_eq!(fake.exchanges().await, 1);
@@ -1093,14 +1100,13 @@ async fn flaky_download_succeeds_after_retries() {
 #[tokio::test]
 async fn always_500_gives_up_after_the_attempts_allowed() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/broken/events"))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_json(json!({"error": "Internal error occured, we're on it!"})),
-        )
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/broken/events",
+        ResponseTemplate::new(500)
+            .set_body_json(json!({"error": "Internal error occured, we're on it!"})),
+    )
+    .await;
     let started = Instant::now();
     let err = client(fake.config())
         .await
@@ -1124,11 +1130,12 @@ async fn always_500_gives_up_after_the_attempts_allowed() {
 #[tokio::test]
 async fn always_429_gives_up_saying_so() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/busy/events"))
-        .respond_with(ResponseTemplate::new(429).set_body_string("Retry later"))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/busy/events",
+        ResponseTemplate::new(429).set_body_string("Retry later"),
+    )
+    .await;
     let err = client(Config {
         retry: RetryPolicy {
             max_attempts: 3,
@@ -1182,11 +1189,12 @@ async fn retry_after_is_honoured_and_bounded() {
     );
 
     // A Retry-After beyond the time allowed: give up at once, saying why.
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/later/events"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "3600"))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/later/events",
+        ResponseTemplate::new(503).insert_header("Retry-After", "3600"),
+    )
+    .await;
     let started = Instant::now();
     let err = client(fake.config())
         .await
@@ -1246,11 +1254,12 @@ async fn tokens_go_only_where_they_belong_and_never_into_errors() {
         })
         .mount(&fake.api)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/echo500/audit_logs/x"))
-        .respond_with(ResponseTemplate::new(500).set_body_string(format!("oops {TOKEN}")))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/echo500/audit_logs/x",
+        ResponseTemplate::new(500).set_body_string(format!("oops {TOKEN}")),
+    )
+    .await;
 
     let elsewhere = MockServer::start().await;
     Mock::given(method("POST"))
@@ -1534,14 +1543,13 @@ async fn redirects_to_another_host_carry_no_credentials() {
     let fake = Fake::start().await;
     let other = MockServer::start().await;
     // The audit log is stored elsewhere: the API redirects there.
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/my-app/audit_logs/moved"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("Location", format!("{}/storage/moved.json", other.uri())),
-        )
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/my-app/audit_logs/moved",
+        ResponseTemplate::new(302)
+            .insert_header("Location", format!("{}/storage/moved.json", other.uri())),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/storage/moved.json"))
         .respond_with(
@@ -1596,11 +1604,12 @@ async fn redirects_to_another_host_carry_no_credentials() {
 #[tokio::test]
 async fn retries_stop_when_the_time_allowed_is_used_up() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/apps/slow/events"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
-        .mount(&fake.api)
-        .await;
+    on_get(
+        &fake.api,
+        "/v1/apps/slow/events",
+        ResponseTemplate::new(503).set_body_string("Service Unavailable"),
+    )
+    .await;
     let started = Instant::now();
     let err = client(Config {
         retry: RetryPolicy {

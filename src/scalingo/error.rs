@@ -102,6 +102,33 @@ fn opt_said(message: &Option<String>) -> String {
     }
 }
 
+fn times(attempts: u32) -> String {
+    if attempts == 1 {
+        "once".to_string()
+    } else {
+        format!("{attempts} times")
+    }
+}
+
+/// "; gave up after 3.5 s" (or "; gave up" when nothing was waited), and why if the server
+/// asked for a longer wait than allowed.
+fn write_gave_up(
+    f: &mut fmt::Formatter<'_>,
+    attempts: u32,
+    waited: Duration,
+    asked_wait: Option<Duration>,
+) -> fmt::Result {
+    if attempts > 1 || !waited.is_zero() {
+        write!(f, "; gave up after {}", human_secs(waited))?;
+    } else {
+        f.write_str("; gave up")?;
+    }
+    if let Some(asked) = asked_wait {
+        write!(f, " as the server asked to wait {} more", human_secs(asked))?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -164,21 +191,14 @@ impl fmt::Display for ApiError {
             } => {
                 write!(
                     f,
-                    "rate limited (429) {attempts} times in a row{}; gave up after {}",
-                    match message {
-                        Some(m) if !m.is_empty() => format!(" (the server said '{}')", esc(m)),
-                        _ => String::new(),
-                    },
-                    human_secs(*waited)
+                    "rate limited (429) {}{}",
+                    times(*attempts),
+                    if *attempts > 1 { " in a row" } else { "" }
                 )?;
-                if let Some(asked) = asked_wait {
-                    write!(
-                        f,
-                        " as the server asked to wait {} more",
-                        human_secs(*asked)
-                    )?;
+                if let Some(m) = message.as_deref().filter(|m| !m.is_empty()) {
+                    write!(f, " (the server said '{}')", esc(m))?;
                 }
-                Ok(())
+                write_gave_up(f, *attempts, *waited, *asked_wait)
             }
             ApiError::ServerError {
                 status,
@@ -187,24 +207,13 @@ impl fmt::Display for ApiError {
                 message,
                 asked_wait,
             } => {
-                if *attempts == 1 {
-                    write!(f, "server error {status}{} once; gave up", opt_said(message))?;
-                } else {
-                    write!(
-                        f,
-                        "server error {status}{} {attempts} times; gave up after {}",
-                        opt_said(message),
-                        human_secs(*waited)
-                    )?;
-                }
-                if let Some(asked) = asked_wait {
-                    write!(
-                        f,
-                        " as the server asked to wait {} more",
-                        human_secs(*asked)
-                    )?;
-                }
-                Ok(())
+                write!(
+                    f,
+                    "server error {status}{} {}",
+                    opt_said(message),
+                    times(*attempts)
+                )?;
+                write_gave_up(f, *attempts, *waited, *asked_wait)
             }
             ApiError::UnexpectedStatus {
                 status,
@@ -290,16 +299,7 @@ pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
     let mut dns = false;
     let mut tls: Option<String> = None;
     let mut io_timeout = false;
-    let mut innermost = err.to_string();
-
-    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
-    let mut depth = 0;
-    while let Some(e) = current {
-        depth += 1;
-        if depth > 32 {
-            break;
-        }
-        innermost = e.to_string();
+    for e in chain(err) {
         if let Some(tls_err) = e.downcast_ref::<rustls::Error>() {
             tls.get_or_insert_with(|| {
                 let hint = match tls_err {
@@ -311,7 +311,7 @@ pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
                 format!("{tls_err}{hint}")
             });
         }
-        if innermost.starts_with("dns error") {
+        if e.to_string().starts_with("dns error") {
             dns = true;
         }
         if let Some(io_err) = e.downcast_ref::<io::Error>() {
@@ -321,8 +321,8 @@ pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
                 _ => {}
             }
         }
-        current = next_in_chain(e);
     }
+    let innermost = innermost_reason(err);
 
     if err.is_timeout() || io_timeout {
         if err.is_connect() {
@@ -366,32 +366,107 @@ pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
 /// The message of the deepest error in a chain (looking inside `io::Error`s too), which
 /// is the one that says what happened ("connection refused", "unexpected end of file").
 pub(crate) fn innermost_reason(err: &(dyn StdError + 'static)) -> String {
-    let mut reason = err.to_string();
-    let mut current = next_in_chain(err);
-    let mut depth = 0;
-    while let Some(e) = current {
-        depth += 1;
-        if depth > 32 {
-            break;
-        }
-        reason = e.to_string();
-        current = next_in_chain(e);
-    }
-    reason
+    chain(err).last().map(|e| e.to_string()).unwrap_or_default()
 }
 
-/// The next error of a chain; for an `io::Error`, the error it wraps (its `source()`
-/// skips that one).
-fn next_in_chain<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a (dyn StdError + 'static)> {
-    match e.downcast_ref::<io::Error>() {
+/// An error and its sources, looking inside `io::Error`s too (their `source()` skips the
+/// error they wrap). At most 32 deep.
+fn chain<'a>(
+    err: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(err), |&e| match e.downcast_ref::<io::Error>() {
         Some(io_err) => io_err
             .get_ref()
             .map(|inner| inner as &(dyn StdError + 'static)),
         None => e.source(),
-    }
+    })
+    .take(32)
 }
 
 /// `scheme://host:port` of a URL: what error messages name.
 pub(crate) fn origin_of(url: &reqwest::Url) -> String {
     url.origin().ascii_serialization()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn every_error_is_one_sentence() {
+        let secs = Duration::from_secs;
+        let cases: Vec<(ApiError, &str)> = vec![
+            (ApiError::TokenRefused { origin: TokenOrigin::Env("SCALINGO_API_TOKEN"), status: 401 },
+             "the API token from SCALINGO_API_TOKEN was refused (401)"),
+            (ApiError::TokenRefused { origin: TokenOrigin::Flag, status: 403 },
+             "the API token from --token was refused (403)"),
+            (ApiError::UnknownRegion { region: s("mars"), known: vec![] },
+             "unknown region 'mars': the auth service lists no regions"),
+            (ApiError::AppNotFound { app: s("foo") }, "app 'foo' not found"),
+            (ApiError::AuditLogNotFound { app: s("foo"), id: s("abc") },
+             "audit log 'abc' not found in app 'foo'"),
+            (ApiError::PaymentRequired { message: None, url: None }, "payment required (402)"),
+            (ApiError::RateLimited { attempts: 5, waited: secs(31), message: None, asked_wait: None },
+             "rate limited (429) 5 times in a row; gave up after 31 s"),
+            (ApiError::RateLimited { attempts: 1, waited: secs(0), message: Some(s("Retry later")), asked_wait: Some(secs(120)) },
+             "rate limited (429) once (the server said 'Retry later'); gave up as the server asked to wait 120 s more"),
+            (ApiError::ServerError { status: 500, attempts: 4, waited: secs(12), message: Some(s("Internal error occured, we're on it!")), asked_wait: None },
+             "server error 500 'Internal error occured, we're on it!' 4 times; gave up after 12 s"),
+            (ApiError::UnexpectedStatus { status: 418, url: s("http://x/v1"), message: None },
+             "unexpected answer 418 from http://x/v1"),
+            (ApiError::Connect { url: s("http://127.0.0.1:1234"), reason: s("connection refused") },
+             "cannot connect to http://127.0.0.1:1234: connection refused"),
+            (ApiError::Dns { host: s("x.invalid"), reason: s("no such host") },
+             "DNS lookup failed for x.invalid: no such host"),
+            (ApiError::Tls { url: s("https://x"), reason: s("bad cert") },
+             "TLS handshake with https://x failed: bad cert"),
+            (ApiError::Timeout { after: secs(30), waiting_for: s("the answer") },
+             "timed out after 30 s waiting for the answer"),
+            (ApiError::CutShort { got: 10, expected: 20 },
+             "the audit log body was cut short after 10 bytes (expected 20)"),
+            (ApiError::BodyBroken { what: s("the audit log"), got: 3, reason: s("reset") },
+             "reading the audit log broke after 3 bytes: reset"),
+            (ApiError::NotAnAuditLog { detail: s("it is an HTML page") },
+             "the server's answer is not an audit log: it is an HTML page"),
+            (ApiError::TargetExists { path: PathBuf::from("a.json") },
+             "a.json already exists; pass --force to overwrite it"),
+            (ApiError::Io { what: s("cannot write x"), source: io::Error::other("disk full") },
+             "cannot write x: disk full"),
+            (ApiError::Interrupted, "interrupted; nothing was saved"),
+        ];
+        for (err, want) in cases {
+            assert_eq!(err.to_string(), want);
+        }
+        let missing = ApiError::MissingToken.to_string();
+        assert!(missing.contains("--token") && missing.contains("SCALINGO_API_TOKEN"));
+    }
+
+    #[test]
+    fn outside_strings_are_escaped() {
+        let errs = [
+            ApiError::AppNotFound {
+                app: s("a\u{1b}[2Jb"),
+            },
+            ApiError::UnexpectedStatus {
+                status: 400,
+                url: s("u"),
+                message: Some(s("m\u{9b}\n")),
+            },
+            ApiError::TargetExists {
+                path: PathBuf::from("x\u{7}.json"),
+            },
+            ApiError::UnknownRegion {
+                region: s("r"),
+                known: vec![s("k\u{1b}")],
+            },
+        ];
+        for err in errs {
+            let text = err.to_string();
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+    }
 }
