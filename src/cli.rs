@@ -28,15 +28,70 @@ pub enum Command {
     Info(InfoArgs),
     /// What was typed, line by line, with timestamps (and optionally the output between)
     Transcript(TranscriptArgs),
+    /// List an app's one-off sessions (run events) from the Scalingo API, newest first
+    Sessions(SessionsArgs),
+    /// Download an audit log from the Scalingo API, byte for byte
+    Fetch(FetchArgs),
+}
+
+/// How to reach the Scalingo API (the official CLI's environment variables are read too).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ApiArgs {
+    /// Scalingo API token [default: $SCALINGO_API_TOKEN]
+    #[arg(long, value_name = "TOKEN", help_heading = "Scalingo API")]
+    pub token: Option<String>,
+    /// Region whose API to use, looked up on the auth host [default: $SCALINGO_REGION, else osc-fr1]
+    #[arg(long, value_name = "NAME", help_heading = "Scalingo API")]
+    pub region: Option<String>,
+    /// API base URL, e.g. http://127.0.0.1:3001 [default: $SCALINGO_API_URL, else from the region]
+    #[arg(long, value_name = "URL", help_heading = "Scalingo API")]
+    pub api_url: Option<String>,
+    /// Auth base URL [default: $SCALINGO_AUTH_URL, else https://auth.scalingo.com]
+    #[arg(long, value_name = "URL", help_heading = "Scalingo API")]
+    pub auth_url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SessionsArgs {
+    /// The app [default: $SCALINGO_APP]
+    #[arg(long, env = "SCALINGO_APP")]
+    pub app: String,
+    /// Print JSON: an array of sessions
+    #[arg(long)]
+    pub json: bool,
+    /// At most N sessions (the newest)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FetchArgs {
+    /// The app [default: $SCALINGO_APP]
+    #[arg(long, env = "SCALINGO_APP")]
+    pub app: String,
+    /// The audit log's id (from `auditty sessions`)
+    pub audit_log_id: String,
+    /// Where to save it (`-` for standard output) [default: APP-AUDIT_LOG_ID.json]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 /// Where a recording comes from and how to emulate it.
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
-    /// The recording: a file path, or `-` for standard input
+    /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
     pub source: String,
     #[command(flatten)]
     pub term: TermArgs,
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 #[derive(Args, Debug, Clone, Default)]

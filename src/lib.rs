@@ -12,5 +12,6 @@ pub mod formats;
 pub mod geometry;
 pub mod plaintext;
 pub mod render;
+pub mod scalingo;
 pub mod timeline;
 pub mod transcript;

@@ -26,6 +26,8 @@ fn main() {
         Some(Command::Screen(a)) => commands::screen::run(a),
         Some(Command::Info(a)) => commands::info::run(a),
         Some(Command::Transcript(a)) => commands::transcript::run(a),
+        Some(Command::Sessions(a)) => commands::api::sessions(a),
+        Some(Command::Fetch(a)) => commands::api::fetch(a),
         None => Err(Error::Usage(
             "the player is not built yet: use `auditty screen`, `auditty info` or `auditty transcript`"
                 .into(),

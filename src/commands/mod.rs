@@ -1,5 +1,6 @@
 //! The commands: each reads a `Timeline`, replays it, and writes text we generate.
 
+pub mod api;
 pub mod info;
 pub mod screen;
 pub mod transcript;
@@ -33,7 +34,7 @@ impl Loaded {
 
 /// Load a source (path, `-`, …) with the terminal settings asked for.
 pub fn load(src: &SourceArgs) -> Result<Loaded> {
-    let tl = crate::formats::load(&src.source)?;
+    let tl = load_timeline(&src.source, &src.api)?;
     Ok(prepare(
         crate::formats::display_name(&src.source),
         tl,
@@ -50,6 +51,22 @@ pub fn prepare(name: String, tl: Timeline, term: &TermArgs) -> Loaded {
         geometry,
         crlf,
     }
+}
+
+/// Read a source into a timeline: a file, standard input, or an audit log fetched from the
+/// Scalingo API into memory.
+pub fn load_timeline(source: &str, api: &crate::cli::ApiArgs) -> Result<Timeline> {
+    if let Some((app, id)) = crate::scalingo::parse_source_url(source) {
+        let bytes = crate::scalingo::fetch_to_memory(api::config(api)?, &app, &id)
+            .map_err(|e| Error::Runtime(format!("{source}: {e}")))?;
+        return Ok(crate::formats::load_bytes(source, bytes)?);
+    }
+    if source.starts_with("scalingo:") {
+        return Err(Error::Usage(format!(
+            "{source}: a Scalingo source is scalingo://APP/AUDIT_LOG_ID"
+        )));
+    }
+    Ok(crate::formats::load(source)?)
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends the program quietly.

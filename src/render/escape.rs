@@ -19,10 +19,14 @@ pub fn is_control(c: char) -> bool {
     n < 0x20 || n == 0x7f || (0x80..0xa0).contains(&n) || is_invisible_format(c)
 }
 
-/// Characters that change how text around them is shown (bidi overrides and isolates),
-/// which a hostile recording could use to disguise what was typed.
+/// Characters that change how text around them is shown (bidi marks, overrides and isolates,
+/// line and paragraph separators), which a hostile recording could use to disguise what was
+/// typed.
 fn is_invisible_format(c: char) -> bool {
-    matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069)
+    matches!(
+        c as u32,
+        0x061C | 0x200E | 0x200F | 0x2028 | 0x2029 | 0x202A..=0x202E | 0x2066..=0x2069
+    )
 }
 
 pub fn push_escaped(out: &mut String, c: char) {

@@ -1,0 +1,778 @@
+//! What the CLI calls: blocking functions (each runs its own current-thread tokio
+//! runtime), the sessions table, the `scalingo://APP/ID` source, and the atomic save.
+
+use std::cell::Cell;
+use std::ffi::{OsStr, OsString};
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
+use unicode_width::UnicodeWidthStr;
+
+use super::client::{Client, Session};
+use super::config::Config;
+use super::error::ApiError;
+use super::text::{escape_controls, human_size, truncate_chars};
+
+/// Where `fetch` puts the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchTarget {
+    /// A file, written atomically (temporary file in the same folder, then renamed).
+    Path(PathBuf),
+    /// Standard output, as the bytes arrive.
+    Stdout,
+}
+
+/// What `fetch` saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FetchReport {
+    /// The file written; `None` for standard output.
+    pub path: Option<PathBuf>,
+    /// Bytes written (exactly the body the API sent).
+    pub bytes: u64,
+    /// SHA-256 of those bytes, lowercase hex.
+    pub sha256_hex: String,
+}
+
+/// The user shown for sessions opened by Scalingo's own staff.
+const OPERATOR_EMAIL: &str = "deploy@scalingo.com";
+/// Commands longer than this are cut in the table.
+const COMMAND_WIDTH: usize = 60;
+
+fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| ApiError::Io {
+            what: "cannot start the async runtime".into(),
+            source,
+        })
+}
+
+/// The app's one-off sessions, newest first, at most `limit`.
+pub fn sessions(cfg: Config, app: &str, limit: Option<usize>) -> Result<Vec<Session>, ApiError> {
+    runtime()?.block_on(async {
+        let mut client = Client::new(cfg).await?;
+        client.sessions(app, limit).await
+    })
+}
+
+/// Downloads an audit log into memory (for the `scalingo://APP/ID` source). The buffer is
+/// sized from `Content-Length` up front, so a large log is not copied while it grows.
+pub fn fetch_to_memory(cfg: Config, app: &str, id: &str) -> Result<Vec<u8>, ApiError> {
+    runtime()?.block_on(async {
+        let mut client = Client::new(cfg).await?;
+        let size = Cell::new(None);
+        let mut sink = SizedVec {
+            bytes: Vec::new(),
+            size: &size,
+        };
+        client
+            .download_audit_log(app, id, &mut sink, &|_, total| size.set(total))
+            .await?;
+        Ok(sink.bytes)
+    })
+}
+
+/// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB;
+/// a failed reservation just lets it grow as usual).
+struct SizedVec<'a> {
+    bytes: Vec<u8>,
+    size: &'a Cell<Option<u64>>,
+}
+
+impl AsyncWrite for SizedVec<'_> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.bytes.capacity() == 0 {
+            if let Some(size) = this.size.get() {
+                let wanted = usize::try_from(size.min(1 << 30)).unwrap_or(0);
+                let _ = this.bytes.try_reserve_exact(wanted.max(buf.len()));
+            }
+        }
+        this.bytes.extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Downloads an audit log to a file or to standard output, keeping the exact bytes.
+///
+/// A file is written to `.NAME.partial-PID` in the same folder, synced, then renamed: on
+/// any failure, or Ctrl-C, nothing is left behind and an existing file is untouched. An
+/// existing file is replaced only with `force` (checked before downloading, and again,
+/// atomically, when the download is in place). `progress` shows a bar on stderr.
+pub fn fetch(
+    cfg: Config,
+    app: &str,
+    id: &str,
+    out: FetchTarget,
+    force: bool,
+    progress: bool,
+) -> Result<FetchReport, ApiError> {
+    let rt = runtime()?;
+    match out {
+        FetchTarget::Stdout => rt.block_on(fetch_to_stdout(cfg, app, id, progress)),
+        FetchTarget::Path(path) => rt.block_on(fetch_to_file(cfg, app, id, &path, force, progress)),
+    }
+}
+
+/// The default file name for `fetch`: `APP-AUDIT_LOG_ID.json`, with anything but ASCII
+/// letters, digits, `-`, `_` and `.` replaced by `_`, so that it stays in the current folder.
+pub fn default_fetch_path(app: &str, id: &str) -> PathBuf {
+    fn part(s: &str) -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+    let mut name = format!("{}-{}.json", part(app), part(id));
+    if name.starts_with('.') || name.starts_with('-') {
+        name.insert(0, '_');
+    }
+    PathBuf::from(name)
+}
+
+/// `scalingo://APP/AUDIT_LOG_ID` → `(APP, AUDIT_LOG_ID)`; `None` for anything else.
+pub fn parse_source_url(s: &str) -> Option<(String, String)> {
+    const SCHEME: &str = "scalingo://";
+    let head = s.get(..SCHEME.len())?;
+    if !head.eq_ignore_ascii_case(SCHEME) {
+        return None;
+    }
+    let rest = &s[SCHEME.len()..];
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (app, id) = rest.split_once('/')?;
+    if app.is_empty() || id.is_empty() || id.contains('/') {
+        return None;
+    }
+    Some((app.to_string(), id.to_string()))
+}
+
+/// The sessions as a table: when (in the event's own offset), who, command, audit log id,
+/// size. Every string from the server is escaped.
+pub fn render_sessions_table(sessions: &[Session]) -> String {
+    if sessions.is_empty() {
+        return "No one-off sessions found.\n".to_string();
+    }
+    let header = ["WHEN", "WHO", "COMMAND", "AUDIT LOG", "SIZE"].map(String::from);
+    let rows: Vec<[String; 5]> = sessions
+        .iter()
+        .map(|s| {
+            [
+                when_cell(s),
+                who_cell(s),
+                command_cell(s),
+                s.audit_log_id
+                    .as_deref()
+                    .map(escape_controls)
+                    .unwrap_or_else(|| "-".into()),
+                s.audit_log_size
+                    .map(human_size)
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.width());
+            if i == 4 {
+                // Sizes right-aligned.
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn when_cell(s: &Session) -> String {
+    match s.created_at_time() {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+        None if s.created_at.is_empty() => "?".into(),
+        None => escape_controls(&truncate_chars(&s.created_at, 40)),
+    }
+}
+
+fn who_cell(s: &Session) -> String {
+    let email = s.user.email.as_str();
+    if email.trim().eq_ignore_ascii_case(OPERATOR_EMAIL) {
+        "Scalingo operator".into()
+    } else if !email.is_empty() {
+        escape_controls(&truncate_chars(email, 60))
+    } else if !s.user.username.is_empty() {
+        escape_controls(&truncate_chars(&s.user.username, 60))
+    } else {
+        "?".into()
+    }
+}
+
+fn command_cell(s: &Session) -> String {
+    if s.command.trim().is_empty() {
+        "(operator shell)".into()
+    } else {
+        escape_controls(&truncate_chars(&s.command, COMMAND_WIDTH))
+    }
+}
+
+// ----- fetch --------------------------------------------------------------------------------
+
+async fn fetch_to_stdout(
+    cfg: Config,
+    app: &str,
+    id: &str,
+    progress: bool,
+) -> Result<FetchReport, ApiError> {
+    let mut client = Client::new(cfg).await?;
+    let bar = Progress::new(progress);
+    let mut out = HashingWriter::new(tokio::io::stdout());
+    let bytes = until_interrupted(
+        client.download_audit_log(app, id, &mut out, &|done, total| bar.update(done, total)),
+    )
+    .await?;
+    Ok(FetchReport {
+        path: None,
+        bytes,
+        sha256_hex: out.hex_digest(),
+    })
+}
+
+async fn fetch_to_file(
+    cfg: Config,
+    app: &str,
+    id: &str,
+    target: &Path,
+    force: bool,
+    progress: bool,
+) -> Result<FetchReport, ApiError> {
+    let cannot = |what: &str, source: io::Error| ApiError::Io {
+        what: format!("cannot {what} {}", target.display()),
+        source,
+    };
+    if std::fs::metadata(target).is_ok_and(|m| m.is_dir()) {
+        return Err(cannot("save to", io::Error::other("it is a folder")));
+    }
+    if !force && std::fs::symlink_metadata(target).is_ok() {
+        return Err(ApiError::TargetExists {
+            path: target.to_path_buf(),
+        });
+    }
+    let Some(file_name) = target.file_name() else {
+        return Err(cannot(
+            "save to",
+            io::Error::new(io::ErrorKind::InvalidInput, "it does not name a file"),
+        ));
+    };
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+
+    let mut client = Client::new(cfg).await?;
+
+    let (temp_path, file) = create_temp(&dir, file_name)?;
+    let mut temp = TempFile {
+        path: Some(temp_path.clone()),
+    };
+    let write_err = |source| ApiError::Io {
+        what: format!("cannot write {}", temp_path.display()),
+        source,
+    };
+    let bar = Progress::new(progress);
+    let mut out = HashingWriter::new(BufWriter::with_capacity(
+        256 * 1024,
+        tokio::fs::File::from_std(file),
+    ));
+    let bytes = until_interrupted(
+        client.download_audit_log(app, id, &mut out, &|done, total| bar.update(done, total)),
+    )
+    .await?;
+    out.flush().await.map_err(write_err)?;
+    let sha256_hex = out.hex_digest();
+    let file = out.into_inner().into_inner();
+    file.sync_all().await.map_err(write_err)?;
+    drop(file);
+
+    put_in_place(&temp_path, target, force)?;
+    temp.keep();
+    sync_dir(&dir);
+    Ok(FetchReport {
+        path: Some(target.to_path_buf()),
+        bytes,
+        sha256_hex,
+    })
+}
+
+/// Runs `work` until it ends or the user interrupts (Ctrl-C, or SIGTERM on Unix): then
+/// `work` is dropped (which removes a temporary file) and the result is `Interrupted`.
+async fn until_interrupted<T>(
+    work: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let interrupt = async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let terminate = async {
+                match signal(SignalKind::terminate()) {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
+                () = terminate => {},
+            }
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await
+        }
+    };
+    tokio::select! {
+        biased;
+        result = work => result,
+        () = interrupt => Err(ApiError::Interrupted),
+    }
+}
+
+/// Creates `.NAME.partial-PID` (or `-PID-N` if taken) in `dir`, never reusing a file.
+fn create_temp(dir: &Path, name: &OsStr) -> Result<(PathBuf, std::fs::File), ApiError> {
+    let pid = std::process::id();
+    let mut last_error = None;
+    for n in 0..100u32 {
+        let mut temp_name = OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(".partial-{pid}"));
+        if n > 0 {
+            temp_name.push(format!("-{n}"));
+        }
+        let path = dir.join(temp_name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
+            Err(e) => {
+                return Err(ApiError::Io {
+                    what: format!("cannot create a temporary file in {}", dir.display()),
+                    source: e,
+                })
+            }
+        }
+    }
+    Err(ApiError::Io {
+        what: format!("cannot create a temporary file in {}", dir.display()),
+        source: last_error.unwrap_or_else(|| io::Error::other("no free name")),
+    })
+}
+
+/// Moves the finished download to `target`. Without `force`, never replaces a file, even
+/// one that appeared during the download (a hard link fails if the name is taken).
+fn put_in_place(temp: &Path, target: &Path, force: bool) -> Result<(), ApiError> {
+    let move_err = |source| ApiError::Io {
+        what: format!("cannot move the download to {}", target.display()),
+        source,
+    };
+    if force {
+        return std::fs::rename(temp, target).map_err(move_err);
+    }
+    match std::fs::hard_link(temp, target) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(temp);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ApiError::TargetExists {
+            path: target.to_path_buf(),
+        }),
+        Err(_) => {
+            // A file system without hard links: check, then rename.
+            if std::fs::symlink_metadata(target).is_ok() {
+                return Err(ApiError::TargetExists {
+                    path: target.to_path_buf(),
+                });
+            }
+            std::fs::rename(temp, target).map_err(move_err)
+        }
+    }
+}
+
+/// Makes the rename durable (best effort; not every system can sync a folder).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Removes the temporary file when dropped, unless kept.
+struct TempFile {
+    path: Option<PathBuf>,
+}
+
+impl TempFile {
+    fn keep(&mut self) {
+        self.path = None;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.path.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Hashes (SHA-256) exactly the bytes its inner writer accepts.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W> HashingWriter<W> {
+    fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    fn hex_digest(&self) -> String {
+        use std::fmt::Write as _;
+        self.hasher
+            .clone()
+            .finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            })
+    }
+
+    fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: AsyncWrite + Unpin> AsyncWrite for HashingWriter<W> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(Ok(n)) => {
+                this.hasher.update(&buf[..n.min(buf.len())]);
+                Poll::Ready(Ok(n))
+            }
+            other => other,
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// The download's progress bar on stderr (or nothing). Cleared when dropped.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        let bar = enabled.then(|| {
+            let style = ProgressStyle::with_template(
+                "{spinner} {decimal_bytes} received ({decimal_bytes_per_sec})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+                .with_style(style)
+                .with_finish(ProgressFinish::AndClear)
+        });
+        Progress { bar }
+    }
+
+    fn update(&self, done: u64, total: Option<u64>) {
+        let Some(bar) = &self.bar else { return };
+        if let Some(total) = total {
+            if bar.length() != Some(total) {
+                let style = ProgressStyle::with_template(
+                    "{wide_bar} {decimal_bytes}/{decimal_total_bytes} ({decimal_bytes_per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+                bar.set_style(style);
+                bar.set_length(total);
+            }
+        }
+        bar.set_position(done);
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scalingo::User;
+
+    fn session(created_at: &str, email: &str, command: &str) -> Session {
+        Session {
+            id: "ev".into(),
+            created_at: created_at.into(),
+            user: User {
+                username: "john".into(),
+                email: email.into(),
+                id: "us-1".into(),
+            },
+            app_name: "app".into(),
+            command: command.into(),
+            audit_log_id: Some("abcdef-1234".into()),
+            audit_log_size: Some(122_445_385),
+            detached: Some(false),
+        }
+    }
+
+    #[test]
+    fn table_columns() {
+        let sessions = vec![
+            session(
+                "2015-02-12T18:05:14.226+01:00",
+                "john@doe.com",
+                "bundle exec rake db:migrate",
+            ),
+            Session {
+                audit_log_id: None,
+                audit_log_size: None,
+                ..session("2015-02-11T09:00:00Z", "deploy@scalingo.com", "")
+            },
+        ];
+        let table = render_sessions_table(&sessions);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3, "{table}");
+        assert!(lines[0].starts_with("WHEN"));
+        assert!(lines[0].contains("WHO") && lines[0].contains("AUDIT LOG"));
+        assert!(lines[1].starts_with("2015-02-12 18:05:14 +01:00  john@doe.com"));
+        assert!(lines[1].contains("bundle exec rake db:migrate"));
+        assert!(lines[1].contains("abcdef-1234"));
+        assert!(lines[1].ends_with("122.4 MB"));
+        assert!(lines[2].starts_with("2015-02-11 09:00:00 +00:00  Scalingo operator"));
+        assert!(lines[2].contains("(operator shell)"));
+        assert!(lines[2].ends_with('-'));
+        // Sizes are right-aligned: every line ends at the same column.
+        assert_eq!(lines[0].width(), lines[1].width());
+        assert_eq!(lines[1].width(), lines[2].width());
+    }
+
+    #[test]
+    fn table_escapes_everything_from_the_server() {
+        let mut evil = session(
+            "\u{1b}]0;pwned\u{7}",
+            "a\u{1b}[2Jb@x.io",
+            "rm -rf /\u{9b}31m\nnext",
+        );
+        evil.audit_log_id = Some("id\u{1b}c".into());
+        evil.user.email = "\u{85}e@x.io".into();
+        let table = render_sessions_table(&[evil]);
+        assert!(
+            !table.chars().any(|c| c.is_control() && c != '\n'),
+            "{table:?}"
+        );
+        assert!(table.contains("^[]0;pwned^G"));
+        assert!(table.contains("\\x9b31m^Jnext"));
+        assert!(table.contains("id^[c"));
+        assert!(table.contains("\\x85e@x.io"));
+        assert_eq!(table.lines().count(), 2);
+    }
+
+    #[test]
+    fn empty_table() {
+        assert_eq!(render_sessions_table(&[]), "No one-off sessions found.\n");
+    }
+
+    #[test]
+    fn long_commands_are_cut() {
+        let long = "x".repeat(500);
+        let table = render_sessions_table(&[session("2015-02-12T18:05:14Z", "a@b.c", &long)]);
+        assert!(table.contains(&format!("{}…", "x".repeat(COMMAND_WIDTH - 1))));
+        assert!(!table.contains(&"x".repeat(COMMAND_WIDTH)));
+    }
+
+    #[test]
+    fn default_paths_stay_in_the_folder() {
+        assert_eq!(
+            default_fetch_path("my-app", "abcdef-1234"),
+            PathBuf::from("my-app-abcdef-1234.json")
+        );
+        for (app, id) in [
+            ("../etc", "passwd"),
+            ("a/b", "../../c"),
+            ("..", ".."),
+            ("app", "/abs"),
+            ("x\u{1b}y", "\\win"),
+        ] {
+            let p = default_fetch_path(app, id);
+            assert_eq!(p.components().count(), 1, "{p:?}");
+            let s = p.to_str().unwrap();
+            assert!(
+                !s.contains('/') && !s.contains('\\') && !s.starts_with('.'),
+                "{s}"
+            );
+            assert!(s.ends_with(".json"));
+        }
+    }
+
+    #[test]
+    fn source_urls() {
+        assert_eq!(
+            parse_source_url("scalingo://my-app/abcdef-1234"),
+            Some(("my-app".into(), "abcdef-1234".into()))
+        );
+        assert_eq!(
+            parse_source_url("Scalingo://my-app/abc/"),
+            Some(("my-app".into(), "abc".into()))
+        );
+        for bad in [
+            "scalingo://",
+            "scalingo://app",
+            "scalingo://app/",
+            "scalingo:///id",
+            "scalingo://app/a/b",
+            "http://app/id",
+            "app/id",
+            "scal",
+            "",
+        ] {
+            assert_eq!(parse_source_url(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn put_in_place_never_clobbers_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join(".x.partial");
+        let target = dir.path().join("x.json");
+        std::fs::write(&target, b"old").unwrap();
+        std::fs::write(&temp, b"new").unwrap();
+        let err = put_in_place(&temp, &target, false).unwrap_err();
+        assert!(matches!(err, ApiError::TargetExists { .. }));
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        put_in_place(&temp, &target, true).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert!(!temp.exists());
+
+        let other = dir.path().join("y.json");
+        std::fs::write(&temp, b"fresh").unwrap();
+        put_in_place(&temp, &other, false).unwrap();
+        assert_eq!(std::fs::read(&other).unwrap(), b"fresh");
+        assert!(!temp.exists());
+    }
+
+    #[test]
+    fn temp_files_are_new_and_removed_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, _fa) = create_temp(dir.path(), OsStr::new("x.json")).unwrap();
+        let (b, _fb) = create_temp(dir.path(), OsStr::new("x.json")).unwrap();
+        assert_ne!(a, b);
+        assert!(a
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with(".x.json.partial-"));
+        drop(TempFile {
+            path: Some(a.clone()),
+        });
+        assert!(!a.exists());
+        let mut kept = TempFile {
+            path: Some(b.clone()),
+        };
+        kept.keep();
+        drop(kept);
+        assert!(b.exists());
+    }
+
+    #[tokio::test]
+    async fn sized_vec_reserves_the_announced_size() {
+        let size = Cell::new(Some(10_000));
+        let mut sink = SizedVec {
+            bytes: Vec::new(),
+            size: &size,
+        };
+        sink.write_all(b"[1,2]").await.unwrap();
+        assert!(sink.bytes.capacity() >= 10_000);
+        assert_eq!(sink.bytes, b"[1,2]");
+        let huge = Cell::new(Some(u64::MAX));
+        let mut sink = SizedVec {
+            bytes: Vec::new(),
+            size: &huge,
+        };
+        sink.write_all(b"x").await.unwrap();
+        assert_eq!(sink.bytes, b"x");
+    }
+
+    #[tokio::test]
+    async fn hashing_writer_hashes_what_it_writes() {
+        let mut w = HashingWriter::new(Vec::new());
+        w.write_all(b"ab").await.unwrap();
+        w.write_all(b"c").await.unwrap();
+        assert_eq!(
+            w.hex_digest(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(w.into_inner(), b"abc");
+    }
+}

@@ -1,0 +1,472 @@
+//! The client's errors. Each one displays as one sentence saying what happened, with every
+//! string that came from outside escaped, and never a token.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::config::{TokenOrigin, ENV_TOKEN};
+use super::text::{escape_controls as esc, human_secs};
+
+/// What went wrong talking to Scalingo (or saving what it sent).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// No API token was given.
+    MissingToken,
+    /// A flag or variable holds something unusable.
+    InvalidConfig { what: String },
+    /// An app name or audit log id that cannot be put in a URL path.
+    InvalidName { kind: &'static str, value: String },
+    /// The HTTP client could not be set up.
+    Setup { reason: String },
+    /// The API token (or the bearer token made from it) was refused.
+    TokenRefused { origin: TokenOrigin, status: u16 },
+    /// The region is not one the auth service lists.
+    UnknownRegion { region: String, known: Vec<String> },
+    /// 404 on an app.
+    AppNotFound { app: String },
+    /// 404 on an audit log of an existing app.
+    AuditLogNotFound { app: String, id: String },
+    /// 402.
+    PaymentRequired {
+        message: Option<String>,
+        url: Option<String>,
+    },
+    /// 403 on an app.
+    Forbidden {
+        app: String,
+        message: Option<String>,
+    },
+    /// 429 answers, retried until the attempts or the time allowed ran out.
+    RateLimited {
+        attempts: u32,
+        waited: Duration,
+        message: Option<String>,
+        /// Set when giving up because the server asked for a longer wait than allowed.
+        asked_wait: Option<Duration>,
+    },
+    /// 5xx answers, retried until the attempts or the time allowed ran out.
+    ServerError {
+        status: u16,
+        attempts: u32,
+        waited: Duration,
+        message: Option<String>,
+        asked_wait: Option<Duration>,
+    },
+    /// Any other answer the client has no use for.
+    UnexpectedStatus {
+        status: u16,
+        url: String,
+        message: Option<String>,
+    },
+    /// The TCP connection could not be made (refused, unreachable, reset…).
+    Connect { url: String, reason: String },
+    /// The host name did not resolve.
+    Dns { host: String, reason: String },
+    /// The TLS handshake failed.
+    Tls { url: String, reason: String },
+    /// Nothing came for longer than allowed.
+    Timeout {
+        after: Duration,
+        waiting_for: String,
+    },
+    /// The body ended before its announced length.
+    CutShort { got: u64, expected: u64 },
+    /// Reading a body failed for another reason.
+    BodyBroken {
+        what: String,
+        got: u64,
+        reason: String,
+    },
+    /// A 200 answer to an audit log download whose body is not an audit log.
+    NotAnAuditLog { detail: String },
+    /// A 200 answer (events, regions, token exchange) that is not what the API documents.
+    BadAnswer { what: String, detail: String },
+    /// Any other failure of a request.
+    Request { url: String, reason: String },
+    /// The file to save to exists and overwriting was not asked for.
+    TargetExists { path: PathBuf },
+    /// A local file or stream operation failed.
+    Io { what: String, source: io::Error },
+    /// The user interrupted (Ctrl-C); nothing was saved.
+    Interrupted,
+}
+
+fn opt_said(message: &Option<String>) -> String {
+    match message {
+        Some(m) if !m.is_empty() => format!(" '{}'", esc(m)),
+        _ => String::new(),
+    }
+}
+
+fn times(attempts: u32) -> String {
+    if attempts == 1 {
+        "once".to_string()
+    } else {
+        format!("{attempts} times")
+    }
+}
+
+/// "; gave up after 3.5 s" (or "; gave up" when nothing was waited), and why if the server
+/// asked for a longer wait than allowed.
+fn write_gave_up(
+    f: &mut fmt::Formatter<'_>,
+    attempts: u32,
+    waited: Duration,
+    asked_wait: Option<Duration>,
+) -> fmt::Result {
+    if attempts > 1 || !waited.is_zero() {
+        write!(f, "; gave up after {}", human_secs(waited))?;
+    } else {
+        f.write_str("; gave up")?;
+    }
+    if let Some(asked) = asked_wait {
+        write!(f, " as the server asked to wait {} more", human_secs(asked))?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::MissingToken => write!(
+                f,
+                "no Scalingo API token: pass --token or set {ENV_TOKEN} (create one with 'scalingo tokens-create' or in the dashboard)"
+            ),
+            ApiError::InvalidConfig { what } => write!(f, "{}", esc(what)),
+            ApiError::InvalidName { kind, value } => {
+                write!(f, "'{}' is not a valid {kind}", esc(value))
+            }
+            ApiError::Setup { reason } => {
+                write!(f, "cannot set up the HTTP client: {}", esc(reason))
+            }
+            ApiError::TokenRefused { origin, status } => {
+                write!(f, "the API token from {origin} was refused ({status})")
+            }
+            ApiError::UnknownRegion { region, known } => {
+                if known.is_empty() {
+                    write!(
+                        f,
+                        "unknown region '{}': the auth service lists no regions",
+                        esc(region)
+                    )
+                } else {
+                    let known: Vec<String> = known.iter().map(|k| esc(k)).collect();
+                    write!(
+                        f,
+                        "unknown region '{}'; known regions: {}",
+                        esc(region),
+                        known.join(", ")
+                    )
+                }
+            }
+            ApiError::AppNotFound { app } => write!(f, "app '{}' not found", esc(app)),
+            ApiError::AuditLogNotFound { app, id } => write!(
+                f,
+                "audit log '{}' not found in app '{}'",
+                esc(id),
+                esc(app)
+            ),
+            ApiError::PaymentRequired { message, url } => {
+                write!(f, "payment required (402){}", opt_said(message))?;
+                if let Some(url) = url {
+                    write!(f, "; see {}", esc(url))?;
+                }
+                Ok(())
+            }
+            ApiError::Forbidden { app, message } => write!(
+                f,
+                "access to app '{}' was denied (403){}",
+                esc(app),
+                opt_said(message)
+            ),
+            ApiError::RateLimited {
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            } => {
+                write!(
+                    f,
+                    "rate limited (429) {}{}",
+                    times(*attempts),
+                    if *attempts > 1 { " in a row" } else { "" }
+                )?;
+                if let Some(m) = message.as_deref().filter(|m| !m.is_empty()) {
+                    write!(f, " (the server said '{}')", esc(m))?;
+                }
+                write_gave_up(f, *attempts, *waited, *asked_wait)
+            }
+            ApiError::ServerError {
+                status,
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            } => {
+                write!(
+                    f,
+                    "server error {status}{} {}",
+                    opt_said(message),
+                    times(*attempts)
+                )?;
+                write_gave_up(f, *attempts, *waited, *asked_wait)
+            }
+            ApiError::UnexpectedStatus {
+                status,
+                url,
+                message,
+            } => write!(
+                f,
+                "unexpected answer {status} from {}{}",
+                esc(url),
+                opt_said(message)
+            ),
+            ApiError::Connect { url, reason } => {
+                write!(f, "cannot connect to {}: {}", esc(url), esc(reason))
+            }
+            ApiError::Dns { host, reason } => {
+                write!(f, "DNS lookup failed for {}: {}", esc(host), esc(reason))
+            }
+            ApiError::Tls { url, reason } => {
+                write!(f, "TLS handshake with {} failed: {}", esc(url), esc(reason))
+            }
+            ApiError::Timeout { after, waiting_for } => write!(
+                f,
+                "timed out after {} waiting for {}",
+                human_secs(*after),
+                esc(waiting_for)
+            ),
+            ApiError::CutShort { got, expected } => write!(
+                f,
+                "the audit log body was cut short after {got} bytes (expected {expected})"
+            ),
+            ApiError::BodyBroken { what, got, reason } => write!(
+                f,
+                "reading {} broke after {got} bytes: {}",
+                esc(what),
+                esc(reason)
+            ),
+            ApiError::NotAnAuditLog { detail } => {
+                write!(f, "the server's answer is not an audit log: {}", esc(detail))
+            }
+            ApiError::BadAnswer { what, detail } => {
+                write!(f, "{} is not understood: {}", esc(what), esc(detail))
+            }
+            ApiError::Request { url, reason } => {
+                write!(f, "request to {} failed: {}", esc(url), esc(reason))
+            }
+            ApiError::TargetExists { path } => write!(
+                f,
+                "{} already exists; pass --force to overwrite it",
+                esc(&path.display().to_string())
+            ),
+            ApiError::Io { what, source } => {
+                write!(f, "{}: {}", esc(what), esc(&source.to_string()))
+            }
+            ApiError::Interrupted => write!(f, "interrupted; nothing was saved"),
+        }
+    }
+}
+
+impl StdError for ApiError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            ApiError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// What a failed request was doing, for naming it in errors.
+pub(crate) struct Failed<'a> {
+    pub url: &'a reqwest::Url,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    /// E.g. "the answer from http://…" or "the events of app 'x'".
+    pub waiting_for: &'a str,
+}
+
+/// Turns a transport error of reqwest into the error naming what happened.
+pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
+    let url = origin_of(ctx.url);
+    let host = ctx.url.host_str().unwrap_or("").to_string();
+
+    let mut refused = false;
+    let mut dns = false;
+    let mut tls: Option<String> = None;
+    let mut io_timeout = false;
+    for e in chain(err) {
+        if let Some(tls_err) = e.downcast_ref::<rustls::Error>() {
+            tls.get_or_insert_with(|| {
+                let hint = match tls_err {
+                    rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+                        " (the server does not seem to speak TLS: should the URL be http://?)"
+                    }
+                    _ => "",
+                };
+                format!("{tls_err}{hint}")
+            });
+        }
+        if e.to_string().starts_with("dns error") {
+            dns = true;
+        }
+        if let Some(io_err) = e.downcast_ref::<io::Error>() {
+            match io_err.kind() {
+                io::ErrorKind::ConnectionRefused => refused = true,
+                io::ErrorKind::TimedOut => io_timeout = true,
+                _ => {}
+            }
+        }
+    }
+    let innermost = innermost_reason(err);
+
+    if err.is_timeout() || io_timeout {
+        if err.is_connect() {
+            return ApiError::Timeout {
+                after: ctx.connect_timeout,
+                waiting_for: format!("a connection to {url}"),
+            };
+        }
+        return ApiError::Timeout {
+            after: ctx.read_timeout,
+            waiting_for: ctx.waiting_for.to_string(),
+        };
+    }
+    if let Some(reason) = tls {
+        return ApiError::Tls { url, reason };
+    }
+    if dns {
+        return ApiError::Dns {
+            host,
+            reason: innermost,
+        };
+    }
+    if refused {
+        return ApiError::Connect {
+            url,
+            reason: "connection refused".to_string(),
+        };
+    }
+    if err.is_connect() {
+        return ApiError::Connect {
+            url,
+            reason: innermost,
+        };
+    }
+    ApiError::Request {
+        url,
+        reason: innermost,
+    }
+}
+
+/// The message of the deepest error in a chain (looking inside `io::Error`s too), which
+/// is the one that says what happened ("connection refused", "unexpected end of file").
+pub(crate) fn innermost_reason(err: &(dyn StdError + 'static)) -> String {
+    chain(err).last().map(|e| e.to_string()).unwrap_or_default()
+}
+
+/// An error and its sources, looking inside `io::Error`s too (their `source()` skips the
+/// error they wrap). At most 32 deep.
+fn chain<'a>(
+    err: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(err), |&e| match e.downcast_ref::<io::Error>() {
+        Some(io_err) => io_err
+            .get_ref()
+            .map(|inner| inner as &(dyn StdError + 'static)),
+        None => e.source(),
+    })
+    .take(32)
+}
+
+/// `scheme://host:port` of a URL: what error messages name.
+pub(crate) fn origin_of(url: &reqwest::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn every_error_is_one_sentence() {
+        let secs = Duration::from_secs;
+        let cases: Vec<(ApiError, &str)> = vec![
+            (ApiError::TokenRefused { origin: TokenOrigin::Env("SCALINGO_API_TOKEN"), status: 401 },
+             "the API token from SCALINGO_API_TOKEN was refused (401)"),
+            (ApiError::TokenRefused { origin: TokenOrigin::Flag, status: 403 },
+             "the API token from --token was refused (403)"),
+            (ApiError::UnknownRegion { region: s("mars"), known: vec![] },
+             "unknown region 'mars': the auth service lists no regions"),
+            (ApiError::AppNotFound { app: s("foo") }, "app 'foo' not found"),
+            (ApiError::AuditLogNotFound { app: s("foo"), id: s("abc") },
+             "audit log 'abc' not found in app 'foo'"),
+            (ApiError::PaymentRequired { message: None, url: None }, "payment required (402)"),
+            (ApiError::RateLimited { attempts: 5, waited: secs(31), message: None, asked_wait: None },
+             "rate limited (429) 5 times in a row; gave up after 31 s"),
+            (ApiError::RateLimited { attempts: 1, waited: secs(0), message: Some(s("Retry later")), asked_wait: Some(secs(120)) },
+             "rate limited (429) once (the server said 'Retry later'); gave up as the server asked to wait 120 s more"),
+            (ApiError::ServerError { status: 500, attempts: 4, waited: secs(12), message: Some(s("Internal error occured, we're on it!")), asked_wait: None },
+             "server error 500 'Internal error occured, we're on it!' 4 times; gave up after 12 s"),
+            (ApiError::UnexpectedStatus { status: 418, url: s("http://x/v1"), message: None },
+             "unexpected answer 418 from http://x/v1"),
+            (ApiError::Connect { url: s("http://127.0.0.1:1234"), reason: s("connection refused") },
+             "cannot connect to http://127.0.0.1:1234: connection refused"),
+            (ApiError::Dns { host: s("x.invalid"), reason: s("no such host") },
+             "DNS lookup failed for x.invalid: no such host"),
+            (ApiError::Tls { url: s("https://x"), reason: s("bad cert") },
+             "TLS handshake with https://x failed: bad cert"),
+            (ApiError::Timeout { after: secs(30), waiting_for: s("the answer") },
+             "timed out after 30 s waiting for the answer"),
+            (ApiError::CutShort { got: 10, expected: 20 },
+             "the audit log body was cut short after 10 bytes (expected 20)"),
+            (ApiError::BodyBroken { what: s("the audit log"), got: 3, reason: s("reset") },
+             "reading the audit log broke after 3 bytes: reset"),
+            (ApiError::NotAnAuditLog { detail: s("it is an HTML page") },
+             "the server's answer is not an audit log: it is an HTML page"),
+            (ApiError::TargetExists { path: PathBuf::from("a.json") },
+             "a.json already exists; pass --force to overwrite it"),
+            (ApiError::Io { what: s("cannot write x"), source: io::Error::other("disk full") },
+             "cannot write x: disk full"),
+            (ApiError::Interrupted, "interrupted; nothing was saved"),
+        ];
+        for (err, want) in cases {
+            assert_eq!(err.to_string(), want);
+        }
+        let missing = ApiError::MissingToken.to_string();
+        assert!(missing.contains("--token") && missing.contains("SCALINGO_API_TOKEN"));
+    }
+
+    #[test]
+    fn outside_strings_are_escaped() {
+        let errs = [
+            ApiError::AppNotFound {
+                app: s("a\u{1b}[2Jb"),
+            },
+            ApiError::UnexpectedStatus {
+                status: 400,
+                url: s("u"),
+                message: Some(s("m\u{9b}\n")),
+            },
+            ApiError::TargetExists {
+                path: PathBuf::from("x\u{7}.json"),
+            },
+            ApiError::UnknownRegion {
+                region: s("r"),
+                known: vec![s("k\u{1b}")],
+            },
+        ];
+        for err in errs {
+            let text = err.to_string();
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The Scalingo API client: list an app's one-off sessions and download their audit logs.
+//!
+//! - [`Config`] says where to talk to and with which token (flags, then the official CLI's
+//!   environment variables, then defaults).
+//! - [`Client`] does the talking (async, tokio): token exchange and refresh, region lookup,
+//!   paginated run events, streamed audit log download, retries on 429/5xx.
+//! - [`commands`] has the blocking functions the CLI calls, and the table rendering.
+//!
+//! The API token is only ever sent to the auth host, the bearer token only to the API host
+//! (or back to the auth host that issued it, should its regions list ask for it); neither
+//! appears in any error or output: server messages are scrubbed of both.
+
+mod auth;
+mod client;
+pub mod commands;
+mod config;
+mod error;
+mod text;
+
+pub use client::{Client, Session, User, USER_AGENT};
+pub use commands::{
+    default_fetch_path, fetch, fetch_to_memory, parse_source_url, render_sessions_table, sessions,
+    FetchReport, FetchTarget,
+};
+pub use config::{
+    Config, RetryPolicy, Timeouts, TokenOrigin, DEFAULT_AUTH_URL, DEFAULT_REGION, ENV_API_URL,
+    ENV_APP, ENV_AUTH_URL, ENV_REGION, ENV_TOKEN,
+};
+pub use error::ApiError;
+pub use text::{escape_controls, human_size};

@@ -1,0 +1,101 @@
+//! Small text helpers: making server-supplied strings safe to show on a terminal,
+//! human sizes, truncation.
+
+pub use crate::render::escape::escape_controls;
+
+/// Cuts `s` to at most `max` characters, ending with `…` when something was cut.
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A byte count for people: `532 B`, `12.3 kB`, `119.6 MB`, `1.2 GB` (SI units, like the
+/// sizes people compare with their file manager).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// A duration for people: `0.2 s`, `3.5 s`, `31 s`.
+pub(crate) fn human_secs(d: std::time::Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 10.0 {
+        let rounded = if secs < 1.0 {
+            format!("{secs:.2}")
+        } else {
+            format!("{secs:.1}")
+        };
+        let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
+        format!("{} s", if trimmed.is_empty() { "0" } else { trimmed })
+    } else {
+        format!("{} s", secs.round() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn escapes_c0_del_c1_and_bidi() {
+        assert_eq!(escape_controls("a\u{1b}[31mb"), "a^[[31mb");
+        assert_eq!(escape_controls("x\ny\tz\r"), "x^Jy^Iz^M");
+        assert_eq!(escape_controls("\0"), "^@");
+        assert_eq!(escape_controls("del\u{7f}"), "del^?");
+        assert_eq!(escape_controls("csi\u{9b}2J"), "csi\\x9b2J");
+        assert_eq!(escape_controls("\u{80}\u{9f}"), "\\x80\\x9f");
+        assert_eq!(escape_controls("evil\u{202e}txt"), "evil\\u{202e}txt");
+        assert_eq!(escape_controls("héllo — ok ✓"), "héllo — ok ✓");
+    }
+
+    #[test]
+    fn escaped_output_has_no_control_characters() {
+        let all: String = (0u32..0x300).filter_map(char::from_u32).collect();
+        let escaped = escape_controls(&all);
+        assert!(!escaped.chars().any(|c| c.is_control()), "{escaped:?}");
+    }
+
+    #[test]
+    fn truncates_on_char_boundaries() {
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        assert_eq!(truncate_chars("abcdef", 4), "abc…");
+        assert_eq!(truncate_chars("ééééé", 3), "éé…");
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(999), "999 B");
+        assert_eq!(human_size(1000), "1.0 kB");
+        assert_eq!(human_size(12_345), "12.3 kB");
+        assert_eq!(human_size(122_445_385), "122.4 MB");
+        assert_eq!(human_size(999_999), "1.0 MB");
+        assert_eq!(human_size(5_000_000_000), "5.0 GB");
+        assert_eq!(human_size(u64::MAX), "18446.7 PB");
+    }
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_secs(Duration::from_millis(200)), "0.2 s");
+        assert_eq!(human_secs(Duration::from_millis(40)), "0.04 s");
+        assert_eq!(human_secs(Duration::from_millis(1)), "0 s");
+        assert_eq!(human_secs(Duration::ZERO), "0 s");
+        assert_eq!(human_secs(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(human_secs(Duration::from_secs(3)), "3 s");
+        assert_eq!(human_secs(Duration::from_millis(31_400)), "31 s");
+    }
+}
