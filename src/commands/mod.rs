@@ -1,5 +1,7 @@
 //! The commands: each reads a `Timeline`, replays it, and writes text we generate.
 
+pub mod completions;
+pub mod export;
 pub mod info;
 pub mod screen;
 pub mod transcript;

@@ -3,6 +3,9 @@
 
 pub mod ansi;
 pub mod escape;
+pub mod html;
+pub mod picture;
+pub mod svg;
 
 /// The text of a cell as it may be shown: control characters never pass.
 pub fn cell_text(cell: &vt100::Cell) -> &str {
