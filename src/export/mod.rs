@@ -131,6 +131,8 @@ pub struct Items<'a> {
     origin: i128,
     newlines: Newlines,
     idle_limit: Option<Nanos>,
+    /// Whether this is a clip (it starts with a redraw).
+    clip: bool,
     /// Last event's time, before and after squeezing.
     prev_in: Nanos,
     prev_out: Nanos,
@@ -198,6 +200,7 @@ impl<'a> Items<'a> {
             origin,
             newlines,
             idle_limit: range.idle_limit,
+            clip: range.from.is_some(),
             prev_in: 0,
             prev_out: 0,
         })
@@ -210,7 +213,13 @@ impl<'a> Items<'a> {
         let gap = self.idle_limit.map_or(gap, |l| gap.min(l));
         self.prev_in = rel;
         self.prev_out = self.prev_out.saturating_add(gap);
-        self.prev_out
+        if self.clip {
+            // after the redraw at 0: at least 1 µs, so that the clip's first instant shows
+            // the screen at --from and nothing after it, once times are rounded to the µs
+            self.prev_out.max(1000)
+        } else {
+            self.prev_out
+        }
     }
 }
 
