@@ -16,17 +16,47 @@ pub const CAPTION_PX: u32 = 28;
 /// From a row's top to the text baseline.
 const BASELINE: u32 = 14;
 
+/// The words of a run: (first column, width in cells, text), split at spaces.
+fn words(text: &str, col: u16, wide: bool) -> Vec<(u16, u16, &str)> {
+    use unicode_width::UnicodeWidthChar;
+    if wide {
+        return vec![(col, 2, text)];
+    }
+    let mut out = Vec::new();
+    let mut at = col;
+    let mut start: Option<(usize, u16)> = None;
+    for (i, c) in text.char_indices() {
+        if c == ' ' {
+            if let Some((s, scol)) = start.take() {
+                out.push((scol, at - scol, &text[s..i]));
+            }
+            at += 1;
+            continue;
+        }
+        if start.is_none() {
+            start = Some((i, at));
+        }
+        at += c.width().unwrap_or(0) as u16;
+    }
+    if let Some((s, scol)) = start {
+        out.push((scol, at - scol, &text[s..]));
+    }
+    out
+}
+
 /// A standalone SVG document of the screen; `caption` is plain text (it is escaped).
 pub fn svg(screen: &vt100::Screen, theme: &Theme, caption: &str) -> String {
     let (rows, cols) = screen.size();
     let (rows, cols) = (rows.get() as u32, cols.get() as u32);
     let box_w = cols * CELL_W + 2 * PAD_PX;
     let box_h = rows * CELL_H + 2 * PAD_PX;
-    let width = box_w + 2 * MARGIN_PX;
+    // the caption (13 px, under 8 px a character) may be wider than a small screen
+    let caption_w = caption.chars().count() as u32 * 8;
+    let width = box_w.max(caption_w) + 2 * MARGIN_PX;
     let height = box_h + 2 * MARGIN_PX + CAPTION_PX;
     let x0 = MARGIN_PX + PAD_PX;
-    let y0 = MARGIN_PX + PAD_PX;
     let caption = escape_markup(caption);
+    let y0 = MARGIN_PX + PAD_PX;
     let mut out = String::with_capacity((rows * cols * 4) as usize + 2048);
     let _ = write!(
         out,
@@ -64,24 +94,29 @@ pub fn svg(screen: &vt100::Screen, theme: &Theme, caption: &str) -> String {
                     s.fg.hex()
                 );
             }
-            if run.text.trim().is_empty() {
-                continue;
-            }
-            let _ = write!(
-                texts,
-                "<text x=\"{x}\" y=\"{}\" textLength=\"{w}\" lengthAdjust=\"spacingAndGlyphs\"",
-                y + BASELINE
-            );
+            let mut attrs = String::new();
             if s.fg != theme.fg {
-                let _ = write!(texts, " fill=\"{}\"", s.fg.hex());
+                let _ = write!(attrs, " fill=\"{}\"", s.fg.hex());
             }
             if s.bold {
-                texts.push_str(" font-weight=\"bold\"");
+                attrs.push_str(" font-weight=\"bold\"");
             }
             if s.italic {
-                texts.push_str(" font-style=\"italic\"");
+                attrs.push_str(" font-style=\"italic\"");
             }
-            let _ = writeln!(texts, ">{}</text>", escape_markup(&run.text));
+            // one <text> per word, placed on its cells: spaces are gaps, never text whose
+            // width a renderer could collapse or measure its own way
+            for (col, cells, word) in words(&run.text, run.col, run.wide) {
+                let _ = writeln!(
+                    texts,
+                    "<text x=\"{}\" y=\"{}\" textLength=\"{}\" \
+                     lengthAdjust=\"spacingAndGlyphs\"{attrs}>{}</text>",
+                    x0 + col as u32 * CELL_W,
+                    y + BASELINE,
+                    cells as u32 * CELL_W,
+                    escape_markup(word)
+                );
+            }
         }
     }
     out.push_str(&rects);
@@ -116,6 +151,10 @@ mod tests {
             "{s}"
         );
         assert!(s.contains(">a&lt;b</text>"));
+        assert_eq!(
+            words(" ab  c\u{301}d e", 3, false),
+            [(4, 2, "ab"), (8, 2, "c\u{301}d"), (11, 1, "e")]
+        );
         assert!(s.contains("<text x=\"64\" y=\"42\" textLength=\"18\" lengthAdjust=\"spacingAndGlyphs\">漢</text>"), "{s}");
         assert!(s.contains(">x &amp; y</text>"));
         assert!(s.contains("width=\"146\" height=\"120\""));
