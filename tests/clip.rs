@@ -32,7 +32,7 @@ fn fixtures() -> Vec<(String, PathBuf, u16, u16)> {
     out
 }
 
-fn load(path: &PathBuf, cols: u16, rows: u16) -> Loaded {
+fn load(path: &std::path::Path, cols: u16, rows: u16) -> Loaded {
     let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
     let term = TermArgs {
         cols: Some(cols),
