@@ -1,42 +1,90 @@
 //! The whole session's text as a terminal would have shown it: the rows that scrolled off the
 //! top of the main screen (its scrollback), then the last screen; control sequences applied, not
 //! shown. As in real terminals, what a full-screen program drew on the alternate screen does not
-//! enter the scrollback, and a scroll region that does not start on the top row keeps its rows.
+//! enter the scrollback, a scroll region that does not start on the top row keeps its rows, and
+//! a line the terminal wrapped at the right margin is one line of text (as a terminal copies it,
+//! and as `asciinema convert -f txt` writes it).
+//!
+//! vt100 hands each row that scrolls off to a callback; its "basic formatted" capture, with one
+//! state kept across rows, puts a newline only after rows that did not wrap.
 
 use crate::commands::Loaded;
-use crate::emulator::Term;
+use crate::emulator::{nz, Prefilter};
 use crate::timeline::Kind;
+use vt100::capture::{
+    basic_formatted_to_plain, BasicFormattedCaptureRange, BasicFormattedCaptureState,
+};
 
-/// The text, one line per row, trailing spaces trimmed, ending with a newline. With `from`, the
-/// text shown from then on: the rows that scrolled off after it, then the screen at `to`.
+#[derive(Default)]
+struct Capture {
+    on: bool,
+    state: BasicFormattedCaptureState,
+    row: String,
+    /// Plain text of the rows scrolled off so far.
+    text: String,
+}
+
+impl Capture {
+    fn push_plain(&mut self) {
+        self.text.extend(basic_formatted_to_plain(&self.row));
+        self.row.clear();
+    }
+}
+
+impl vt100::Callbacks for Capture {
+    fn on_scroll(&mut self, row: vt100::capture::RowContents<'_>, alternate_screen: bool) {
+        if self.on && !alternate_screen {
+            let _ = row.write_formatted_basic(&mut self.row, &mut self.state);
+            self.push_plain();
+        }
+    }
+}
+
+/// The text, one line per line of output, trailing spaces trimmed, ending with a newline (empty
+/// when there is no text). With `from`, the text shown from then on: the rows that scrolled off
+/// after it, then the screen at `to`.
 pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> String {
     let tl = &loaded.tl;
     let end = to.map_or(tl.events.len(), |t| tl.count_at(t));
     let start = from.map_or(0, |t| tl.count_at(t)).min(end);
-    let mut term = Term::new(loaded.geometry.cols, loaded.geometry.rows, loaded.crlf);
-    let mut lines: Vec<String> = Vec::new();
+    let (cols, rows) = (loaded.geometry.cols, loaded.geometry.rows);
+    let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Capture::default());
+    let mut pre = Prefilter::new(loaded.crlf);
+    let mut buf = Vec::new();
     for (i, ev) in tl.events[..end].iter().enumerate() {
         if i == start {
-            term.capture_scrollback();
+            parser.callbacks_mut().on = true;
         }
         match ev.kind {
-            Kind::Output => term.feed(&tl.data(ev)),
-            Kind::Resize { cols, rows } => term.resize(cols, rows),
+            Kind::Output => {
+                buf.clear();
+                pre.filter(&tl.data(ev), &mut buf);
+                parser.process(&buf);
+            }
+            Kind::Resize { cols, rows } => parser.set_size(nz(rows), nz(cols)),
             _ => {}
         }
-        lines.append(&mut term.take_scrolled());
     }
-    let screen = crate::render::text(term.screen());
-    let mut out =
-        String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + screen.len());
-    for l in &lines {
-        out.push_str(l);
+    let (screen, cap) = parser.screen_and_callbacks_mut();
+    cap.on = true;
+    let mut state = std::mem::take(&mut cap.state);
+    let _ = screen
+        .write_contents_formatted_basic(&mut cap.row, BasicFormattedCaptureRange::Full(&mut state));
+    cap.push_plain();
+    let mut out = String::with_capacity(cap.text.len() + 1);
+    for line in cap.text.split('\n') {
+        for c in line.trim_end().chars() {
+            out.push(if crate::render::escape::is_control(c) {
+                '\u{fffd}'
+            } else {
+                c
+            });
+        }
         out.push('\n');
     }
-    out.push_str(screen.trim_end_matches('\n'));
-    out.push('\n');
-    if out.trim().is_empty() {
-        out.clear();
+    out.truncate(out.trim_end_matches('\n').len());
+    if !out.is_empty() {
+        out.push('\n');
     }
     out
 }
@@ -85,5 +133,27 @@ mod tests {
             ],
         );
         assert_eq!(session_text(&l, None, None), "$ vi\n$\n$ done\n");
+    }
+
+    #[test]
+    fn wrapped_rows_are_one_line() {
+        let l = loaded(
+            10,
+            3,
+            &["0123456789abcde\r\n", "x\r\ny\r\nz", "\r\na\u{202e}b"],
+        );
+        assert_eq!(
+            session_text(&l, None, None),
+            "0123456789abcde\nx\ny\nz\na\u{fffd}b\n"
+        );
+    }
+
+    #[test]
+    fn from_a_moment_on() {
+        let l = loaded(20, 2, &["one\r\n", "two\r\n", "three\r\n", "four"]);
+        // at event 2 ("two" shown), the screen is "one / two": from then on, only what scrolls off
+        let from = Some(1_000_000);
+        assert_eq!(session_text(&l, from, None), "two\nthree\nfour\n");
+        assert_eq!(session_text(&l, from, Some(2_000_000)), "two\nthree\n");
     }
 }
