@@ -274,4 +274,56 @@ mod tests {
         let mut raw = Newlines::new(false);
         assert_eq!(tr(&mut raw, "a\nb"), "a\nb");
     }
+
+    fn loaded(events: &[(u64, Kind, &str)]) -> Loaded {
+        let mut tl = crate::timeline::Timeline::new(vec![]);
+        for (t, k, d) in events {
+            tl.push(*t, *k, d.as_bytes());
+        }
+        let term = crate::cli::TermArgs {
+            cols: Some(20),
+            rows: Some(5),
+            ..Default::default()
+        };
+        crate::commands::prepare("t".into(), tl, &term)
+    }
+
+    #[test]
+    fn a_clip_starts_at_the_size_of_its_moment() {
+        let l = loaded(&[
+            (0, Kind::Output, "a"),
+            (10, Kind::Resize { cols: 30, rows: 7 }, ""),
+            (20, Kind::Input, "x"),
+            (30, Kind::Marker, "here"),
+            (40, Kind::Output, "b"),
+        ]);
+        let items = Items::new(
+            &l,
+            Range {
+                from: Some(25),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!((items.meta.cols, items.meta.rows), (30, 7));
+        let got: Vec<(u64, Code)> = items.map(|i| (i.t, i.code)).collect();
+        // the redraw at 0, then the events after --from, 1 µs at least after it
+        assert_eq!(
+            got,
+            [
+                (0, Code::Output),
+                (1000, Code::Marker),
+                (1000, Code::Output)
+            ]
+        );
+        assert!(Items::new(
+            &l,
+            Range {
+                from: Some(30),
+                to: Some(30),
+                idle_limit: None
+            }
+        )
+        .is_err());
+    }
 }
