@@ -1,6 +1,6 @@
 //! `auditty export`: asciicast v2/v3 or text, of the whole recording or a clip.
 
-use super::{emit, load};
+use super::load;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::export::{asciicast, atomic::AtomicFile, text, Items, Range};
@@ -61,12 +61,15 @@ pub fn run(args: &ExportArgs) -> Result<()> {
                 return Err(Error::Usage("--from must be before --to".into()));
             }
         }
-        let text = text::session_text(&loaded, range.from, range.to);
+        // the text has no control characters left: safe on a terminal as it is
         if to_stdout {
-            return emit(&crate::render::escape::escape_keep_lines(&text));
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            return text::write_session_text(&loaded, range.from, range.to, &mut out)
+                .map_err(out_err);
         }
-        return crate::export::atomic::write(Path::new(&args.output), text.as_bytes())
-            .map_err(out_err);
+        let mut file = AtomicFile::create(Path::new(&args.output)).map_err(out_err)?;
+        text::write_session_text(&loaded, range.from, range.to, file.writer()).map_err(out_err)?;
+        return file.commit().map_err(out_err);
     }
 
     let version = match format {

@@ -10,7 +10,9 @@
 
 use crate::commands::Loaded;
 use crate::emulator::{nz, Prefilter};
+use crate::render::escape::is_control;
 use crate::timeline::Kind;
+use std::io::{self, Write};
 use vt100::capture::{
     basic_formatted_to_plain, BasicFormattedCaptureRange, BasicFormattedCaptureState,
 };
@@ -40,10 +42,56 @@ impl vt100::Callbacks for Capture {
     }
 }
 
-/// The text, one line per line of output, trailing spaces trimmed, ending with a newline (empty
-/// when there is no text). With `from`, the text shown from then on: the rows that scrolled off
-/// after it, then the screen at `to`.
-pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> String {
+/// Writes finished lines: trailing spaces trimmed, control characters (which cells never hold,
+/// but a zero-width one may ride along) shown as U+FFFD, blank lines held back until text
+/// follows them, so the text never ends with blank lines.
+struct Lines<'w, W: Write> {
+    out: &'w mut W,
+    blank: usize,
+    line: String,
+}
+
+impl<W: Write> Lines<'_, W> {
+    fn line(&mut self, l: &str) -> io::Result<()> {
+        let l = l.trim_end();
+        if l.is_empty() {
+            self.blank += 1;
+            return Ok(());
+        }
+        self.line.clear();
+        for _ in 0..self.blank {
+            self.line.push('\n');
+        }
+        self.blank = 0;
+        for c in l.chars() {
+            self.line.push(if is_control(c) { '\u{fffd}' } else { c });
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// Write the complete lines of `text` and keep the last, unfinished one there.
+    fn complete(&mut self, text: &mut String) -> io::Result<()> {
+        let Some(end) = text.rfind('\n') else {
+            return Ok(());
+        };
+        for l in text[..end].split('\n') {
+            self.line(l)?;
+        }
+        text.drain(..=end);
+        Ok(())
+    }
+}
+
+/// Write the text, one line per line of output, trailing spaces trimmed, each line ending with a
+/// newline (nothing when there is no text). With `from`, the text shown from then on: the rows
+/// that scrolled off after it, then the screen at `to`. Lines are written as they scroll off.
+pub fn write_session_text<W: Write>(
+    loaded: &Loaded,
+    from: Option<i128>,
+    to: Option<i128>,
+    out: &mut W,
+) -> io::Result<()> {
     let tl = &loaded.tl;
     let end = to.map_or(tl.events.len(), |t| tl.count_at(t));
     let start = from.map_or(0, |t| tl.count_at(t)).min(end);
@@ -51,6 +99,11 @@ pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> St
     let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Capture::default());
     let mut pre = Prefilter::new(loaded.crlf);
     let mut buf = Vec::new();
+    let mut lines = Lines {
+        out,
+        blank: 0,
+        line: String::new(),
+    };
     for (i, ev) in tl.events[..end].iter().enumerate() {
         if i == start {
             parser.callbacks_mut().on = true;
@@ -64,6 +117,10 @@ pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> St
             Kind::Resize { cols, rows } => parser.set_size(nz(rows), nz(cols)),
             _ => {}
         }
+        let text = &mut parser.callbacks_mut().text;
+        if text.len() >= 64 * 1024 {
+            lines.complete(text)?;
+        }
     }
     let (screen, cap) = parser.screen_and_callbacks_mut();
     cap.on = true;
@@ -71,22 +128,16 @@ pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> St
     let _ = screen
         .write_contents_formatted_basic(&mut cap.row, BasicFormattedCaptureRange::Full(&mut state));
     cap.push_plain();
-    let mut out = String::with_capacity(cap.text.len() + 1);
-    for line in cap.text.split('\n') {
-        for c in line.trim_end().chars() {
-            out.push(if crate::render::escape::is_control(c) {
-                '\u{fffd}'
-            } else {
-                c
-            });
-        }
-        out.push('\n');
-    }
-    out.truncate(out.trim_end_matches('\n').len());
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
+    cap.text.push('\n');
+    lines.complete(&mut cap.text)?;
+    lines.out.flush()
+}
+
+/// The same, as a string.
+pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> String {
+    let mut out = Vec::new();
+    write_session_text(loaded, from, to, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("text is UTF-8")
 }
 
 #[cfg(test)]
