@@ -112,7 +112,7 @@ pub struct ScreenArgs {
     #[arg(long, value_enum, default_value_t = ScreenFormat::Text)]
     pub format: ScreenFormat,
     /// Write to FILE (replaced whole, or left as it was on error) instead of standard output
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<std::path::PathBuf>,
     /// Colours in `--format ansi`: auto follows NO_COLOR
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
@@ -163,7 +163,7 @@ pub struct ExportArgs {
     pub src: SourceArgs,
     /// Where to write: a file (replaced whole, or left as it was on error), or `-` for standard
     /// output
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: String,
     /// Output format (default: from FILE's extension, else asciicast-v2)
     #[arg(short, long, value_enum)]
@@ -198,6 +198,6 @@ pub struct CompletionsArgs {
 #[derive(Args, Debug)]
 pub struct ManArgs {
     /// Write auditty.1 and one page per command (auditty-screen.1, …) into DIR
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub dir: Option<std::path::PathBuf>,
 }
