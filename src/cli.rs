@@ -28,6 +28,12 @@ pub enum Command {
     Info(InfoArgs),
     /// What was typed, line by line, with timestamps (and optionally the output between)
     Transcript(TranscriptArgs),
+    /// Write a recording, or a clip of it, as asciicast (asciinema, agg) or as plain text
+    Export(ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder
+    Man(ManArgs),
     /// List an app's one-off sessions (run events) from the Scalingo API, newest first
     Sessions(SessionsArgs),
     /// Download an audit log from the Scalingo API, byte for byte
@@ -121,6 +127,32 @@ pub enum ScreenFormat {
     Text,
     /// Text with colours and attributes as SGR escape sequences
     Ansi,
+    /// A standalone HTML page: selectable text, colours, caption
+    Html,
+    /// A standalone SVG picture: colours, caption
+    Svg,
+}
+
+/// Whether `--format ansi` uses colours.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colours unless the NO_COLOR environment variable is set (and not empty)
+    #[default]
+    Auto,
+    /// Colours even when NO_COLOR is set
+    Always,
+    /// No colours (bold, underline, inverse… are kept)
+    Never,
+}
+
+impl ColorChoice {
+    pub fn colors(self) -> bool {
+        match self {
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()),
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -134,6 +166,12 @@ pub struct ScreenArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ScreenFormat::Text)]
     pub format: ScreenFormat,
+    /// Write to FILE (replaced whole, or left as it was on error) instead of standard output
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<std::path::PathBuf>,
+    /// Colours in `--format ansi`: auto follows NO_COLOR
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Args, Debug)]
@@ -155,4 +193,66 @@ pub struct TranscriptArgs {
     /// One JSON object per line: {t, time, type, text}
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// asciicast v2: absolute times (asciinema 2.x and later, agg, asciinema-player)
+    #[value(name = "asciicast-v2")]
+    AsciicastV2,
+    /// asciicast v3: intervals between events (asciinema 3.x)
+    #[value(name = "asciicast-v3")]
+    AsciicastV3,
+    /// The session's text as a terminal showed it, scrollback included
+    Txt,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The format defaults to txt for a FILE ending in .txt, else asciicast-v2. \
+Output bytes are written as auditty shows them (after the newline translation). \
+A clip (--from) starts with an event that redraws the screen as it was at --from."
+)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub src: SourceArgs,
+    /// Where to write: a file (replaced whole, or left as it was on error), or `-` for standard
+    /// output
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: String,
+    /// Output format (default: from FILE's extension, else asciicast-v2)
+    #[arg(short, long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Start of a clip: the export starts with the screen at TIME, and times count from it
+    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
+    pub from: Option<TimeSpec>,
+    /// End of the export: events after TIME are left out
+    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
+    pub to: Option<TimeSpec>,
+    /// Shorten pauses longer than SECS to SECS (also written as the header's idle_time_limit)
+    #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_idle)]
+    pub idle_time_limit: Option<f64>,
+}
+
+fn parse_idle(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
+        _ => Err(format!(
+            "invalid idle time limit '{s}': a number of seconds above 0"
+        )),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Write auditty.1 and one page per command (auditty-screen.1, …) into DIR
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<std::path::PathBuf>,
 }

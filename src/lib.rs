@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod emulator;
 pub mod error;
+pub mod export;
 pub mod formats;
 pub mod geometry;
 pub mod plaintext;

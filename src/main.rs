@@ -28,6 +28,9 @@ fn main() {
         Some(Command::Transcript(a)) => commands::transcript::run(a),
         Some(Command::Sessions(a)) => commands::api::sessions(a),
         Some(Command::Fetch(a)) => commands::api::fetch(a),
+        Some(Command::Export(a)) => commands::export::run(a),
+        Some(Command::Completions(a)) => commands::completions::completions(a),
+        Some(Command::Man(a)) => commands::completions::man(a),
         None => Err(Error::Usage(
             "the player is not built yet: use `auditty screen`, `auditty info` or `auditty transcript`"
                 .into(),

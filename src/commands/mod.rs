@@ -1,6 +1,8 @@
 //! The commands: each reads a `Timeline`, replays it, and writes text we generate.
 
 pub mod api;
+pub mod completions;
+pub mod export;
 pub mod info;
 pub mod screen;
 pub mod transcript;

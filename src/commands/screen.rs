@@ -1,6 +1,7 @@
-use super::{emit, load};
+use super::{emit, load, rfc3339};
 use crate::cli::{ScreenArgs, ScreenFormat};
 use crate::error::{Error, Result};
+use crate::timeline::clock;
 
 pub fn run(args: &ScreenArgs) -> Result<()> {
     let loaded = load(&args.src)?;
@@ -13,7 +14,34 @@ pub fn run(args: &ScreenArgs) -> Result<()> {
     let screen = replay.screen();
     let text = match args.format {
         ScreenFormat::Text => crate::render::text(screen),
-        ScreenFormat::Ansi => crate::render::ansi::ansi(screen),
+        ScreenFormat::Ansi => crate::render::ansi::ansi_with(screen, args.color.colors()),
+        ScreenFormat::Html | ScreenFormat::Svg => {
+            let caption = caption(&loaded, t);
+            let theme = &crate::render::picture::DARK;
+            if args.format == ScreenFormat::Html {
+                crate::render::html::html(screen, theme, &caption)
+            } else {
+                crate::render::svg::svg(screen, theme, &caption)
+            }
+        }
     };
-    emit(&text)
+    match &args.output {
+        None => emit(&text),
+        Some(path) => crate::export::atomic::write(path, text.as_bytes())
+            .map_err(|e| Error::Runtime(format!("{}: cannot write: {e}", path.display()))),
+    }
+}
+
+/// `FILE — wall-clock time (elapsed / duration)`, plain text (the renderers escape it).
+pub fn caption(loaded: &super::Loaded, t: i128) -> String {
+    let tl = &loaded.tl;
+    let at = t.clamp(0, tl.duration() as i128) as u64;
+    let name = std::path::Path::new(&loaded.name)
+        .file_name()
+        .map_or(loaded.name.clone(), |n| n.to_string_lossy().into_owned());
+    let when = match tl.wall_clock(at) {
+        Some(w) => format!("{} ", rfc3339(&w)),
+        None => String::new(),
+    };
+    format!("{name} — {when}({} / {})", clock(at), clock(tl.duration()))
 }

@@ -14,8 +14,8 @@ struct Pen {
     inverse: bool,
 }
 
-fn pen_of(cell: &vt100::Cell) -> Pen {
-    let c = |c: vt100::Color| (c != vt100::Color::Default).then_some(c);
+fn pen_of(cell: &vt100::Cell, colors: bool) -> Pen {
+    let c = |c: vt100::Color| (colors && c != vt100::Color::Default).then_some(c);
     Pen {
         fg: c(cell.fgcolor()),
         bg: c(cell.bgcolor()),
@@ -69,6 +69,12 @@ fn sgr(out: &mut String, p: &Pen) {
 
 /// The screen with SGR colours and attributes: one line per row.
 pub fn ansi(screen: &vt100::Screen) -> String {
+    ansi_with(screen, true)
+}
+
+/// The same, with or without colours (without: bold, dim, italic, underline and inverse only,
+/// as `NO_COLOR` asks).
+pub fn ansi_with(screen: &vt100::Screen, colors: bool) -> String {
     let (rows, cols) = screen.size();
     let mut out = String::new();
     for row in 0..rows.get() {
@@ -76,7 +82,7 @@ pub fn ansi(screen: &vt100::Screen) -> String {
         let mut end = 0;
         for col in 0..cols.get() {
             if let Some(cell) = screen.cell(row, col) {
-                let p = pen_of(cell);
+                let p = pen_of(cell, colors);
                 if cell.has_contents() || p.bg.is_some() || p.inverse || p.underline {
                     end = col + 1;
                 }
@@ -90,7 +96,7 @@ pub fn ansi(screen: &vt100::Screen) -> String {
             if cell.is_wide_continuation() {
                 continue;
             }
-            let p = pen_of(cell);
+            let p = pen_of(cell, colors);
             if p != pen {
                 sgr(&mut out, &p);
                 pen = p;

@@ -1,0 +1,104 @@
+//! `auditty export`: asciicast v2/v3 or text, of the whole recording or a clip.
+
+use super::load;
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::error::{Error, Result};
+use crate::export::{asciicast, atomic::AtomicFile, text, Items, Range};
+use crate::timeline::TimeSpec;
+use std::io::Write;
+use std::path::Path;
+
+/// The format for an output name when none is given: `.txt` → text, else asciicast v2.
+pub fn default_format(output: &str) -> ExportFormat {
+    let ext = Path::new(output)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("txt") | Some("text") => ExportFormat::Txt,
+        _ => ExportFormat::AsciicastV2,
+    }
+}
+
+fn write_error(output: &str, e: &std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe && output == "-" {
+        std::process::exit(0);
+    }
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let s = e.to_string();
+            s.find(" (os error")
+                .map_or(s.clone(), |i| s[..i].to_string())
+        }
+    };
+    let name = if output == "-" { "<stdout>" } else { output };
+    Error::Runtime(format!("{name}: cannot write: {what}"))
+}
+
+pub fn run(args: &ExportArgs) -> Result<()> {
+    let loaded = load(&args.src)?;
+    let resolve = |spec: &Option<TimeSpec>, flag: &str| {
+        spec.as_ref()
+            .map(|s| {
+                s.resolve(&loaded.tl)
+                    .map_err(|e| Error::Usage(format!("{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let range = Range {
+        from: resolve(&args.from, "--from")?,
+        to: resolve(&args.to, "--to")?,
+        idle_limit: args.idle_time_limit.map(|s| (s * 1e9).round() as u64),
+    };
+    let format = args.format.unwrap_or_else(|| default_format(&args.output));
+    let to_stdout = args.output == "-";
+    let out_err = |e: std::io::Error| write_error(&args.output, &e);
+
+    if format == ExportFormat::Txt {
+        if let (Some(f), Some(t)) = (range.from, range.to) {
+            if f >= t {
+                return Err(Error::Usage("--from must be before --to".into()));
+            }
+        }
+        // the text has no control characters left: safe on a terminal as it is
+        if to_stdout {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            return text::write_session_text(&loaded, range.from, range.to, &mut out)
+                .map_err(out_err);
+        }
+        let mut file = AtomicFile::create(Path::new(&args.output)).map_err(out_err)?;
+        text::write_session_text(&loaded, range.from, range.to, file.writer()).map_err(out_err)?;
+        return file.commit().map_err(out_err);
+    }
+
+    let version = match format {
+        ExportFormat::AsciicastV3 => asciicast::Version::V3,
+        _ => asciicast::Version::V2,
+    };
+    let items = Items::new(&loaded, range).map_err(Error::Usage)?;
+    let meta = items.meta.clone();
+    if to_stdout {
+        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        asciicast::write(out, &meta, items, version, true).map_err(out_err)?;
+        return Ok(());
+    }
+    let mut file = AtomicFile::create(Path::new(&args.output)).map_err(out_err)?;
+    asciicast::write(file.writer(), &meta, items, version, false).map_err(out_err)?;
+    file.writer().flush().map_err(out_err)?;
+    file.commit().map_err(out_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(default_format("a.txt"), ExportFormat::Txt);
+        assert_eq!(default_format("a.TXT"), ExportFormat::Txt);
+        assert_eq!(default_format("a.cast"), ExportFormat::AsciicastV2);
+        assert_eq!(default_format("-"), ExportFormat::AsciicastV2);
+        assert_eq!(default_format("noext"), ExportFormat::AsciicastV2);
+    }
+}
