@@ -11,6 +11,7 @@ pub mod error;
 pub mod formats;
 pub mod geometry;
 pub mod plaintext;
+pub mod player;
 pub mod render;
 pub mod timeline;
 pub mod transcript;

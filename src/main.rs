@@ -1,6 +1,5 @@
 use auditty::cli::{Cli, Command};
 use auditty::commands;
-use auditty::error::Error;
 use clap::Parser;
 
 fn main() {
@@ -26,10 +25,8 @@ fn main() {
         Some(Command::Screen(a)) => commands::screen::run(a),
         Some(Command::Info(a)) => commands::info::run(a),
         Some(Command::Transcript(a)) => commands::transcript::run(a),
-        None => Err(Error::Usage(
-            "the player is not built yet: use `auditty screen`, `auditty info` or `auditty transcript`"
-                .into(),
-        )),
+        Some(Command::Play(a)) => auditty::player::run(a),
+        None => auditty::player::run(&cli.play_args()),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
