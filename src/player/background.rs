@@ -10,7 +10,7 @@ use crate::emulator::Replay;
 use crate::timeline::Timeline;
 use crate::transcript::{self, Line};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -58,10 +58,7 @@ impl<T: Send + 'static> Job<T> {
 
     /// The result, if it is ready (once).
     pub fn try_take(&mut self) -> Option<T> {
-        match self.rx.try_recv() {
-            Ok(v) => Some(v),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        self.rx.try_recv().ok()
     }
 
     /// Wait for the result (tests, and the screenshots).

@@ -216,3 +216,159 @@ pub fn run(mut app: App, start: Instant) -> Result<(), String> {
     run_loop(&mut app, &mut io).map_err(|e| format!("terminal: {e}"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::TermArgs;
+    use crate::player::app::Options;
+    use crate::timeline::{Kind, Nanos};
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::collections::VecDeque;
+
+    /// A terminal in virtual time: waiting advances the clock to the timeout or to the next
+    /// scripted input, instantly.
+    struct FakeIo {
+        now: Duration,
+        script: VecDeque<(Duration, Event)>,
+        terminal: Terminal<TestBackend>,
+        /// (when, position shown) for every frame drawn.
+        draws: Vec<(Duration, Nanos)>,
+        /// (when, timeout) for every wait.
+        waits: Vec<(Duration, Option<Duration>)>,
+    }
+
+    impl FakeIo {
+        fn new(script: Vec<(u64, Event)>) -> Self {
+            FakeIo {
+                now: Duration::ZERO,
+                script: script
+                    .into_iter()
+                    .map(|(ms, e)| (Duration::from_millis(ms), e))
+                    .collect(),
+                terminal: Terminal::new(TestBackend::new(120, 34)).unwrap(),
+                draws: Vec::new(),
+                waits: Vec::new(),
+            }
+        }
+    }
+
+    impl Io for FakeIo {
+        fn now(&self) -> Duration {
+            self.now
+        }
+
+        fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
+            if timeout != Some(Duration::ZERO) {
+                self.waits.push((self.now, timeout));
+            }
+            if let Some((at, _)) = self.script.front() {
+                if timeout.map_or(true, |t| self.now + t >= *at) {
+                    self.now = self.now.max(*at);
+                    return Ok(self.script.pop_front().map(|(_, e)| e));
+                }
+            }
+            match timeout {
+                Some(t) => {
+                    self.now += t;
+                    Ok(None)
+                }
+                None => Err(io::Error::other(
+                    "would sleep forever with nothing to wake it",
+                )),
+            }
+        }
+
+        fn draw(&mut self, app: &App) -> io::Result<()> {
+            let _ = self.terminal.draw(|f| ui::draw(app, f));
+            self.draws.push((self.now, app.position()));
+            Ok(())
+        }
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    fn demo(opts: Options) -> App {
+        let loaded = crate::player::open(None, &TermArgs::default()).unwrap();
+        let mut app = App::new(loaded, opts, (120, 34), Duration::ZERO).unwrap();
+        app.wait_background(Duration::ZERO);
+        app
+    }
+
+    #[test]
+    fn events_are_drawn_on_time_and_a_paused_player_sleeps() {
+        let mut app = demo(Options {
+            paused: true,
+            ..Default::default()
+        });
+        // play at 1 s, pause at 9 s, quit at 60 s
+        let mut io = FakeIo::new(vec![(1000, key(' ')), (9000, key(' ')), (60_000, key('q'))]);
+        let stats = run_loop(&mut app, &mut io).unwrap();
+        assert!(app.should_quit());
+        let tl = app.timeline().clone();
+        let start = Duration::from_millis(1000);
+        // every output event due while playing was drawn within a frame of its time
+        for ev in tl
+            .events
+            .iter()
+            .filter(|e| e.kind == Kind::Output && e.t > 0)
+        {
+            let due = start + Duration::from_nanos(ev.t);
+            if due > Duration::from_millis(9000) {
+                break;
+            }
+            let drawn = io
+                .draws
+                .iter()
+                .find(|(at, pos)| *pos >= ev.t && *at >= start)
+                .unwrap_or_else(|| panic!("event at {} never drawn", ev.t));
+            assert!(
+                drawn.0 >= due && drawn.0 <= due + FRAME_INTERVAL + Duration::from_millis(1),
+                "event due at {due:?} drawn at {:?}",
+                drawn.0
+            );
+        }
+        // no drift: the position is exactly the time played
+        let (at, pos) = *io
+            .draws
+            .iter()
+            .rev()
+            .find(|d| d.0 <= Duration::from_millis(9000))
+            .unwrap();
+        assert_eq!(Duration::from_nanos(pos), at - start);
+        // paused: one wait with no timeout until the next key, and no frames meanwhile
+        let paused: Vec<_> = io
+            .waits
+            .iter()
+            .filter(|w| w.0 >= Duration::from_millis(9000))
+            .collect();
+        assert_eq!(paused.len(), 1, "{paused:?}");
+        assert_eq!(paused[0].1, None);
+        assert!(io.draws.iter().all(|d| d.0 <= Duration::from_millis(9000)));
+        // at most one frame per interval
+        for w in io.draws.windows(2) {
+            assert!(w[1].0 - w[0].0 >= FRAME_INTERVAL || w[1].0 == Duration::from_millis(9000));
+        }
+        assert_eq!(stats.draws, io.draws.len());
+    }
+
+    #[test]
+    fn the_end_pauses_and_waits_for_a_key() {
+        let mut app = demo(Options {
+            start_at: Some(crate::timeline::TimeSpec::Fraction(0.99)),
+            ..Default::default()
+        });
+        let mut io = FakeIo::new(vec![(3_600_000, key('q'))]);
+        run_loop(&mut app, &mut io).unwrap();
+        assert_eq!(app.position(), app.timeline().duration());
+        assert!(!app.playing());
+        let last = io.waits.last().unwrap();
+        assert_eq!(last.1, None, "sleeps at the end");
+        assert!(io.draws.last().unwrap().0 < Duration::from_secs(2));
+        let screen = format!("{}", io.terminal.backend());
+        assert!(screen.contains("⏸"));
+    }
+}

@@ -127,12 +127,12 @@ fn draw_screen(app: &App, a: &Areas, buf: &mut ratatui::buffer::Buffer) {
         let (x, y) = app.view.off;
         block = block.title_bottom(Line::styled(
             format!(
-                " cropped: {}×{} of {cols}×{rows} from col {}, row {} · shift+↑↓ ctrl+←→ or drag to pan{} ",
+                " cropped {}×{}+{}+{} of {cols}×{rows} · pan: shift+↑↓ ctrl+←→ drag{} ",
                 a.view.width,
                 a.view.height,
-                x + 1,
-                y + 1,
-                if app.view.follow { "" } else { " · f: follow the cursor" }
+                x,
+                y,
+                if app.view.follow { "" } else { " · f: follow" }
             ),
             Style::new().fg(Color::Yellow),
         ));
@@ -146,3 +146,6 @@ fn draw_screen(app: &App, a: &Areas, buf: &mut ratatui::buffer::Buffer) {
     }
     .render(a.view, buf);
 }
+
+#[cfg(test)]
+mod tests;

@@ -40,11 +40,13 @@ impl Widget for TimelineBar<'_> {
         let w = area.width as u128;
         let total = app.clock.total() as u128;
         let sq = app.clock.squeeze();
-        let head = if total == 0 {
-            area.width - 1
-        } else {
-            ((sq.pres(app.pos) as u128 * (w - 1) + total / 2) / total) as u16
+        // the cell of a presentation time: 0 for the start, the last one for the end
+        let cell = |p: Nanos| {
+            ((p as u128 * (w - 1) + total / 2)
+                .checked_div(total)
+                .unwrap_or(w - 1)) as u16
         };
+        let head = cell(sq.pres(app.pos));
         let markers: Vec<Nanos> = app.markers.iter().map(|m| m.0).collect();
         let hits: Vec<Nanos> = app
             .search
@@ -52,7 +54,13 @@ impl Widget for TimelineBar<'_> {
             .and_then(|s| s.hits.as_ref())
             .map(|h| h.iter().map(|h| h.t).collect())
             .unwrap_or_default();
-        let cuts: Vec<Nanos> = sq.cuts().iter().map(|c| sq.pres(c.from)).collect();
+        // a squeezed stretch has no length here: it is shown in the cell before the event
+        // that ends it (which has the cell of its own)
+        let cut_cells: Vec<u16> = sq
+            .cuts()
+            .iter()
+            .map(|c| cell(sq.pres(c.from)).saturating_sub(1))
+            .collect();
         for x in 0..area.width {
             // the presentation times this cell stands for: the cell's centre ± half a cell
             let (p0, p1) = if total == 0 {
@@ -70,7 +78,7 @@ impl Widget for TimelineBar<'_> {
                 HIT
             } else if any_in(&markers, r0, r1) {
                 MARKER
-            } else if any_in(&cuts, p0, p1) {
+            } else if cut_cells.contains(&x) {
                 SQUEEZED
             } else if any_in(&app.inputs, r0, r1) {
                 if played {
