@@ -24,6 +24,9 @@ const FONT_SIZE: f64 = 14.0;
 const FG: &str = "#d0d0d0";
 const BG: &str = "#1c1c1c";
 
+/// Brings the player to the moment a picture shows.
+type Setup = Box<dyn Fn(&mut App)>;
+
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -35,7 +38,7 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("create the output directory");
     let size = (168, 34);
 
-    let shots: Vec<(&str, Box<dyn Fn(&mut App)>)> = vec![
+    let shots: Vec<(&str, Setup)> = vec![
         (
             "playing",
             Box::new(|app| {
