@@ -1255,4 +1255,36 @@ mod tests {
         a.update(Action::Follow, ms(0));
         assert!(a.view.follow);
     }
+
+    #[test]
+    fn mouse_seeks_on_the_bar_pans_the_screen_and_picks_from_panels() {
+        let mut a = app();
+        a.update(Action::TogglePlay, ms(0));
+        let bar = a.areas().bar;
+        a.update(
+            Action::Mouse(Mouse::Down(bar.x + bar.width / 2, bar.y)),
+            ms(0),
+        );
+        assert!((4 * S..=6 * S).contains(&a.position()), "{}", a.position());
+        a.update(Action::Mouse(Mouse::Drag(bar.right() - 1, bar.y)), ms(0));
+        assert_eq!(a.position(), 10 * S);
+        a.update(Action::Mouse(Mouse::Up), ms(0));
+        // drag the screen of a cropped view
+        a.update(Action::Resize(20, 6), ms(0));
+        let v = a.areas().view;
+        a.update(Action::Pan(-100, -100), ms(0));
+        a.update(Action::Mouse(Mouse::Down(v.x + 5, v.y + 1)), ms(0));
+        a.update(Action::Mouse(Mouse::Drag(v.x + 2, v.y)), ms(0));
+        assert_eq!(a.view.off, (3, 1));
+        a.update(Action::Mouse(Mouse::Up), ms(0));
+        a.update(Action::Mouse(Mouse::Scroll(v.x, v.y, 0, 1)), ms(0));
+        assert_eq!(a.view.off, (3, 2));
+        // a click on a command jumps to it
+        a.update(Action::Resize(120, 30), ms(0));
+        a.update(Action::ToggleCommands, ms(0));
+        let list = a.areas().panel_list.unwrap();
+        a.update(Action::Mouse(Mouse::Down(list.x + 3, list.y + 1)), ms(0));
+        assert_eq!(a.selected, 1);
+        assert_eq!(a.position(), 5 * S);
+    }
 }

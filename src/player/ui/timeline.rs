@@ -25,10 +25,10 @@ pub const HEAD: (&str, Style) = (
     Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
 );
 
-/// Whether a sorted list has a time in `from..to`.
-fn any_in(sorted: &[Nanos], from: Nanos, to: Nanos) -> bool {
-    let i = sorted.partition_point(|&t| t < from);
-    sorted.get(i).is_some_and(|&t| t < to)
+/// Whether a list sorted by time has an item whose time is in `from..to`.
+fn any_in<T>(sorted: &[T], time: impl Fn(&T) -> Nanos, from: Nanos, to: Nanos) -> bool {
+    let i = sorted.partition_point(|x| time(x) < from);
+    sorted.get(i).is_some_and(|x| time(x) < to)
 }
 
 impl Widget for TimelineBar<'_> {
@@ -47,12 +47,10 @@ impl Widget for TimelineBar<'_> {
                 .unwrap_or(w - 1)) as u16
         };
         let head = cell(sq.pres(app.pos));
-        let markers: Vec<Nanos> = app.markers.iter().map(|m| m.0).collect();
-        let hits: Vec<Nanos> = app
+        let hits: &[crate::player::search::Hit] = app
             .search
             .as_ref()
-            .and_then(|s| s.hits.as_ref())
-            .map(|h| h.iter().map(|h| h.t).collect())
+            .and_then(|s| s.hits.as_deref())
             .unwrap_or_default();
         // a squeezed stretch has no length here: it is shown in the cell before the event
         // that ends it (which has the cell of its own)
@@ -74,13 +72,13 @@ impl Widget for TimelineBar<'_> {
             let played = x < head;
             let (sym, style) = if x == head {
                 HEAD
-            } else if any_in(&hits, r0, r1) {
+            } else if any_in(hits, |h| h.t, r0, r1) {
                 HIT
-            } else if any_in(&markers, r0, r1) {
+            } else if any_in(&app.markers, |m| m.0, r0, r1) {
                 MARKER
             } else if cut_cells.contains(&x) {
                 SQUEEZED
-            } else if any_in(&app.inputs, r0, r1) {
+            } else if any_in(&app.inputs, |&t| t, r0, r1) {
                 if played {
                     INPUT_PLAYED
                 } else {
