@@ -142,3 +142,22 @@ fn wide_characters_markers_idle_and_title() {
     app.update(Action::Tick, ms(1200));
     insta::assert_snapshot!(render(&app).backend());
 }
+
+#[test]
+fn tiny_terminals_do_not_break_the_layout() {
+    for (w, h) in [(1, 1), (2, 2), (5, 3), (20, 4), (39, 10), (41, 5)] {
+        let mut app = demo((w, h), Options::default());
+        app.update(Action::Tick, ms(20_000));
+        app.update(Action::ToggleCommands, ms(20_000));
+        app.update(Action::ToggleHelp, ms(20_000));
+        render(&app);
+        app.update(Action::ToggleHelp, ms(20_000));
+        app.update(Action::OpenPrompt(PromptKind::Search), ms(20_000));
+        typed(&mut app, "500", ms(20_000));
+        render(&app);
+        app.update(Action::PromptSubmit, ms(20_000));
+        app.update(Action::ToggleHits, ms(20_000));
+        app.update(Action::Pan(5, 5), ms(20_000));
+        render(&app);
+    }
+}
