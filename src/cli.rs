@@ -18,10 +18,31 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A recording to play (short for `auditty play SOURCE`)
     pub source: Option<String>,
+    #[command(flatten)]
+    pub play: PlayOptions,
+    #[command(flatten)]
+    pub term: TermArgs,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+impl Cli {
+    /// `auditty [SOURCE] [options]` as the `play` command it is short for.
+    pub fn play_args(&self) -> PlayArgs {
+        PlayArgs {
+            source: self.source.clone(),
+            app: None,
+            term: self.term.clone(),
+            opts: self.play.clone(),
+            api: self.api.clone(),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Play a recording in the terminal: pause, seek, search (the default command)
+    Play(PlayArgs),
     /// Print the emulated screen at a moment of the recording
     Screen(ScreenArgs),
     /// Describe a recording: format, events, times, geometry, checksum, warnings
@@ -255,4 +276,64 @@ pub struct ManArgs {
     /// Write auditty.1 and one page per command (auditty-screen.1, …) into DIR
     #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlayArgs {
+    /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
+    /// (default: the bundled demo)
+    pub source: Option<String>,
+    /// Pick one of this app's one-off sessions from the Scalingo API (when no SOURCE is given)
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+    #[command(flatten)]
+    pub term: TermArgs,
+    #[command(flatten)]
+    pub opts: PlayOptions,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How to play (asciinema's option names).
+#[derive(Args, Debug, Clone)]
+pub struct PlayOptions {
+    /// Playback speed: 2 is twice as fast (`+`/`-` change it while playing)
+    #[arg(short, long, value_name = "X", default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// Squeeze pauses longer than SECS to SECS (default: the recording's own limit, if any)
+    #[arg(short, long, value_name = "SECS", value_parser = parse_secs)]
+    pub idle_time_limit: Option<f64>,
+    /// Start over at the end instead of pausing on the last frame
+    #[arg(short, long = "loop")]
+    pub looping: bool,
+    /// Pause at each marker
+    #[arg(short = 'm', long)]
+    pub pause_on_markers: bool,
+    /// Where to start: 12.5, 1:02, 50%, end, or an RFC 3339 timestamp
+    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
+    pub start_at: Option<TimeSpec>,
+    /// Start paused
+    #[arg(long)]
+    pub paused: bool,
+    /// Show times in UTC instead of the recording's own offset
+    #[arg(long)]
+    pub utc: bool,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches(['x', '×']).parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.01..=1000.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "invalid speed '{s}': a factor between 0.01 and 1000, such as 2 or 0.5"
+        )),
+    }
+}
+
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
+        _ => Err(format!(
+            "invalid number of seconds '{s}': a positive number such as 2 or 0.5"
+        )),
+    }
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod formats;
 pub mod geometry;
 pub mod plaintext;
+pub mod player;
 pub mod render;
 pub mod scalingo;
 pub mod timeline;

@@ -1,6 +1,5 @@
 use auditty::cli::{Cli, Command};
 use auditty::commands;
-use auditty::error::Error;
 use clap::Parser;
 
 fn main() {
@@ -26,15 +25,13 @@ fn main() {
         Some(Command::Screen(a)) => commands::screen::run(a),
         Some(Command::Info(a)) => commands::info::run(a),
         Some(Command::Transcript(a)) => commands::transcript::run(a),
+        Some(Command::Play(a)) => auditty::player::run(a),
+        None => auditty::player::run(&cli.play_args()),
         Some(Command::Sessions(a)) => commands::api::sessions(a),
         Some(Command::Fetch(a)) => commands::api::fetch(a),
         Some(Command::Export(a)) => commands::export::run(a),
         Some(Command::Completions(a)) => commands::completions::completions(a),
         Some(Command::Man(a)) => commands::completions::man(a),
-        None => Err(Error::Usage(
-            "the player is not built yet: use `auditty screen`, `auditty info` or `auditty transcript`"
-                .into(),
-        )),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

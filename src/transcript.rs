@@ -247,6 +247,88 @@ impl LineEditor {
     }
 }
 
+/// The keys in one chunk of input, each named as a transcript shows it: a character as itself,
+/// control keys as `^C`, Enter as `⏎`, Backspace as `⌫`, Tab as `<Tab>`, escape sequences as
+/// `<Up>`, `<F1>`, `<M-b>`, a lone Escape as `<Esc>`. Bracketed-paste markers are dropped.
+/// Every name is safe to print (controls escaped).
+pub fn key_names(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == 0x1b {
+            let rest = &bytes[i + 1..];
+            match rest.first() {
+                None => {
+                    out.push("<Esc>".to_string());
+                    i += 1;
+                }
+                Some(b'[') | Some(b'O') => {
+                    let mut len = 1;
+                    while len < rest.len() && !esc_complete(&rest[..len]) && len <= 16 {
+                        len += 1;
+                    }
+                    let seq = &rest[..len];
+                    match seq {
+                        b"[200~" | b"[201~" => {}
+                        _ => out.push(key_name(seq)),
+                    }
+                    i += 1 + len;
+                }
+                Some(&0x1b) => {
+                    out.push("<Esc>".to_string());
+                    i += 1;
+                }
+                Some(&c) if c < 0x80 => {
+                    let mut s = String::from("<M-");
+                    crate::render::escape::push_escaped(&mut s, c as char);
+                    s.push('>');
+                    out.push(s);
+                    i += 2;
+                }
+                Some(_) => {
+                    out.push("<Esc>".to_string());
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        if b >= 0x80 {
+            let len = match b {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                0xf0..=0xf7 => 4,
+                _ => 1,
+            };
+            let end = (i + len).min(bytes.len());
+            match std::str::from_utf8(&bytes[i..end]) {
+                Ok(s) => {
+                    let mut u = String::new();
+                    for c in s.chars() {
+                        crate::render::escape::push_escaped(&mut u, c);
+                    }
+                    out.push(u);
+                    i = end;
+                }
+                Err(_) => {
+                    out.push("\u{fffd}".to_string());
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        out.push(match b {
+            b'\r' | b'\n' => "⏎".to_string(),
+            0x7f | 0x08 => "⌫".to_string(),
+            b'\t' => "<Tab>".to_string(),
+            0x00..=0x1f => format!("^{}", (b + 0x40) as char),
+            _ => (b as char).to_string(),
+        });
+        i += 1;
+    }
+    out
+}
+
 /// Every line typed in a recording.
 pub fn lines(tl: &Timeline) -> Vec<Line> {
     let mut ed = LineEditor::new();
@@ -270,6 +352,29 @@ mod tests {
         }
         ed.finish(99, 99);
         ed.lines.into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn names_keys() {
+        assert_eq!(
+            key_names(b"ls\r\x03\x1b[A\x1b[1;5C\x7f\x1bb\x1b\t\xe2\x98\x83"),
+            [
+                "l",
+                "s",
+                "⏎",
+                "^C",
+                "<Up>",
+                "<C-Right>",
+                "⌫",
+                "<M-b>",
+                "<M-^I>",
+                "☃"
+            ]
+        );
+        assert_eq!(key_names(b"\x1b[200~x\x1b[201~"), ["x"]);
+        assert_eq!(key_names(b"\x1b"), ["<Esc>"]);
+        assert_eq!(key_names(b"\x1b[31"), ["<Esc>[31"]);
+        assert_eq!(key_names(b"\xc2\x9b"), ["\\x9b"]);
     }
 
     #[test]

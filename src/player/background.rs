@@ -1,0 +1,150 @@
+//! Work done off the UI thread, so that the first frame of a big recording appears at once:
+//! - the *indexer* replays the whole timeline in a second [`Replay`], making every keyframe,
+//!   and hands it over; the UI swaps it in and from then on seeks instantly anywhere;
+//! - the *analysis* reconstructs the commands typed and the searchable output text.
+//!
+//! Both report progress through atomics the status line reads.
+
+use super::search::SearchText;
+use crate::emulator::Replay;
+use crate::timeline::Timeline;
+use crate::transcript::{self, Line};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// What the analysis thread produces.
+pub struct Analysis {
+    /// Lines typed (the transcript).
+    pub commands: Vec<Line>,
+    pub text: SearchText,
+}
+
+/// A job running on its own thread.
+pub struct Job<T> {
+    rx: Receiver<T>,
+    handle: Option<JoinHandle<()>>,
+    /// Events processed so far.
+    progress: Arc<AtomicUsize>,
+    total: usize,
+}
+
+impl<T: Send + 'static> Job<T> {
+    fn spawn(
+        name: &str,
+        total: usize,
+        cancel: Arc<AtomicBool>,
+        work: impl FnOnce(&AtomicUsize, &AtomicBool) -> Option<T> + Send + 'static,
+    ) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let progress = Arc::new(AtomicUsize::new(0));
+        let p = Arc::clone(&progress);
+        let handle = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                if let Some(v) = work(&p, &cancel) {
+                    let _ = tx.send(v);
+                }
+            })
+            .ok();
+        Job {
+            rx,
+            handle,
+            progress,
+            total,
+        }
+    }
+
+    /// The result, if it is ready (once).
+    pub fn try_take(&mut self) -> Option<T> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Wait for the result (tests, and the screenshots).
+    pub fn wait(&mut self) -> Option<T> {
+        let v = self.rx.recv().ok();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+        v
+    }
+
+    /// Done, in percent.
+    pub fn percent(&self) -> u8 {
+        if self.total == 0 {
+            return 100;
+        }
+        (self.progress.load(Ordering::Relaxed).min(self.total) * 100 / self.total) as u8
+    }
+}
+
+/// The background jobs of one player.
+pub struct Background {
+    pub index: Option<Job<Replay>>,
+    pub analysis: Option<Job<Analysis>>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Background {
+    pub fn spawn(tl: &Arc<Timeline>, cols: u16, rows: u16, crlf: bool) -> Self {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let n = tl.events.len();
+        let t1 = Arc::clone(tl);
+        let index = Job::spawn("auditty-index", n, Arc::clone(&cancel), move |p, stop| {
+            let mut r = Replay::new(Arc::clone(&t1), cols, rows, crlf);
+            // in steps, to report progress; the same keyframes as `index_all`
+            let step = (n / 200).max(1);
+            let mut k = 0;
+            while k < n {
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+                k = (k + step).min(n);
+                r.seek_index(k);
+                p.store(k, Ordering::Relaxed);
+            }
+            r.index_all();
+            Some(r)
+        });
+        let t2 = Arc::clone(tl);
+        let analysis = Job::spawn(
+            "auditty-analysis",
+            n,
+            Arc::clone(&cancel),
+            move |p, stop| {
+                let commands = transcript::lines(&t2);
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let text = SearchText::build(&t2, |i| p.store(i, Ordering::Relaxed));
+                p.store(n, Ordering::Relaxed);
+                Some(Analysis { commands, text })
+            },
+        );
+        Background {
+            index: Some(index),
+            analysis: Some(analysis),
+            cancel,
+        }
+    }
+
+    /// No background work (everything is given by the caller).
+    pub fn none() -> Self {
+        Background {
+            index: None,
+            analysis: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        self.index.is_some() || self.analysis.is_some()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,208 @@
+//! Keys and the mouse → [`Action`], in one place. [`HELP`] lists them for the help overlay.
+
+use super::app::{Action, Mode, Mouse, PromptKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+/// Every key, as the help overlay shows it.
+pub const HELP: &[(&str, &str)] = &[
+    ("space", "play / pause"),
+    ("← →", "back / forward 5 s"),
+    ("shift+← →", "back / forward 10 %"),
+    ("0 … 9", "jump to 0 % … 90 %"),
+    (", .", "one event back / forward (pauses)"),
+    ("[ ]", "previous / next command or marker"),
+    ("g G  Home End", "start / end"),
+    ("+ - =", "faster / slower (0.25× … 16×) / 1×"),
+    ("t", "type a time: 12.5 · 1:02 · 50% · end · RFC 3339"),
+    ("/", "search the output of the whole session"),
+    ("n N", "next / previous hit (pauses on it)"),
+    ("l", "list of all hits"),
+    ("c", "commands typed; ↑↓ Enter jumps to one"),
+    ("shift+↑↓ ctrl+←→", "pan a cropped screen (or drag, wheel)"),
+    ("f", "keep the cursor in view again"),
+    ("click, drag", "on the timeline: seek"),
+    ("Esc", "close; forget the search"),
+    ("?", "this help"),
+    ("q  ctrl+c", "quit"),
+];
+
+/// Timeline legend for the help overlay.
+pub const LEGEND: &str = "timeline: ━ played  ● now  ┴ typed  ▼ marker  ◆ hit  ≈ idle squeezed";
+
+/// What an input event means in the current mode (`None`: nothing).
+pub fn action(mode: Mode, ev: &Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => key(mode, k),
+        Event::Mouse(m) => mouse(m),
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+fn key(mode: Mode, k: &KeyEvent) -> Option<Action> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let shift = k.modifiers.contains(KeyModifiers::SHIFT);
+    let alt = k.modifiers.contains(KeyModifiers::ALT);
+    if ctrl && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')) {
+        return Some(Action::Quit);
+    }
+    match mode {
+        Mode::Prompt => {
+            return match k.code {
+                KeyCode::Enter => Some(Action::PromptSubmit),
+                KeyCode::Esc => Some(Action::PromptCancel),
+                KeyCode::Backspace => Some(Action::PromptBackspace),
+                KeyCode::Char('u') if ctrl => Some(Action::PromptClear),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptInput(c)),
+                _ => None,
+            }
+        }
+        Mode::Help => {
+            return match k.code {
+                KeyCode::Char('q') => Some(Action::Quit),
+                // any other key closes the help
+                _ => Some(Action::ToggleHelp),
+            };
+        }
+        Mode::Panel => match k.code {
+            KeyCode::Up | KeyCode::Char('k') if !shift => return Some(Action::PanelMove(-1)),
+            KeyCode::Down | KeyCode::Char('j') if !shift => return Some(Action::PanelMove(1)),
+            KeyCode::PageUp => return Some(Action::PanelMove(-10)),
+            KeyCode::PageDown => return Some(Action::PanelMove(10)),
+            KeyCode::Enter => return Some(Action::PanelSelect),
+            _ => {}
+        },
+        Mode::Normal => {}
+    }
+    Some(match k.code {
+        KeyCode::Char(' ') => Action::TogglePlay,
+        KeyCode::Left if ctrl || alt => Action::Pan(-8, 0),
+        KeyCode::Right if ctrl || alt => Action::Pan(8, 0),
+        KeyCode::Left if shift => Action::SeekFractionBy(-0.1),
+        KeyCode::Right if shift => Action::SeekFractionBy(0.1),
+        KeyCode::Left => Action::SeekBy(-5000),
+        KeyCode::Right => Action::SeekBy(5000),
+        KeyCode::Up if shift || ctrl || alt => Action::Pan(0, -3),
+        KeyCode::Down if shift || ctrl || alt => Action::Pan(0, 3),
+        KeyCode::Char(c @ '0'..='9') => Action::SeekFraction((c as u8 - b'0') as f64 / 10.0),
+        KeyCode::Char(',') => Action::Step(-1),
+        KeyCode::Char('.') => Action::Step(1),
+        KeyCode::Char('[') => Action::PrevStop,
+        KeyCode::Char(']') => Action::NextStop,
+        KeyCode::Char('g') | KeyCode::Home => Action::Start,
+        KeyCode::Char('G') | KeyCode::End => Action::End,
+        KeyCode::Char('+') => Action::SpeedUp,
+        KeyCode::Char('-') => Action::SpeedDown,
+        KeyCode::Char('=') => Action::SpeedReset,
+        KeyCode::Char('t') => Action::OpenPrompt(PromptKind::Time),
+        KeyCode::Char('/') => Action::OpenPrompt(PromptKind::Search),
+        KeyCode::Char('n') => Action::SearchNext,
+        KeyCode::Char('N') => Action::SearchPrev,
+        KeyCode::Char('l') => Action::ToggleHits,
+        KeyCode::Char('c') => Action::ToggleCommands,
+        KeyCode::Char('f') => Action::Follow,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Esc => Action::Close,
+        _ => return None,
+    })
+}
+
+fn mouse(m: &MouseEvent) -> Option<Action> {
+    let (x, y) = (m.column, m.row);
+    let shift = m.modifiers.contains(KeyModifiers::SHIFT);
+    Some(Action::Mouse(match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Mouse::Down(x, y),
+        MouseEventKind::Drag(MouseButton::Left) => Mouse::Drag(x, y),
+        MouseEventKind::Up(MouseButton::Left) => Mouse::Up,
+        MouseEventKind::ScrollUp if shift => Mouse::Scroll(x, y, -3, 0),
+        MouseEventKind::ScrollDown if shift => Mouse::Scroll(x, y, 3, 0),
+        MouseEventKind::ScrollUp => Mouse::Scroll(x, y, 0, -1),
+        MouseEventKind::ScrollDown => Mouse::Scroll(x, y, 0, 1),
+        MouseEventKind::ScrollLeft => Mouse::Scroll(x, y, -3, 0),
+        MouseEventKind::ScrollRight => Mouse::Scroll(x, y, 3, 0),
+        _ => return None,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(code: KeyCode, m: KeyModifiers) -> Event {
+        Event::Key(KeyEvent::new(code, m))
+    }
+
+    #[test]
+    fn keys() {
+        let n = KeyModifiers::NONE;
+        let a = |e| action(Mode::Normal, &e);
+        assert_eq!(a(k(KeyCode::Char(' '), n)), Some(Action::TogglePlay));
+        assert_eq!(a(k(KeyCode::Left, n)), Some(Action::SeekBy(-5000)));
+        assert_eq!(
+            a(k(KeyCode::Right, KeyModifiers::SHIFT)),
+            Some(Action::SeekFractionBy(0.1))
+        );
+        assert_eq!(a(k(KeyCode::Char('7'), n)), Some(Action::SeekFraction(0.7)));
+        assert_eq!(
+            a(k(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::End)
+        );
+        assert_eq!(
+            a(k(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            a(k(KeyCode::Up, KeyModifiers::SHIFT)),
+            Some(Action::Pan(0, -3))
+        );
+        assert_eq!(a(k(KeyCode::Char('x'), n)), None);
+        // a prompt takes characters, even q
+        assert_eq!(
+            action(Mode::Prompt, &k(KeyCode::Char('q'), n)),
+            Some(Action::PromptInput('q'))
+        );
+        assert_eq!(
+            action(Mode::Prompt, &k(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        // a panel takes the arrows up and down, the rest is as usual
+        assert_eq!(
+            action(Mode::Panel, &k(KeyCode::Down, n)),
+            Some(Action::PanelMove(1))
+        );
+        assert_eq!(
+            action(Mode::Panel, &k(KeyCode::Enter, n)),
+            Some(Action::PanelSelect)
+        );
+        assert_eq!(
+            action(Mode::Panel, &k(KeyCode::Char(' '), n)),
+            Some(Action::TogglePlay)
+        );
+        assert_eq!(
+            action(Mode::Help, &k(KeyCode::Esc, n)),
+            Some(Action::ToggleHelp)
+        );
+        assert_eq!(
+            action(Mode::Help, &k(KeyCode::Char('q'), n)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            action(Mode::Normal, &Event::Resize(10, 5)),
+            Some(Action::Resize(10, 5))
+        );
+    }
+
+    #[test]
+    fn every_key_is_in_the_help() {
+        let all: String = HELP.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(" ");
+        for k in [
+            "space", "←", "shift", "0", ",", "[", "g", "Home", "+", "=", "t", "/", "n", "N", "c",
+            "?", "q", "l", "f",
+        ] {
+            assert!(all.contains(k), "{k} is missing from the help");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Search through the output text of a whole session, and on the screen shown.
+//!
+//! The output is turned into lines of plain text ([`PlainText`]: control sequences removed,
+//! carriage-return overwrites resolved); each line remembers the output event that completed
+//! it, so a hit is a moment of the recording. Matching is literal, and ignores ASCII case
+//! unless the pattern has an upper-case letter ("smart case").
+
+use crate::plaintext::PlainText;
+use crate::timeline::{Kind, Nanos, Timeline};
+
+/// Hits kept at most (a pattern such as `e` in a big log would find millions).
+pub const MAX_HITS: usize = 100_000;
+
+/// The session's output as lines of text, each tied to an event.
+#[derive(Debug, Default)]
+pub struct SearchText {
+    text: String,
+    /// ASCII-lowercased copy of `text` (same byte offsets).
+    lower: Vec<u8>,
+    /// Start of each line in `text`, with the index of the event that completed it.
+    lines: Vec<(usize, usize)>,
+}
+
+/// One line that matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Line number in the search text.
+    pub line: usize,
+    /// The event that completed the line, and its time.
+    pub event: usize,
+    pub t: Nanos,
+}
+
+/// Whether matching ignores case: when the pattern has no upper-case letter.
+pub fn ignore_case(pattern: &str) -> bool {
+    !pattern.chars().any(char::is_uppercase)
+}
+
+impl SearchText {
+    /// Build from every output event of a timeline. `progress` is told the events done.
+    pub fn build(tl: &Timeline, mut progress: impl FnMut(usize)) -> Self {
+        let mut p = PlainText::new();
+        let mut st = SearchText::default();
+        let mut last_output = 0;
+        for (i, ev) in tl.events.iter().enumerate() {
+            if ev.kind != Kind::Output {
+                continue;
+            }
+            last_output = i;
+            p.feed(&tl.data(ev));
+            for line in p.take_lines() {
+                st.push(line, i);
+            }
+            if i % 4096 == 0 {
+                progress(i);
+            }
+        }
+        let cur = p.current();
+        if !cur.is_empty() {
+            st.push(cur, last_output);
+        }
+        st.lower = st.text.as_bytes().to_ascii_lowercase();
+        st
+    }
+
+    fn push(&mut self, line: String, event: usize) {
+        if line.is_empty() {
+            return;
+        }
+        self.lines.push((self.text.len(), event));
+        self.text.push_str(&line);
+        self.text.push('\n');
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The text of a line.
+    pub fn line(&self, n: usize) -> &str {
+        let start = self.lines[n].0;
+        let end = self
+            .lines
+            .get(n + 1)
+            .map_or(self.text.len(), |l| l.0)
+            .saturating_sub(1)
+            .max(start);
+        &self.text[start..end]
+    }
+
+    /// Every line matching `pattern`, in order (one hit per line, at most [`MAX_HITS`]).
+    pub fn find(&self, tl: &Timeline, pattern: &str) -> Vec<Hit> {
+        if pattern.is_empty() || pattern.contains('\n') {
+            return Vec::new();
+        }
+        let (hay, needle) = if ignore_case(pattern) {
+            (&self.lower[..], pattern.to_ascii_lowercase().into_bytes())
+        } else {
+            (self.text.as_bytes(), pattern.as_bytes().to_vec())
+        };
+        let mut hits: Vec<Hit> = Vec::new();
+        for at in memchr::memmem::find_iter(hay, &needle) {
+            let line = self.lines.partition_point(|l| l.0 <= at) - 1;
+            if hits.last().is_some_and(|h| h.line == line) {
+                continue;
+            }
+            let event = self.lines[line].1;
+            hits.push(Hit {
+                line,
+                event,
+                t: tl.events[event].t,
+            });
+            if hits.len() >= MAX_HITS {
+                break;
+            }
+        }
+        hits
+    }
+}
+
+/// Where `pattern` occurs in a row of cells: the cell columns of each match. `cells` are the
+/// row's cells left to right as (column, text), wide-character continuations left out.
+pub fn find_in_cells(cells: &[(u16, &str)], pattern: &str) -> Vec<std::ops::Range<u16>> {
+    if pattern.is_empty() {
+        return Vec::new();
+    }
+    let fold = ignore_case(pattern);
+    let mut s = String::new();
+    let mut starts = Vec::with_capacity(cells.len());
+    for (_, text) in cells {
+        starts.push(s.len());
+        if fold {
+            s.push_str(&text.to_ascii_lowercase());
+        } else {
+            s.push_str(text);
+        }
+    }
+    let needle = if fold {
+        pattern.to_ascii_lowercase()
+    } else {
+        pattern.to_string()
+    };
+    let mut out = Vec::new();
+    for (at, _) in s.match_indices(&needle) {
+        let end = at + needle.len();
+        let first = starts.partition_point(|&b| b <= at) - 1;
+        let last = starts.partition_point(|&b| b < end) - 1;
+        let from = cells[first].0;
+        let to = cells[last].0 + crate::player::ui::screen::cell_width(cells[last].1);
+        out.push(from..to);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::NANOS_PER_SEC;
+
+    fn tl() -> Timeline {
+        let mut tl = Timeline::new(vec![]);
+        tl.push(0, Kind::Output, b"$ ");
+        tl.push(NANOS_PER_SEC, Kind::Input, b"l");
+        tl.push(NANOS_PER_SEC, Kind::Output, b"ls\r\n");
+        tl.push(
+            2 * NANOS_PER_SEC,
+            Kind::Output,
+            b"\x1b[1mError\x1b[0m: 500\r\nok\r\n",
+        );
+        tl.push(
+            3 * NANOS_PER_SEC,
+            Kind::Output,
+            b"progress 10%\rprogress 100%\r\nerror again",
+        );
+        tl
+    }
+
+    #[test]
+    fn finds_lines_with_their_moment() {
+        let tl = tl();
+        let st = SearchText::build(&tl, |_| {});
+        assert_eq!(st.line_count(), 5);
+        assert_eq!(st.line(1), "Error: 500");
+        assert_eq!(st.line(4), "error again");
+        let hits = st.find(&tl, "error");
+        assert_eq!(
+            hits,
+            vec![
+                Hit {
+                    line: 1,
+                    event: 3,
+                    t: 2 * NANOS_PER_SEC
+                },
+                Hit {
+                    line: 4,
+                    event: 4,
+                    t: 3 * NANOS_PER_SEC
+                }
+            ]
+        );
+        assert_eq!(st.find(&tl, "Error").len(), 1, "smart case");
+        assert_eq!(st.find(&tl, "10%").len(), 0, "overwritten text is gone");
+        assert_eq!(st.find(&tl, "100%").len(), 1);
+        assert!(st.find(&tl, "").is_empty());
+        assert!(st.find(&tl, "[1m").is_empty(), "no control sequences");
+    }
+
+    #[test]
+    fn finds_cells() {
+        let cells = [(0, "a"), (1, "漢"), (3, "B"), (4, "c"), (5, "b")];
+        assert_eq!(find_in_cells(&cells, "b"), vec![3..4, 5..6]);
+        assert_eq!(find_in_cells(&cells, "漢b"), vec![1..4]);
+        assert_eq!(find_in_cells(&cells, "B"), vec![3..4]);
+        assert!(find_in_cells(&cells, "x").is_empty());
+    }
+}

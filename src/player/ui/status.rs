@@ -1,0 +1,129 @@
+//! The status line: ▶/⏸, wall-clock time of the position, elapsed / total, speed, idle limit,
+//! background progress, search, the window title; typed keys at the right.
+
+use crate::player::app::App;
+use crate::player::ui::keystrokes::Keystrokes;
+use crate::render::escape::escape_controls;
+use crate::timeline::{clock, secs, Nanos};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthStr;
+
+pub struct StatusLine<'a> {
+    pub app: &'a App,
+}
+
+/// `1×`, `0.25×`, `1.5×`.
+pub fn speed(s: f64) -> String {
+    let t = format!("{s:.2}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    format!("{t}×")
+}
+
+/// The wall-clock time of a position: `17:27:32.683 +02:00`, or `15:27:32.683 UTC`.
+pub fn wall_clock(app: &App, t: Nanos) -> Option<String> {
+    let at = app.tl.wall_clock(t)?;
+    Some(if app.utc {
+        at.with_timezone(&chrono::Utc)
+            .format("%H:%M:%S%.3f UTC")
+            .to_string()
+    } else {
+        at.format("%H:%M:%S%.3f %:z").to_string()
+    })
+}
+
+impl Widget for StatusLine<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let sep = || Span::styled("  ", Style::new());
+        let mut spans = vec![if app.playing() {
+            Span::styled(
+                " ▶ ",
+                Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+            )
+        } else {
+            Span::styled(
+                " ⏸ ",
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            )
+        }];
+        if let Some(w) = wall_clock(app, app.pos) {
+            spans.push(Span::styled(w, Style::new().add_modifier(Modifier::BOLD)));
+            spans.push(sep());
+        }
+        spans.push(Span::raw(format!(
+            "{} / {}",
+            clock(app.pos),
+            clock(app.tl.duration())
+        )));
+        spans.push(sep());
+        spans.push(Span::styled(
+            speed(app.clock.speed()),
+            Style::new().fg(Color::Cyan),
+        ));
+        if let Some(l) = app.clock.idle_limit() {
+            spans.push(sep());
+            spans.push(Span::styled(
+                format!("idle ≤{}s", secs(l)),
+                Style::new().fg(Color::Blue),
+            ));
+        }
+        if app.clock.looping() {
+            spans.push(sep());
+            spans.push(Span::styled("loop", Style::new().fg(Color::Blue)));
+        }
+        let (ix, an) = app.progress();
+        if ix < 100 {
+            spans.push(sep());
+            spans.push(Span::styled(
+                format!("indexing {ix}%"),
+                Style::new().fg(Color::Yellow),
+            ));
+        }
+        if let Some(s) = &app.search {
+            spans.push(sep());
+            let pat = escape_controls(&s.pattern);
+            let text = match (&s.hits, s.current) {
+                (None, _) => format!("/{pat} preparing {an}%"),
+                (Some(h), _) if h.is_empty() => format!("/{pat} no match"),
+                (Some(h), Some(i)) => format!("/{pat} {}/{} at {}", i + 1, h.len(), clock(h[i].t)),
+                (Some(h), None) => format!("/{pat} {} hits", h.len()),
+            };
+            spans.push(Span::styled(text, Style::new().fg(Color::Yellow)));
+        }
+        if let Some(m) = app.message() {
+            spans.push(sep());
+            spans.push(Span::styled(
+                escape_controls(m),
+                Style::new().fg(Color::LightYellow),
+            ));
+        } else {
+            let title = String::from_utf8_lossy(app.replay.title());
+            if !title.trim().is_empty() {
+                spans.push(sep());
+                spans.push(Span::styled(
+                    format!("“{}”", escape_controls(title.trim())),
+                    Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC),
+                ));
+            }
+            if app.message.is_none() && app.search.is_none() {
+                spans.push(sep());
+                spans.push(Span::styled("? help", Style::new().fg(Color::DarkGray)));
+            }
+        }
+        let left = Line::from(spans);
+        let used = left.width() as u16;
+        left.render(area, buf);
+        // typed keys, right-aligned, in what is left
+        let room = area.width.saturating_sub(used + 2).min(40);
+        let keys = Keystrokes::text(app, room as usize);
+        let w = keys.width() as u16;
+        if w > 0 {
+            let r = Rect::new(area.right() - w - 1, area.y, w, area.height.min(1));
+            Keystrokes { text: &keys }.render(r, buf);
+        }
+    }
+}

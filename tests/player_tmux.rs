@@ -1,0 +1,261 @@
+//! End to end: the real binary in a tmux pane (200×60), driven by keys, read from the pane.
+//! Skipped, with a notice, where tmux is not installed (CI installs it).
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_auditty");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/player/short.json"
+);
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A tmux server of our own, with one 200×60 pane running a plain shell.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str) -> Tmux {
+        let socket = format!("auditty-e2e-{}-{name}", std::process::id());
+        let t = Tmux { socket };
+        let out = t.cmd(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "60",
+            "env",
+            "PS1=$ ",
+            "TERM=xterm-256color",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t.wait_for("the shell", |s| s.contains('$'));
+        t
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    /// Type text literally.
+    fn type_text(&self, text: &str) {
+        assert!(self
+            .cmd(&["send-keys", "-t", "0", "-l", text])
+            .status
+            .success());
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["display-message", "-p", "-t", "0", format])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+
+    /// Wait until the pane satisfies `ok` (10 s at most), and return what it showed.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = self.capture();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the pane shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// The last line of the pane: the player's status line.
+    fn status(s: &str) -> String {
+        s.lines()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The pane is back to a working shell in its normal state.
+    fn assert_shell_is_back(&self) {
+        self.wait_for("the player to leave", |s| {
+            !s.contains("⏸") && !s.contains("▶")
+        });
+        assert_eq!(
+            self.display("#{alternate_on}"),
+            "0",
+            "left the alternate screen"
+        );
+        assert_eq!(self.display("#{cursor_flag}"), "1", "cursor shown");
+        assert_eq!(
+            self.display("#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}"),
+            "000",
+            "mouse reporting off"
+        );
+        self.type_text("stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; echo ok-$((6*7))");
+        self.keys(&["Enter"]);
+        let s = self.wait_for("the shell to answer", |s| s.contains("ok-42"));
+        assert!(
+            s.lines().any(|l| l.trim() == "icanon"),
+            "raw mode is off:\n{s}"
+        );
+        assert!(s.lines().any(|l| l.trim() == "echo"), "echo is on:\n{s}");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// The final screen of the fixture, as `auditty screen` prints it.
+fn final_screen() -> Vec<String> {
+    let out = Command::new(BIN)
+        .args(["screen", FIXTURE])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn plays_pauses_seeks_searches_and_quits() {
+    if !have_tmux() {
+        eprintln!("notice: tmux is not installed: the end-to-end player test is skipped");
+        return;
+    }
+    assert!(Path::new(FIXTURE).exists());
+    let t = Tmux::start("play");
+    t.type_text(&format!("{BIN} --paused {FIXTURE}"));
+    t.keys(&["Enter"]);
+    // the first screen, paused, with the recording's wall-clock time
+    let s = t.wait_for("the first frame", |s| {
+        s.contains("⏸") && s.contains("FIRST SCREEN banner")
+    });
+    assert!(Tmux::status(&s).contains("10:00:00.000 +02:00"), "{s}");
+    assert!(!s.contains("alpha"));
+    assert_eq!(t.display("#{alternate_on}"), "1");
+
+    // play: the 2-second recording runs to its end and pauses on the last frame
+    t.keys(&["Space"]);
+    t.wait_for("playing", |s| s.contains("▶"));
+    let s = t.wait_for("the end", |s| s.contains("THE END") && s.contains("⏸"));
+    assert!(Tmux::status(&s).contains("0:02.001 / 0:02.001"), "{s}");
+
+    // Home: the first screen again
+    t.keys(&["Home"]);
+    let s = t.wait_for("the start", |s| !s.contains("THE END"));
+    assert!(s.contains("FIRST SCREEN banner"));
+    assert!(Tmux::status(&s).contains("10:00:00.000 +02:00"), "{s}");
+
+    // play and pause
+    t.keys(&["Space"]);
+    t.wait_for("playing", |s| s.contains("▶"));
+    t.keys(&["Space"]);
+    t.wait_for("paused", |s| s.contains("⏸"));
+
+    // End: every non-blank line of the final screen is in the pane
+    t.keys(&["End"]);
+    let s = t.wait_for("the end", |s| s.contains("THE END"));
+    for line in final_screen() {
+        assert!(s.contains(&line), "{line:?} is missing after End:\n{s}");
+    }
+    assert!(Tmux::status(&s).contains("10:00:02.001 +02:00"), "{s}");
+
+    // and back home
+    t.keys(&["g"]);
+    t.wait_for("the start", |s| {
+        !s.contains("THE END") && s.contains("FIRST SCREEN")
+    });
+
+    // search
+    t.keys(&["/"]);
+    t.type_text("needle");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("a hit", |s| Tmux::status(s).contains("/needle 1/2"));
+    assert!(s.contains("needle-42"));
+    assert!(!s.contains("final line one"), "stopped at the hit");
+
+    // help, then quit
+    t.keys(&["?"]);
+    t.wait_for("the help", |s| s.contains("this help"));
+    t.keys(&["Escape"]);
+    t.wait_for("the help to close", |s| !s.contains("this help"));
+    t.keys(&["q"]);
+    t.assert_shell_is_back();
+}
+
+#[test]
+fn ctrl_c_and_sigterm_restore_the_terminal() {
+    if !have_tmux() {
+        eprintln!("notice: tmux is not installed: the end-to-end player test is skipped");
+        return;
+    }
+    let t = Tmux::start("signals");
+    // Ctrl-C quits
+    t.type_text(&format!("{BIN} --loop {FIXTURE}"));
+    t.keys(&["Enter"]);
+    t.wait_for("the player", |s| s.contains("▶"));
+    t.keys(&["C-c"]);
+    t.assert_shell_is_back();
+
+    // SIGTERM, while playing
+    let pidfile = std::env::temp_dir().join(format!("auditty-e2e-{}.pid", std::process::id()));
+    let _ = std::fs::remove_file(&pidfile);
+    t.type_text(&format!(
+        "clear; sh -c 'echo $$ > {}; exec {BIN} --loop {FIXTURE}'",
+        pidfile.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("the player", |s| s.contains("▶"));
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    let _ = std::fs::remove_file(&pidfile);
+    let st = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    t.assert_shell_is_back();
+}
