@@ -64,14 +64,37 @@ struct Scan {
     /// the last two characters printed in a row (without any action between)
     last_chars: (Option<char>, Option<char>),
     votes: HashMap<u32, usize>,
+    /// a `␠\r` mark waits for the next byte: followed by LF it is a plain line end
+    pending_cr_vote: Option<u32>,
+    /// how many lines ended (at CR LF or erase-to-end) at each column
+    line_ends: HashMap<u32, usize>,
     cup_row: u32,
     cup_col: u32,
     alt_cup_row: u32,
     stbm_bottom: u32,
+    /// the lowest row reached by line feeds since the cursor last went home
+    frame_row: u32,
+    frame_rows: u32,
+    /// cursor addressing rows, and the last one addressed
+    last_cup_row: u32,
+    cup_row_before_last: u32,
     used_alt: bool,
 }
 
 impl Scan {
+    fn line_end(&mut self, col: u32) {
+        if col >= 10 {
+            *self.line_ends.entry(col).or_default() += 1;
+        }
+    }
+
+    /// Any action but a control: a pending `␠\r` mark was a wrap.
+    fn flush_cr_vote(&mut self) {
+        if let Some(c) = self.pending_cr_vote.take() {
+            self.vote(c);
+        }
+    }
+
     fn vote(&mut self, col_of_char: u32) {
         let w = col_of_char.saturating_sub(1);
         if (10..=2000).contains(&w) {
@@ -91,8 +114,13 @@ impl Scan {
             }
         }
         self.last_chars = (None, None);
+        // a frame ends wherever the cursor is addressed; a new one starts at home
+        self.frame_rows = self.frame_rows.max(self.frame_row);
+        self.frame_row = u32::from(row == 1 && col == 1);
         self.row = row;
         self.col = col;
+        self.cup_row_before_last = self.cup_row_before_last.max(self.last_cup_row);
+        self.last_cup_row = row;
         self.cup_row = self.cup_row.max(row);
         self.cup_col = self.cup_col.max(col);
         if self.alt {
@@ -112,6 +140,7 @@ fn param(params: &vte::Params, i: usize, default: u32) -> u32 {
 
 impl vte::Perform for Scan {
     fn print(&mut self, c: char) {
+        self.flush_cr_vote();
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) as u32;
         if w == 0 {
             return;
@@ -127,11 +156,23 @@ impl vte::Perform for Scan {
     fn execute(&mut self, b: u8) {
         let last = self.last_print.take();
         self.last_chars = (None, None);
+        if let Some(c) = self.pending_cr_vote.take() {
+            if b != b'\n' {
+                self.vote(c);
+            }
+        }
         match b {
             b'\r' | 8 => {
-                if let Some((c, true)) = last {
+                if let Some((c, space)) = last {
                     if c + 1 == self.col {
-                        self.vote(c);
+                        if b == b'\r' {
+                            self.line_end(c);
+                            if space {
+                                self.pending_cr_vote = Some(c);
+                            }
+                        } else if space {
+                            self.vote(c);
+                        }
                     }
                 }
                 if b == b'\r' {
@@ -140,13 +181,26 @@ impl vte::Perform for Scan {
                     self.col = self.col.saturating_sub(1).max(1);
                 }
             }
-            b'\n' | 11 | 12 => self.row += 1,
+            b'\n' | 11 | 12 => {
+                self.row += 1;
+                if self.frame_row > 0 {
+                    self.frame_row += 1;
+                }
+            }
             b'\t' => self.col = ((self.col.max(1) - 1) / 8 + 1) * 8 + 1,
             _ => {}
         }
     }
 
     fn csi_dispatch(&mut self, params: &vte::Params, inter: &[u8], _ignore: bool, c: char) {
+        self.flush_cr_vote();
+        if c == 'K' && inter.is_empty() && param(params, 0, 0) == 0 {
+            if let Some((col, _)) = self.last_print {
+                if col + 1 == self.col {
+                    self.line_end(col);
+                }
+            }
+        }
         if !matches!(c, 'H' | 'f') {
             self.last_chars = (None, None);
         }
@@ -191,12 +245,18 @@ impl vte::Perform for Scan {
                 self.last_print = None;
                 self.col = self.col.saturating_sub(param(params, 0, 1)).max(1);
             }
+            // attributes do not move the cursor
+            'm' => {}
             _ => self.last_print = None,
         }
     }
 
-    fn esc_dispatch(&mut self, _: &[u8], _: bool, _: u8) {
-        self.last_print = None;
+    fn esc_dispatch(&mut self, inter: &[u8], _: bool, _: u8) {
+        self.flush_cr_vote();
+        // a charset designation does not move the cursor
+        if !matches!(inter.first(), Some(b'(' | b')')) {
+            self.last_print = None;
+        }
     }
 }
 
@@ -305,21 +365,43 @@ pub fn infer(tl: &Timeline) -> Geometry {
             scan.alt_cup_row
         ));
         scan.alt_cup_row.max(scan.cup_row)
+    } else if scan.cup_row > DEFAULT_ROWS as u32
+        && scan.cup_row == scan.last_cup_row
+        && scan.cup_row == scan.frame_rows + 1
+        && scan.cup_row_before_last <= scan.frame_rows
+    {
+        // a program that redraws whole frames from home, then leaves the cursor one row
+        // below them as it exits (top does): the frames are the screen
+        let r = scan.frame_rows;
+        why.push(format!("frames of {r} rows redrawn from home"));
+        r
     } else if scan.cup_row > DEFAULT_ROWS as u32 {
         why.push(format!("cursor addressed row {}", scan.cup_row));
         scan.cup_row
     } else {
         0
     };
-    // cols: the most voted wrap column (ties: the wider), at least every addressed column
+    // cols: the most voted wrap column (at least twice; ties: the wider), at least every
+    // addressed column; else the column many lines end at when none goes further (programs
+    // that cut their lines to the width, like top); else the right-most addressed column
     let best = scan
         .votes
         .iter()
+        .filter(|(_, n)| **n >= 2)
         .max_by_key(|(w, n)| (**n, **w))
         .map(|(w, n)| (*w, *n));
-    let cols = match best {
-        Some((w, n)) if w >= scan.cup_col => {
+    let widest_end = scan
+        .line_ends
+        .iter()
+        .max_by_key(|(w, _)| **w)
+        .map(|(w, n)| (*w, *n));
+    let cols = match (best, widest_end) {
+        (Some((w, n)), _) if w >= scan.cup_col => {
             why.push(format!("lines wrapped at column {w} ({n}×)"));
+            w
+        }
+        (_, Some((w, n))) if n >= 3 && w >= scan.cup_col && w > DEFAULT_COLS as u32 / 2 => {
+            why.push(format!("{n} lines end at column {w}, none beyond"));
             w
         }
         _ if scan.cup_col > 1 && (scan.used_alt || scan.cup_col > DEFAULT_COLS as u32) => {
