@@ -68,5 +68,6 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let app =
         app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
-    run::run(app, start).map_err(Error::Runtime)
+    run::run(app, start).map_err(Error::Runtime)?;
+    Ok(())
 }
