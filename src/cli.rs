@@ -283,8 +283,9 @@ pub struct PlayArgs {
     /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
     /// (default: the bundled demo)
     pub source: Option<String>,
-    /// Pick one of this app's one-off sessions from the Scalingo API (when no SOURCE is given)
-    #[arg(long, value_name = "APP")]
+    /// Pick one of this app's one-off sessions from the Scalingo API, instead of a SOURCE
+    /// [default: $SCALINGO_APP, for `auditty play` with no SOURCE]
+    #[arg(long, value_name = "APP", conflicts_with = "source")]
     pub app: Option<String>,
     #[command(flatten)]
     pub term: TermArgs,
@@ -292,6 +293,19 @@ pub struct PlayArgs {
     pub opts: PlayOptions,
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+impl PlayArgs {
+    /// `auditty play` with neither SOURCE nor `--app` picks a session of `$SCALINGO_APP`
+    /// when it is set (not empty). Bare `auditty` does not: it plays the demo.
+    pub fn with_app_from_env(mut self) -> PlayArgs {
+        if self.source.is_none() && self.app.is_none() {
+            self.app = std::env::var(crate::scalingo::ENV_APP)
+                .ok()
+                .filter(|a| !a.trim().is_empty());
+        }
+        self
+    }
 }
 
 /// How to play (asciinema's option names).

@@ -25,7 +25,7 @@ fn main() {
         Some(Command::Screen(a)) => commands::screen::run(a),
         Some(Command::Info(a)) => commands::info::run(a),
         Some(Command::Transcript(a)) => commands::transcript::run(a),
-        Some(Command::Play(a)) => auditty::player::run(a),
+        Some(Command::Play(a)) => auditty::player::run(&a.clone().with_app_from_env()),
         None => auditty::player::run(&cli.play_args()),
         Some(Command::Sessions(a)) => commands::api::sessions(a),
         Some(Command::Fetch(a)) => commands::api::fetch(a),

@@ -204,3 +204,57 @@ fn sessions_fetch_and_screen_through_the_api() {
         assert!(!text(&o.stdout).contains(TOKEN));
     }
 }
+
+#[test]
+fn play_app_checks_what_it_can_before_taking_the_terminal() {
+    let f = Fake::start();
+    let bin = env!("CARGO_BIN_EXE_auditty");
+    // no token: the usual error line, status 1
+    let o = Command::new(bin)
+        .args(["play", "--app", "my-app"])
+        .env_remove("SCALINGO_API_TOKEN")
+        .env_remove("SCALINGO_APP")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("SCALINGO_API_TOKEN"),
+        "{}",
+        text(&o.stderr)
+    );
+    // not a terminal: says what to use instead
+    let o = f.run(TOKEN, &["play", "--app", "my-app"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("auditty sessions"),
+        "{}",
+        text(&o.stderr)
+    );
+    // SCALINGO_APP picks too, for `play` with no SOURCE
+    let o = Command::new(bin)
+        .arg("play")
+        .env("SCALINGO_APP", "my-app")
+        .env("SCALINGO_API_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert!(
+        text(&o.stderr).contains("session picker"),
+        "{}",
+        text(&o.stderr)
+    );
+    // … but not bare `auditty`, which plays the demo
+    let o = Command::new(bin)
+        .env("SCALINGO_APP", "my-app")
+        .output()
+        .unwrap();
+    assert!(
+        text(&o.stderr).contains("the player needs a terminal"),
+        "{}",
+        text(&o.stderr)
+    );
+    // SOURCE and --app are one or the other
+    let o = f.run(TOKEN, &["play", "x.json", "--app", "my-app"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = f.run(TOKEN, &["play", "--app", ""]);
+    assert!(text(&o.stderr).contains("empty"), "{}", text(&o.stderr));
+}

@@ -259,3 +259,180 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
     assert!(st.success());
     t.assert_shell_is_back();
 }
+
+/// An imitation of the Scalingo API (token exchange, run events, audit logs) on 127.0.0.1,
+/// served from wiremock's own thread while the test drives tmux.
+mod fake_api {
+    use base64::Engine;
+    use serde_json::{json, Value};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    pub const TOKEN: &str = "tk-us-picker-0123456789";
+
+    pub struct Fake {
+        pub server: MockServer,
+        rt: tokio::runtime::Runtime,
+    }
+
+    fn jwt() -> String {
+        let b64 =
+            |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let exp = chrono::Utc::now().timestamp() + 3600;
+        format!(
+            "{}.{}.sig",
+            b64(&json!({"alg": "HS256"})),
+            b64(&json!({"exp": exp}))
+        )
+    }
+
+    fn run(id: &str, at: &str, email: &str, command: &str) -> Value {
+        json!({"id": format!("ev-{id}"), "created_at": at, "type": "run", "app_name": "my-app",
+        "user": {"username": "john", "email": email, "id": "us-1"},
+        "type_data": {"command": command, "audit_log_id": id, "audit_log_size": 2495, "detached": false}})
+    }
+
+    impl Fake {
+        pub fn start() -> Fake {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let sample = std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/recordings/scalingo-doc-sample.json"
+            ))
+            .unwrap();
+            let server = rt.block_on(async {
+                let s = MockServer::start().await;
+                Mock::given(method("POST"))
+                    .and(path("/v1/tokens/exchange"))
+                    .and(wiremock::matchers::basic_auth("", TOKEN))
+                    .respond_with(
+                        ResponseTemplate::new(200).set_body_json(json!({"token": jwt()})),
+                    )
+                    .mount(&s)
+                    .await;
+                Mock::given(method("GET"))
+                    .and(path("/v1/apps/my-app/events"))
+                    .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                        "events": [
+                            run("log-gone", "2019-05-01T08:00:00.000+02:00", "deploy@scalingo.com", ""),
+                            {"id": "d1", "type": "deployment", "created_at": "2019-05-04T10:00:00Z"},
+                            run("log-new", "2019-05-05T09:00:00.000+02:00", "john@doe.com", "bash"),
+                        ],
+                        "meta": {"pagination": {"current_page": 1, "prev_page": null, "next_page": null, "total_pages": 1, "total_count": 3}}})))
+                    .mount(&s)
+                    .await;
+                Mock::given(method("GET"))
+                    .and(path("/v1/apps/my-app/audit_logs/log-new"))
+                    .respond_with(ResponseTemplate::new(200).set_body_bytes(sample))
+                    .mount(&s)
+                    .await;
+                Mock::given(method("GET"))
+                    .and(path("/v1/apps/my-app/audit_logs/log-gone"))
+                    .respond_with(ResponseTemplate::new(404).set_body_json(
+                        json!({"resource": "audit_log", "error": "not found"}),
+                    ))
+                    .mount(&s)
+                    .await;
+                Mock::given(method("GET"))
+                    .and(path("/v1/apps/nope/events"))
+                    .respond_with(ResponseTemplate::new(404).set_body_json(
+                        json!({"resource": "app", "error": "not found"}),
+                    ))
+                    .mount(&s)
+                    .await;
+                s
+            });
+            Fake { server, rt }
+        }
+
+        /// The command line that runs `args` against this API.
+        pub fn command(&self, bin: &str, args: &str) -> String {
+            let uri = self.server.uri();
+            let _ = &self.rt;
+            format!(
+                "env -u SCALINGO_APP -u SCALINGO_REGION SCALINGO_API_TOKEN={TOKEN} SCALINGO_AUTH_URL={uri} SCALINGO_API_URL={uri} {bin} {args}"
+            )
+        }
+    }
+}
+
+#[test]
+fn picks_a_session_plays_it_goes_back_to_the_list_and_quits() {
+    if !have_tmux() {
+        eprintln!("notice: tmux is not installed: the end-to-end picker test is skipped");
+        return;
+    }
+    let api = fake_api::Fake::start();
+    let t = Tmux::start("picker");
+    t.type_text(&format!(
+        "clear; {}",
+        api.command(BIN, "play --paused --app my-app")
+    ));
+    t.keys(&["Enter"]);
+    let list = |s: &str| s.contains("one-off sessions of my-app") && s.contains("2 sessions");
+    let s = t.wait_for("the list of sessions", list);
+    assert_eq!(t.display("#{alternate_on}"), "1");
+    // newest first, as `auditty sessions` shows them
+    let new = s.find("log-new").expect("log-new listed");
+    let gone = s.find("log-gone").expect("log-gone listed");
+    assert!(new < gone, "{s}");
+    assert!(
+        s.contains("john@doe.com") && s.contains("Scalingo operator"),
+        "{s}"
+    );
+    assert!(s.contains("2019-05-05 09:00:00 +02:00"), "{s}");
+
+    // Enter: the newest one plays
+    t.keys(&["Enter"]);
+    let playing = |s: &str| s.contains("⏸") && s.contains("You are in a one-off container");
+    let s = t.wait_for("the player", playing);
+    assert!(s.contains("scalingo://my-app/log-new"), "{s}");
+    assert!(s.contains("Esc: back to the session list"), "{s}");
+    t.keys(&["End"]);
+    t.wait_for("the end of the session", |s| {
+        s.contains("rss-john") && s.contains("TEST")
+    });
+
+    // Esc: back to the list, in the same alternate screen
+    t.keys(&["Escape"]);
+    let s = t.wait_for("the list again", |s| list(s) && !s.contains("⏸"));
+    assert!(
+        !s.contains("rss-john") && !s.contains("one-off container"),
+        "{s}"
+    );
+    assert_eq!(t.display("#{alternate_on}"), "1");
+
+    // the other one's audit log is gone: one line in the picker, which stays
+    t.keys(&["Down"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the error", |s| s.contains("error:"));
+    assert!(s.contains("not found") && list(&s), "{s}");
+    assert!(!s.contains(fake_api::TOKEN));
+
+    // and Enter on the first one again still plays
+    t.keys(&["Up"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the player again", playing);
+    t.keys(&["q"]);
+    t.assert_shell_is_back();
+}
+
+#[test]
+fn the_picker_says_when_the_app_is_not_found() {
+    if !have_tmux() {
+        eprintln!("notice: tmux is not installed: the end-to-end picker test is skipped");
+        return;
+    }
+    let api = fake_api::Fake::start();
+    let t = Tmux::start("picker-404");
+    t.type_text(&format!("clear; {}", api.command(BIN, "play --app nope")));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the error", |s| s.contains("error:"));
+    assert!(s.contains("nope") && s.contains("not found"), "{s}");
+    assert!(!s.contains(fake_api::TOKEN));
+    t.keys(&["C-c"]);
+    t.assert_shell_is_back();
+}

@@ -58,7 +58,8 @@ pub enum Action {
     ToggleCommands,
     ToggleHits,
     ToggleHelp,
-    /// Esc: close the help, else a panel, else forget the search.
+    /// Esc: close the help, else a panel, else forget the search, else (in a player opened
+    /// from the session picker) go back to the list.
     Close,
     PanelMove(i32),
     PanelSelect,
@@ -91,6 +92,15 @@ pub enum PromptKind {
 pub enum Panel {
     Commands,
     Hits,
+}
+
+/// How the player ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// `q`, Ctrl-C: the program ends.
+    Quit,
+    /// Esc with nothing open, in a player opened from the session picker: back to the list.
+    Back,
 }
 
 /// What keys mean now.
@@ -175,7 +185,9 @@ pub struct App {
     pub(crate) view: View,
     drag: Option<Drag>,
     pub(crate) message: Option<String>,
-    quit: bool,
+    /// Esc with nothing open ends the player with [`Ended::Back`].
+    pub(crate) back_to_list: bool,
+    ended: Option<Ended>,
     dirty: bool,
     percents: (u8, u8),
 }
@@ -257,7 +269,8 @@ impl App {
             },
             drag: None,
             message: None,
-            quit: false,
+            back_to_list: false,
+            ended: None,
             dirty: true,
             percents: (0, 0),
         };
@@ -297,8 +310,22 @@ impl App {
         self.clock.playing()
     }
 
+    /// Whether the player has ended (quit, or back to the list).
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.ended.is_some()
+    }
+
+    /// How the player ended, once it has.
+    pub fn ended(&self) -> Option<Ended> {
+        self.ended
+    }
+
+    /// Opened from the session picker: Esc with nothing open goes back to the list (and the
+    /// status line says so until the first key).
+    pub fn set_back_to_list(&mut self) {
+        self.back_to_list = true;
+        self.message = Some("Esc: back to the session list".into());
+        self.dirty = true;
     }
 
     pub fn search(&self) -> Option<&Search> {
@@ -485,12 +512,15 @@ impl App {
     pub fn update(&mut self, action: Action, now: Duration) {
         if action != Action::Tick {
             self.dirty = true;
-            if !matches!(action, Action::Mouse(Mouse::Drag(..) | Mouse::Up)) {
+            if !matches!(
+                action,
+                Action::Mouse(Mouse::Drag(..) | Mouse::Up) | Action::Resize(..)
+            ) {
                 self.message = None;
             }
         }
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.ended = Some(Ended::Quit),
             Action::Tick => {}
             Action::TogglePlay => self.clock.toggle(now),
             Action::SeekBy(ms) => {
@@ -578,8 +608,10 @@ impl App {
                     self.help = false;
                 } else if self.panel.is_some() {
                     self.panel = None;
-                } else {
+                } else if self.search.is_some() || !self.back_to_list {
                     self.search = None;
+                } else {
+                    self.ended = Some(Ended::Back);
                 }
             }
             Action::PanelMove(d) => {
@@ -1098,6 +1130,40 @@ mod tests {
         assert_eq!(a.position(), 5 * S, "the pause after `ls` lasted 1 s");
         a.update(Action::SeekBy(2000), ms(3000));
         assert_eq!(a.position(), 8 * S);
+    }
+
+    #[test]
+    fn esc_goes_back_to_the_list_only_from_the_picker_and_only_with_nothing_open() {
+        // on its own, Esc never ends the player
+        let mut a = app();
+        a.update(Action::Close, ms(0));
+        a.update(Action::Close, ms(0));
+        assert_eq!(a.ended(), None);
+        // from the picker: help, then the panel, then the search, then back
+        let mut a = app();
+        a.set_back_to_list();
+        assert!(a.message().unwrap().contains("Esc"));
+        a.update(Action::ToggleCommands, ms(0));
+        a.update(Action::OpenPrompt(PromptKind::Search), ms(0));
+        a.update(Action::PromptInput('x'), ms(0));
+        a.update(Action::PromptSubmit, ms(0));
+        assert!(a.search().is_some());
+        a.update(Action::ToggleHelp, ms(0));
+        assert!(a.help);
+        a.update(Action::Close, ms(0));
+        assert!(!a.help && a.panel.is_some());
+        a.update(Action::Close, ms(0));
+        assert!(a.panel.is_none() && a.search().is_some());
+        a.update(Action::Close, ms(0));
+        assert!(a.search().is_none());
+        assert!(!a.should_quit());
+        a.update(Action::Close, ms(0));
+        assert_eq!(a.ended(), Some(Ended::Back));
+        assert!(a.should_quit());
+        let mut a = app();
+        a.set_back_to_list();
+        a.update(Action::Quit, ms(0));
+        assert_eq!(a.ended(), Some(Ended::Quit));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("shift+↑↓ ctrl+←→", "pan a cropped screen (or drag, wheel)"),
     ("f", "keep the cursor in view again"),
     ("click, drag", "on the timeline: seek"),
-    ("Esc", "close; forget the search"),
+    ("Esc", "close; forget the search; back to the list"),
     ("?", "this help"),
     ("q  ctrl+c", "quit"),
 ];

@@ -5,14 +5,18 @@
 //! - [`keys`]: keys and the mouse → `Action`, in one place;
 //! - [`ui`]: drawing, a pure function of the state, one widget per file;
 //! - [`run`]: the terminal loop, the only code that touches the real terminal;
-//! - [`background`]: indexing and analysis off the UI thread; [`search`]: finding text.
+//! - [`background`]: indexing and analysis off the UI thread; [`search`]: finding text;
+//! - [`picker`]: the session picker's state (`play --app APP`); [`session`]: its loop, which
+//!   opens players and comes back to the list.
 
 pub mod app;
 pub mod background;
 pub mod clock;
 pub mod keys;
+pub mod picker;
 pub mod run;
 pub mod search;
+pub mod session;
 pub mod ui;
 
 use crate::cli::{ApiArgs, PlayArgs, PlayOptions, SourceArgs, TermArgs};
@@ -55,18 +59,58 @@ pub fn options(o: &PlayOptions) -> app::Options {
     }
 }
 
-/// `auditty play`.
+/// `auditty play`: a recording, or with `--app APP` and no SOURCE, the session picker.
 pub fn run(args: &PlayArgs) -> Result<()> {
     let start = Instant::now();
+    if let (None, Some(app)) = (&args.source, &args.app) {
+        return pick(app, args, start);
+    }
     let loaded = open(args.source.as_deref(), &args.term, &args.api)?;
+    need_terminal()?;
+    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let app =
+        app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
+    run::run(app, start).map_err(Error::Runtime)?;
+    Ok(())
+}
+
+fn need_terminal() -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(Error::Usage(
             "the player needs a terminal: for output to a file or a pipe, use `auditty screen` or `auditty transcript`"
                 .into(),
         ));
     }
-    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    let app =
-        app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
-    run::run(app, start).map_err(Error::Runtime)
+    Ok(())
+}
+
+/// `auditty play --app APP`: what can be checked without the network is checked before the
+/// terminal is taken over (an `error:` line, exit status 1); what the API answers is shown
+/// in the picker.
+fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
+    if app.trim().is_empty() {
+        return Err(Error::Usage("--app: the app name is empty".into()));
+    }
+    let cfg = commands::api::config(&args.api)?;
+    if cfg.token.is_none() {
+        return Err(Error::Runtime(
+            crate::scalingo::ApiError::MissingToken.to_string(),
+        ));
+    }
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the session picker needs a terminal: for a list, use `auditty sessions --app APP`"
+                .into(),
+        ));
+    }
+    session::run(
+        session::Picking {
+            app: app.to_string(),
+            cfg,
+            term: args.term.clone(),
+            opts: options(&args.opts),
+        },
+        start,
+    )
+    .map_err(Error::Runtime)
 }

@@ -7,7 +7,7 @@
 //! SIGTERM/SIGHUP/SIGINT/SIGQUIT (a thread that restores it and exits), and when the guard is
 //! dropped.
 
-use super::app::{Action, App};
+use super::app::{Action, App, Ended};
 use super::{keys, ui};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
@@ -146,6 +146,15 @@ impl TerminalIo {
         let s = self.terminal.size()?;
         Ok((s.width, s.height))
     }
+
+    /// Draw a frame (in one synchronized update, with the signal thread kept out).
+    pub fn draw_with(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        let _lock = TERM_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        self.terminal.draw(render)?;
+        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
+        Ok(())
+    }
 }
 
 impl Io for TerminalIo {
@@ -164,11 +173,7 @@ impl Io for TerminalIo {
     }
 
     fn draw(&mut self, app: &App) -> io::Result<()> {
-        let _lock = TERM_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        self.terminal.draw(|f| ui::draw(app, f))?;
-        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
-        Ok(())
+        self.draw_with(|f| ui::draw(app, f))
     }
 }
 
@@ -200,8 +205,13 @@ fn watch_signals() -> io::Result<()> {
     Ok(())
 }
 
-/// Play `app` in the real terminal; `start` is the instant its time counts from.
-pub fn run(mut app: App, start: Instant) -> Result<(), String> {
+/// Set the real terminal up (panic hook, signals, raw mode, alternate screen, mouse), run
+/// `f` in it, and put it back as it was, whatever happens. One guard for a whole session:
+/// the picker and the players it opens share it, and the terminal is not flickered between.
+pub fn with_terminal<T>(
+    start: Instant,
+    f: impl FnOnce(&mut TerminalIo) -> Result<T, String>,
+) -> Result<T, String> {
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -210,11 +220,21 @@ pub fn run(mut app: App, start: Instant) -> Result<(), String> {
     watch_signals().map_err(|e| format!("cannot watch signals: {e}"))?;
     let _guard = Guard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let mut io = TerminalIo::new(start).map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    f(&mut io)
+}
+
+/// Play `app` until it ends, in a terminal already set up; say how it ended.
+pub fn play(app: &mut App, io: &mut TerminalIo) -> Result<Ended, String> {
     if let Ok(size) = io.size() {
         app.update(Action::Resize(size.0, size.1), io.now());
     }
-    run_loop(&mut app, &mut io).map_err(|e| format!("terminal: {e}"))?;
-    Ok(())
+    run_loop(app, io).map_err(|e| format!("terminal: {e}"))?;
+    Ok(app.ended().unwrap_or(Ended::Quit))
+}
+
+/// Play `app` in the real terminal; `start` is the instant its time counts from.
+pub fn run(mut app: App, start: Instant) -> Result<Ended, String> {
+    with_terminal(start, |io| play(&mut app, io))
 }
 
 #[cfg(test)]

@@ -66,6 +66,19 @@ pub fn sessions(cfg: Config, app: &str, limit: Option<usize>) -> Result<Vec<Sess
 /// Downloads an audit log into memory (for the `scalingo://APP/ID` source). The buffer is
 /// sized from `Content-Length` up front, so a large log is not copied while it grows.
 pub fn fetch_to_memory(cfg: Config, app: &str, id: &str) -> Result<Vec<u8>, ApiError> {
+    fetch_to_memory_with_progress(cfg, app, id, None, &|_, _| {})
+}
+
+/// [`fetch_to_memory`], calling `progress(bytes received, total when known)` as the bytes
+/// arrive; `size_hint` (the run event's `audit_log_size`) is the total when the answer does
+/// not say.
+pub fn fetch_to_memory_with_progress(
+    cfg: Config,
+    app: &str,
+    id: &str,
+    size_hint: Option<u64>,
+    progress: &dyn Fn(u64, Option<u64>),
+) -> Result<Vec<u8>, ApiError> {
     runtime()?.block_on(async {
         let mut client = Client::new(cfg).await?;
         let size = Cell::new(None);
@@ -74,7 +87,10 @@ pub fn fetch_to_memory(cfg: Config, app: &str, id: &str) -> Result<Vec<u8>, ApiE
             size: &size,
         };
         client
-            .download_audit_log(app, id, &mut sink, &|_, total| size.set(total))
+            .download_audit_log_sized(app, id, size_hint, &mut sink, &|done, total| {
+                size.set(total);
+                progress(done, total);
+            })
             .await?;
         Ok(sink.bytes)
     })
@@ -171,30 +187,35 @@ pub fn parse_source_url(s: &str) -> Option<(String, String)> {
     Some((app.to_string(), id.to_string()))
 }
 
+/// The sessions table's column titles.
+pub const SESSION_COLUMNS: [&str; 5] = ["WHEN", "WHO", "COMMAND", "AUDIT LOG", "SIZE"];
+
+/// One session as the table's cells: when (in the event's own offset), who, command, audit
+/// log id, size. Every string from the server is escaped and long ones are cut. (Shared by
+/// `sessions` and the player's session picker.)
+pub fn session_cells(s: &Session) -> [String; 5] {
+    [
+        when_cell(s),
+        who_cell(s),
+        command_cell(s),
+        s.audit_log_id
+            .as_deref()
+            .map(escape_controls)
+            .unwrap_or_else(|| "-".into()),
+        s.audit_log_size
+            .map(human_size)
+            .unwrap_or_else(|| "-".into()),
+    ]
+}
+
 /// The sessions as a table: when (in the event's own offset), who, command, audit log id,
 /// size. Every string from the server is escaped.
 pub fn render_sessions_table(sessions: &[Session]) -> String {
     if sessions.is_empty() {
         return "No one-off sessions found.\n".to_string();
     }
-    let header = ["WHEN", "WHO", "COMMAND", "AUDIT LOG", "SIZE"].map(String::from);
-    let rows: Vec<[String; 5]> = sessions
-        .iter()
-        .map(|s| {
-            [
-                when_cell(s),
-                who_cell(s),
-                command_cell(s),
-                s.audit_log_id
-                    .as_deref()
-                    .map(escape_controls)
-                    .unwrap_or_else(|| "-".into()),
-                s.audit_log_size
-                    .map(human_size)
-                    .unwrap_or_else(|| "-".into()),
-            ]
-        })
-        .collect();
+    let header = SESSION_COLUMNS.map(String::from);
+    let rows: Vec<[String; 5]> = sessions.iter().map(session_cells).collect();
     let mut widths = [0usize; 5];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {

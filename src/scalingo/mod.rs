@@ -19,8 +19,8 @@ mod text;
 
 pub use client::{Client, Session, User, USER_AGENT};
 pub use commands::{
-    default_fetch_path, fetch, fetch_to_memory, parse_source_url, render_sessions_table, sessions,
-    FetchReport, FetchTarget,
+    default_fetch_path, fetch, fetch_to_memory, fetch_to_memory_with_progress, parse_source_url,
+    render_sessions_table, session_cells, sessions, FetchReport, FetchTarget, SESSION_COLUMNS,
 };
 pub use config::{
     Config, RetryPolicy, Timeouts, TokenOrigin, DEFAULT_AUTH_URL, DEFAULT_REGION, ENV_API_URL,

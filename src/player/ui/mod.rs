@@ -4,6 +4,7 @@ pub mod commands;
 pub mod help;
 pub mod keystrokes;
 pub mod panel;
+pub mod picker;
 pub mod screen;
 pub mod search;
 pub mod status;

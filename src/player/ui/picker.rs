@@ -1,0 +1,293 @@
+//! Drawing the session picker: a pure function of the [`Picker`]'s state.
+//!
+//! ```text
+//!  auditty · one-off sessions of my-app                                     3 sessions
+//!  WHEN                       WHO           COMMAND        AUDIT LOG      SIZE
+//! ▸2024-03-20 10:00:00 +01:00 john@doe.com  rails console  log-0       1.0 kB
+//!  …
+//!  ↑↓ choose  Enter play  Esc (in the player) back here  r reload  q quit
+//! ```
+
+use crate::player::picker::{Listing, Picker, SPINNER};
+use crate::render::escape::escape_controls;
+use crate::scalingo::{human_size, session_cells, SESSION_COLUMNS};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+const HINTS: &str =
+    "↑↓ choose  Enter play  Esc (in the player) back to this list  r reload  q quit";
+
+/// Draw the whole picker.
+pub fn draw(p: &Picker, f: &mut Frame) {
+    let area = f.area();
+    render(p, area, f.buffer_mut());
+}
+
+pub fn render(p: &Picker, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let title = Rect::new(area.x, area.y, area.width, 1);
+    let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+    let body = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(2),
+    );
+    let app = escape_controls(&p.app);
+    let count = match &p.listing {
+        Listing::Loaded(s) if s.is_empty() => String::new(),
+        Listing::Loaded(s) if s.len() == 1 => "1 session".to_string(),
+        Listing::Loaded(s) => format!("{} sessions", s.len()),
+        _ => String::new(),
+    };
+    Line::from(vec![
+        Span::styled(" auditty", Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(" · ", DIM),
+        Span::raw("one-off sessions of "),
+        Span::styled(app.clone(), Style::new().add_modifier(Modifier::BOLD)),
+    ])
+    .render(title, buf);
+    let left = 31 + app.width() as u16;
+    if !count.is_empty() && title.width > left + count.width() as u16 + 1 {
+        Line::from(Span::styled(format!("{count} "), DIM))
+            .right_aligned()
+            .render(title, buf);
+    }
+    let spinner = SPINNER[p.spin % SPINNER.len()];
+    match &p.listing {
+        Listing::Loading => centered(
+            body,
+            buf,
+            Line::from(vec![
+                Span::styled(format!("{spinner} "), Style::new().fg(Color::Cyan)),
+                Span::raw(format!("Loading the one-off sessions of {app}…")),
+            ]),
+        ),
+        Listing::Failed(e) => centered(
+            body,
+            buf,
+            Line::styled(format!("error: {}", escape_controls(e)), ERROR),
+        ),
+        Listing::Loaded(s) if s.is_empty() => {
+            centered(body, buf, Line::raw("No one-off sessions found."))
+        }
+        Listing::Loaded(sessions) => table(p, sessions, body, buf),
+    }
+    if status.y > area.y {
+        status_line(p, spinner).render(status, buf);
+    }
+}
+
+fn centered(area: Rect, buf: &mut Buffer, line: Line) {
+    if area.height == 0 {
+        return;
+    }
+    let y = area.y + area.height.saturating_sub(1) / 2;
+    Paragraph::new(line)
+        .centered()
+        .render(Rect::new(area.x, y, area.width, 1), buf);
+}
+
+fn table(p: &Picker, sessions: &[crate::scalingo::Session], area: Rect, buf: &mut Buffer) {
+    let rows: Vec<[String; 5]> = sessions.iter().map(session_cells).collect();
+    let mut widths = SESSION_COLUMNS.map(|h| h.width() as u16);
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.width().min(u16::MAX as usize) as u16);
+        }
+    }
+    let constraints = [
+        Constraint::Length(widths[0]),
+        Constraint::Length(widths[1]),
+        Constraint::Fill(1),
+        Constraint::Length(widths[3]),
+        Constraint::Length(widths[4]),
+    ];
+    let header = Row::new(SESSION_COLUMNS.map(|h| {
+        let line = Line::from(h);
+        Cell::from(if h == "SIZE" {
+            line.right_aligned()
+        } else {
+            line
+        })
+    }))
+    .style(DIM.add_modifier(Modifier::BOLD));
+    let body = rows.into_iter().zip(sessions).map(|(cells, s)| {
+        let [when, who, command, id, size] = cells;
+        let style = if s.audit_log_id.is_none() {
+            DIM
+        } else {
+            Style::new()
+        };
+        Row::new([
+            Cell::from(when),
+            Cell::from(who),
+            Cell::from(command),
+            Cell::from(id),
+            Cell::from(Line::from(size).right_aligned()),
+        ])
+        .style(style)
+    });
+    let mut state = TableState::default().with_selected(Some(p.selected));
+    StatefulWidget::render(
+        Table::new(body, constraints)
+            .header(header)
+            .column_spacing(2)
+            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+            .highlight_symbol("▸")
+            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always),
+        area,
+        buf,
+        &mut state,
+    );
+}
+
+fn status_line(p: &Picker, spinner: char) -> Line<'static> {
+    if let Some(d) = &p.download {
+        let id = escape_controls(&d.id);
+        let what = if d.reading {
+            format!("reading {id}…")
+        } else {
+            match d.total {
+                Some(t) if t > 0 => format!(
+                    "downloading {id}: {} / {} ({}%)",
+                    human_size(d.done),
+                    human_size(t),
+                    (d.done.min(t) * 100 / t)
+                ),
+                _ => format!("downloading {id}: {}", human_size(d.done)),
+            }
+        };
+        return Line::from(vec![
+            Span::styled(format!(" {spinner} "), Style::new().fg(Color::Cyan)),
+            Span::raw(what),
+            Span::styled("  Esc cancel  q quit", DIM),
+        ]);
+    }
+    if let Some(m) = &p.message {
+        return Line::styled(format!(" error: {}", escape_controls(m)), ERROR);
+    }
+    match &p.listing {
+        Listing::Loaded(s) if !s.is_empty() => Line::styled(format!(" {HINTS}"), DIM),
+        Listing::Loading => Line::styled(" q quit", DIM),
+        _ => Line::styled(" r reload  q quit", DIM),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::player::picker::tests::{session, sessions};
+    use crate::player::picker::Action;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    fn shot(p: &Picker) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(p.size.0, p.size.1)).unwrap();
+        t.draw(|f| draw(p, f)).unwrap();
+        t
+    }
+
+    #[test]
+    fn loading() {
+        let p = Picker::new("my-app", (100, 12));
+        insta::assert_snapshot!(shot(&p).backend());
+    }
+
+    #[test]
+    fn list() {
+        let mut p = Picker::new("my-app", (110, 12));
+        let mut list = sessions(4);
+        list.push(session(4, None));
+        p.update(Action::Listed(Ok(list)));
+        p.update(Action::Move(1));
+        insta::assert_snapshot!(shot(&p).backend());
+    }
+
+    #[test]
+    fn list_scrolls_to_the_selection_and_shows_a_download() {
+        let mut p = Picker::new("my-app", (110, 8));
+        p.update(Action::Listed(Ok(sessions(20))));
+        p.update(Action::Move(12));
+        p.update(Action::Open);
+        p.update(Action::Progress {
+            ticket: 1,
+            done: 6500,
+            total: Some(13_000),
+        });
+        insta::assert_snapshot!(shot(&p).backend());
+    }
+
+    #[test]
+    fn empty() {
+        let mut p = Picker::new("my-app", (100, 12));
+        p.update(Action::Listed(Ok(vec![])));
+        insta::assert_snapshot!(shot(&p).backend());
+    }
+
+    #[test]
+    fn error() {
+        let mut p = Picker::new("my-app", (100, 12));
+        p.update(Action::Listed(Err(
+            "app my-app not found (check the name, and that your token can see it)".into(),
+        )));
+        insta::assert_snapshot!(shot(&p).backend());
+    }
+
+    #[test]
+    fn download_failed() {
+        let mut p = Picker::new("my-app", (110, 10));
+        p.update(Action::Listed(Ok(sessions(2))));
+        p.update(Action::Open);
+        p.update(Action::Failed {
+            ticket: 1,
+            message: "scalingo://my-app/log-0: audit log log-0 not found".into(),
+        });
+        insta::assert_snapshot!(shot(&p).backend());
+    }
+
+    #[test]
+    fn everything_from_the_server_is_escaped() {
+        let mut evil = session(0, Some("id\u{1b}[2J"));
+        evil.user.email = "a\u{1b}]0;pwned\u{7}@x.io".into();
+        evil.command = "rm\u{9b}31m -rf\nnext".into();
+        evil.created_at = "\u{1b}c".into();
+        let mut p = Picker::new("app\u{1b}[31m", (120, 8));
+        p.update(Action::Listed(Ok(vec![evil])));
+        let t = shot(&p);
+        for cell in t.backend().buffer().content() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "{:?}",
+                cell.symbol()
+            );
+        }
+        let s = format!("{}", t.backend());
+        assert!(s.contains("^[]0;pwned^G"), "{s}");
+        assert!(s.contains("app^[[31m"), "{s}");
+        p.update(Action::Listed(Err("bad\u{1b}[2Jthing".into())));
+        let s = format!("{}", shot(&p).backend());
+        assert!(s.contains("bad^[[2Jthing"), "{s}");
+    }
+
+    #[test]
+    fn tiny_terminals_do_not_panic() {
+        for (w, h) in [(0, 0), (1, 1), (5, 2), (20, 3), (40, 1)] {
+            let mut p = Picker::new("my-app", (w, h));
+            shot(&p);
+            p.update(Action::Listed(Ok(sessions(3))));
+            shot(&p);
+            p.update(Action::Open);
+            shot(&p);
+        }
+    }
+}
