@@ -169,7 +169,7 @@ pub enum ColorChoice {
 impl ColorChoice {
     pub fn colors(self) -> bool {
         match self {
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()),
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             ColorChoice::Always => true,
             ColorChoice::Never => false,
         }

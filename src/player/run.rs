@@ -284,7 +284,7 @@ mod tests {
                 self.waits.push((self.now, timeout));
             }
             if let Some((at, _)) = self.script.front() {
-                if timeout.map_or(true, |t| self.now + t >= *at) {
+                if timeout.is_none_or(|t| self.now + t >= *at) {
                     self.now = self.now.max(*at);
                     return Ok(self.script.pop_front().map(|(_, e)| e));
                 }

@@ -78,7 +78,7 @@ impl Picking {
             let last = std::cell::Cell::new(None::<Instant>);
             let progress = |done: u64, total: Option<u64>| {
                 let now = Instant::now();
-                if last.get().map_or(true, |t| now - t >= PROGRESS_EVERY) {
+                if last.get().is_none_or(|t| now - t >= PROGRESS_EVERY) {
                     last.set(Some(now));
                     let _ = tx.send(Msg::Progress {
                         ticket,

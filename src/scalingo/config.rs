@@ -225,7 +225,7 @@ pub(crate) fn base_url(value: &str, source: &str) -> Result<Url, ApiError> {
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(bad("it must start with http:// or https://"));
     }
-    if url.host_str().map_or(true, str::is_empty) {
+    if url.host_str().is_none_or(str::is_empty) {
         return Err(bad("it has no host"));
     }
     if url.query().is_some() || url.fragment().is_some() {
