@@ -11,7 +11,7 @@ use crate::timeline::{Kind, Timeline};
 use std::sync::Arc;
 
 /// Default bytes of output between keyframes (see BENCHMARKS.md for how it was chosen).
-pub const DEFAULT_INTERVAL: usize = 256 * 1024;
+pub const DEFAULT_INTERVAL: usize = 160 * 1024;
 
 struct Keyframe {
     /// Events applied before it.
