@@ -100,6 +100,7 @@ pub fn nz(n: u16) -> NonZeroU16 {
 
 impl Term {
     pub fn new(cols: u16, rows: u16, crlf: bool) -> Self {
+        let (cols, rows) = crate::geometry::bounded(cols, rows);
         Term {
             parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Callbacks::default()),
             pre: Prefilter::new(crlf),
@@ -128,6 +129,7 @@ impl Term {
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        let (cols, rows) = crate::geometry::bounded(cols, rows);
         self.parser.screen_mut().set_size(nz(rows), nz(cols));
     }
 
