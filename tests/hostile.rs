@@ -1108,6 +1108,30 @@ fn absurd_geometry_does_not_exhaust_memory() {
     }
 }
 
+/// The largest screen, and a recording that keeps writing to it: keyframes (copies of the
+/// screen) must not multiply the memory (18 MB of output took 4 GB before they were bounded).
+#[cfg(unix)]
+#[test]
+fn keyframes_of_a_huge_screen_stay_within_memory() {
+    let d = tempfile::tempdir().unwrap();
+    let mut body = String::from("{\"version\": 2, \"width\": 2000, \"height\": 1000}\n");
+    let line = format!("{}\r\n", "x".repeat(60_000));
+    for i in 0..300 {
+        body.push_str(&json!([i as f64 * 0.01, "o", line]).to_string());
+        body.push('\n');
+    }
+    body.push_str("[3.5, \"o\", \"AFTER-OK\"]\n");
+    let p = write(d.path(), "wide.cast", body.as_bytes());
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!("ulimit -v 1000000; exec \"{BIN}\" screen \"$1\""))
+        .arg("sh")
+        .arg(&p);
+    let o = run_cmd(c, Duration::from_secs(120));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains(AFTER));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The player under a pty: every byte it writes to the terminal
 

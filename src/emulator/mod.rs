@@ -94,6 +94,16 @@ impl Snapshot {
     }
 }
 
+impl Term {
+    /// What a [`Snapshot`] of this terminal would take, approximately (without making one).
+    pub fn snapshot_bytes(&self) -> usize {
+        let screen = self.parser.screen();
+        let (rows, cols) = screen.size();
+        let grids = if screen.alternate_screen() { 2 } else { 1 };
+        grids * rows.get() as usize * (cols.get() as usize * 32 + 48) + self.title().len() + 256
+    }
+}
+
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
 }
