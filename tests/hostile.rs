@@ -1367,6 +1367,9 @@ fn the_player_writes_nothing_from_a_hostile_recording_to_the_terminal() {
         check_player_bytes(&what, &bytes);
         let s = text(&bytes);
         assert!(s.contains(AFTER), "{what}: the recording was shown");
+        // the keys were read: the help and the search were drawn
+        assert!(s.contains("any key closes"), "{what}: the help was shown");
+        assert!(s.contains("/AFTER"), "{what}: the search was shown");
     }
 }
 
