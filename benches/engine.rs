@@ -92,7 +92,10 @@ fn main() {
         replay.keyframe_count(),
         replay.keyframe_bytes() as f64 / 1e6
     );
-    println!("load + emulate (total):  {:>8.3} s wall, {total_cpu:.3} s on CPU", total.as_secs_f64());
+    println!(
+        "load + emulate (total):  {:>8.3} s wall, {total_cpu:.3} s on CPU",
+        total.as_secs_f64()
+    );
     let peak = peak_rss_mb();
     println!(
         "peak memory (VmHWM):     {:>8.1} MB = {:.2}x the file",

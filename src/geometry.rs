@@ -17,6 +17,17 @@ use std::collections::HashMap;
 pub const DEFAULT_COLS: u16 = 80;
 pub const DEFAULT_ROWS: u16 = 24;
 
+/// The largest screen emulated (the limits `--cols` and `--rows` accept). A recording may ask
+/// for more — a header of 10000×10000, a cursor sent to row 65535 — which would take gigabytes
+/// (every keyframe is a copy of the screen): such sizes are cut to these.
+pub const MAX_COLS: u16 = 2000;
+pub const MAX_ROWS: u16 = 1000;
+
+/// A size within [`MAX_COLS`] × [`MAX_ROWS`] (and at least 1×1).
+pub fn bounded(cols: u16, rows: u16) -> (u16, u16) {
+    (cols.clamp(1, MAX_COLS), rows.clamp(1, MAX_ROWS))
+}
+
 /// A size and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Geometry {
@@ -43,6 +54,11 @@ pub fn resolve(tl: &Timeline, cols: Option<u16>, rows: Option<u16>) -> Geometry 
         },
         None => infer(tl),
     };
+    let (c, r) = bounded(g.cols, g.rows);
+    if (c, r) != (g.cols, g.rows) {
+        g.source = format!("{}; {}x{} limited to {c}x{r}", g.source, g.cols, g.rows);
+        (g.cols, g.rows) = (c, r);
+    }
     if let Some(c) = cols {
         g.cols = c;
         g.source = format!("given cols, {}", g.source);

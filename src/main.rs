@@ -20,7 +20,7 @@ fn main() {
             auditty::render::escape::escape_controls(&what)
         );
     }));
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| usage_error(e));
     let result = match &cli.command {
         Some(Command::Screen(a)) => commands::screen::run(a),
         Some(Command::Info(a)) => commands::info::run(a),
@@ -37,4 +37,16 @@ fn main() {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());
     }
+}
+
+/// Print clap's message and exit; it quotes the bad argument, so when that holds control
+/// characters (a file name with an escape sequence, say) it is printed escaped, uncoloured.
+fn usage_error(e: clap::Error) -> ! {
+    let plain = e.render().to_string();
+    let unsafe_char = |c: char| c != '\n' && auditty::render::escape::is_control(c);
+    if !plain.chars().any(unsafe_char) {
+        e.exit();
+    }
+    eprint!("{}", auditty::render::escape::escape_keep_lines(&plain));
+    std::process::exit(e.exit_code());
 }

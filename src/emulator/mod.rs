@@ -94,12 +94,23 @@ impl Snapshot {
     }
 }
 
+impl Term {
+    /// What a [`Snapshot`] of this terminal would take, approximately (without making one).
+    pub fn snapshot_bytes(&self) -> usize {
+        let screen = self.parser.screen();
+        let (rows, cols) = screen.size();
+        let grids = if screen.alternate_screen() { 2 } else { 1 };
+        grids * rows.get() as usize * (cols.get() as usize * 32 + 48) + self.title().len() + 256
+    }
+}
+
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
 }
 
 impl Term {
     pub fn new(cols: u16, rows: u16, crlf: bool) -> Self {
+        let (cols, rows) = crate::geometry::bounded(cols, rows);
         Term {
             parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Callbacks::default()),
             pre: Prefilter::new(crlf),
@@ -128,6 +139,7 @@ impl Term {
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        let (cols, rows) = crate::geometry::bounded(cols, rows);
         self.parser.screen_mut().set_size(nz(rows), nz(cols));
     }
 

@@ -34,6 +34,10 @@ pub struct Replay {
     interval: usize,
     /// Whether keyframes are being made (they are, unless the interval is 0).
     keyframing: bool,
+    /// Whether the interval grows to the size of a keyframe, so that keyframes never take more
+    /// memory than the output they stand for (a 2000×1000 screen is ~64 MB a copy: without
+    /// it, an 18 MB recording of that size took 4 GB).
+    bounded_memory: bool,
 }
 
 /// Whether output should show bare LF as CR LF: it has LF but never CR LF.
@@ -69,7 +73,9 @@ pub fn resolve_newline(tl: &Timeline, mode: NewlineMode) -> bool {
 
 impl Replay {
     pub fn new(tl: Arc<Timeline>, cols: u16, rows: u16, crlf: bool) -> Self {
-        Self::with_interval(tl, cols, rows, crlf, DEFAULT_INTERVAL)
+        let mut r = Self::with_interval(tl, cols, rows, crlf, DEFAULT_INTERVAL);
+        r.bounded_memory = true;
+        r
     }
 
     /// `interval` bytes of output between keyframes; 0 makes none (replay from the start).
@@ -97,6 +103,7 @@ impl Replay {
             since_keyframe: 0,
             interval,
             keyframing: interval > 0,
+            bounded_memory: false,
         }
     }
 
@@ -188,8 +195,12 @@ impl Replay {
             self.pos += 1;
             if self.pos > self.indexed {
                 self.indexed = self.pos;
-                if self.keyframing && self.since_keyframe >= self.interval && self.term.at_ground()
-                {
+                let due = if self.bounded_memory {
+                    self.interval.max(self.term.snapshot_bytes())
+                } else {
+                    self.interval
+                };
+                if self.keyframing && self.since_keyframe >= due && self.term.at_ground() {
                     self.keyframes.push(Keyframe {
                         n: self.pos,
                         snap: self.term.snapshot(),

@@ -49,7 +49,8 @@ pub fn parse_size(s: &str) -> Option<(u16, u16)> {
     let (c, r) = s.trim().split_once(['x', 'X'])?;
     let c: u16 = c.trim().parse().ok()?;
     let r: u16 = r.trim().parse().ok()?;
-    (c > 0 && r > 0).then_some((c, r))
+    // an absurd size is kept within what is emulated
+    (c > 0 && r > 0).then(|| crate::geometry::bounded(c, r))
 }
 
 /// Newline-delimited asciicast v2 or v3.

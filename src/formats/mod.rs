@@ -37,6 +37,12 @@ pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
     let io = |e: std::io::Error| LoadError::new(&name, Place::Whole, io_message(&e));
     let mut buf = Vec::new();
     if spec == "-" {
+        // a file redirected to standard input: refused by its size, without reading it
+        if let Some(len) = stdin_file_len() {
+            if len > limit {
+                return Err(too_big(len));
+            }
+        }
         std::io::stdin()
             .lock()
             .take(limit + 1)
@@ -58,6 +64,20 @@ pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
         return Err(too_big(buf.len() as u64));
     }
     Ok(buf)
+}
+
+/// The size of standard input when it is a regular file (`< file`), else `None`.
+#[cfg(unix)]
+fn stdin_file_len() -> Option<u64> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then_some(meta.len())
+}
+
+#[cfg(not(unix))]
+fn stdin_file_len() -> Option<u64> {
+    None
 }
 
 pub fn display_name(spec: &str) -> String {

@@ -62,6 +62,9 @@ pub(crate) struct Builder {
     backwards: Option<(usize, usize)>,
     start_ns: Option<i128>,
     unknown: BTreeMap<String, (usize, usize)>,
+    /// The index in the file of each event pushed (skipped events leave gaps), so that
+    /// warnings name the event as the file numbers it.
+    file_index: Vec<usize>,
 }
 
 impl Builder {
@@ -74,6 +77,7 @@ impl Builder {
             backwards: None,
             start_ns: None,
             unknown: BTreeMap::new(),
+            file_index: Vec::new(),
         }
     }
 
@@ -99,6 +103,7 @@ impl Builder {
             ),
             None => (0, 0),
         };
+        self.file_index.push(idx);
         self.events.push(Event {
             t,
             kind,
@@ -167,7 +172,11 @@ impl Builder {
     pub fn finish(mut self, mut tl: Timeline, format: Format) -> Timeline {
         let empty = self.events.is_empty();
         tl.events = std::mem::take(&mut self.events);
-        let surrogates = tl.compact();
+        let surrogates: Vec<usize> = tl
+            .compact()
+            .into_iter()
+            .map(|i| self.file_index.get(i).copied().unwrap_or(i))
+            .collect();
         tl.warnings = self.warnings(&surrogates);
         if empty {
             tl.warn(Place::Whole, "the recording has no events");

@@ -138,7 +138,12 @@ pub struct TerminalIo {
 impl TerminalIo {
     pub fn new(start: Instant) -> io::Result<Self> {
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        terminal.clear()?;
+        // not `terminal.clear()`: it asks the terminal where its cursor is (`CSI 6n`) and fails
+        // when no answer comes; the player sends the viewer's terminal no query at all
+        execute!(
+            terminal.backend_mut(),
+            terminal::Clear(terminal::ClearType::All)
+        )?;
         Ok(TerminalIo { terminal, start })
     }
 
