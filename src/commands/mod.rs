@@ -32,6 +32,18 @@ impl Loaded {
             self.crlf,
         )
     }
+
+    /// A replay for a single seek (a command that prints one moment): no keyframes, which
+    /// would only cost time and memory.
+    pub fn replay_once(&self) -> crate::emulator::Replay {
+        crate::emulator::Replay::with_interval(
+            Arc::clone(&self.tl),
+            self.geometry.cols,
+            self.geometry.rows,
+            self.crlf,
+            0,
+        )
+    }
 }
 
 /// Load a source (path, `-`, …) with the terminal settings asked for.

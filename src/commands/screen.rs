@@ -9,7 +9,7 @@ pub fn run(args: &ScreenArgs) -> Result<()> {
         .at
         .resolve(&loaded.tl)
         .map_err(|e| Error::Usage(format!("--at: {e}")))?;
-    let mut replay = loaded.replay();
+    let mut replay = loaded.replay_once();
     replay.seek_time(t);
     let screen = replay.screen();
     let text = match args.format {
