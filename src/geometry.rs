@@ -84,6 +84,9 @@ struct Scan {
     pending_cr_vote: Option<u32>,
     /// how many lines ended (at CR LF or erase-to-end) at each column
     line_ends: HashMap<u32, usize>,
+    /// line ends in the frame being drawn since the cursor went home: they count once the
+    /// frame is redrawn (the cursor goes home again), not if it turns out to be a shell
+    frame_line_ends: Vec<u32>,
     cup_row: u32,
     cup_col: u32,
     alt_cup_row: u32,
@@ -98,9 +101,16 @@ struct Scan {
 }
 
 impl Scan {
+    /// A line ended at `col`: counted only while the output is full-screen (the alternate
+    /// screen, or a frame redrawn from home), where programs cut lines to the width.
     fn line_end(&mut self, col: u32) {
-        if col >= 10 {
+        if col < 10 {
+            return;
+        }
+        if self.alt {
             *self.line_ends.entry(col).or_default() += 1;
+        } else if self.frame_row > 0 {
+            self.frame_line_ends.push(col);
         }
     }
 
@@ -130,9 +140,17 @@ impl Scan {
             }
         }
         self.last_chars = (None, None);
-        // a frame ends wherever the cursor is addressed; a new one starts at home
+        // a frame ends wherever the cursor is addressed; a new one starts at home, and going
+        // home again shows the last one was a frame redrawn
+        let home = row == 1 && col == 1;
+        if home && self.frame_row > 1 {
+            for c in std::mem::take(&mut self.frame_line_ends) {
+                *self.line_ends.entry(c).or_default() += 1;
+            }
+        }
+        self.frame_line_ends.clear();
         self.frame_rows = self.frame_rows.max(self.frame_row);
-        self.frame_row = u32::from(row == 1 && col == 1);
+        self.frame_row = u32::from(home);
         self.row = row;
         self.col = col;
         self.cup_row_before_last = self.cup_row_before_last.max(self.last_cup_row);
@@ -416,7 +434,14 @@ pub fn infer(tl: &Timeline) -> Geometry {
             why.push(format!("lines wrapped at column {w} ({n}×)"));
             w
         }
-        (_, Some((w, n))) if n >= 3 && w >= scan.cup_col && w > DEFAULT_COLS as u32 / 2 => {
+        // only for full-screen output (alternate screen, or frames redrawn from home): a shell
+        // printing the same long line three times proves nothing about the width
+        (_, Some((w, n)))
+            if n >= 3
+                && w >= scan.cup_col
+                && w > DEFAULT_COLS as u32 / 2
+                && (scan.used_alt || scan.frame_rows.max(scan.frame_row) > 1) =>
+        {
             why.push(format!("{n} lines end at column {w}, none beyond"));
             w
         }
