@@ -13,7 +13,7 @@ use super::run::{self, Io, TerminalIo};
 use super::ui;
 use crate::cli::TermArgs;
 use crate::commands::{self, Loaded};
-use crate::scalingo::{self, Config, Session};
+use crate::scalingo::{self, Config};
 use std::sync::mpsc::{self, Sender};
 use std::time::{Duration, Instant};
 
@@ -22,25 +22,11 @@ const POLL: Duration = Duration::from_millis(50);
 /// Download progress is reported at most this often.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 
-/// What the threads send back.
+/// What the threads send back: an action for the picker, or a recording ready to play (which
+/// the loop, not the picker, acts on).
 enum Msg {
-    Listed(Result<Vec<Session>, String>),
-    Progress {
-        ticket: u64,
-        done: u64,
-        total: Option<u64>,
-    },
-    Fetched {
-        ticket: u64,
-    },
-    Failed {
-        ticket: u64,
-        message: String,
-    },
-    Ready {
-        ticket: u64,
-        loaded: Loaded,
-    },
+    Picker(Action),
+    Ready { ticket: u64, loaded: Loaded },
 }
 
 /// Where the sessions come from, and how to play them.
@@ -67,7 +53,7 @@ impl Picking {
         let (cfg, app) = (self.cfg.clone(), self.app.clone());
         spawn("auditty-sessions", move || {
             let r = scalingo::commands::sessions(cfg, &app, None).map_err(|e| e.to_string());
-            let _ = tx.send(Msg::Listed(r));
+            let _ = tx.send(Msg::Picker(Action::Listed(r)));
         });
     }
 
@@ -80,11 +66,11 @@ impl Picking {
                 let now = Instant::now();
                 if last.get().is_none_or(|t| now - t >= PROGRESS_EVERY) {
                     last.set(Some(now));
-                    let _ = tx.send(Msg::Progress {
+                    let _ = tx.send(Msg::Picker(Action::Progress {
                         ticket,
                         done,
                         total,
-                    });
+                    }));
                 }
             };
             let bytes = match scalingo::commands::fetch_to_memory_with_progress(
@@ -93,11 +79,11 @@ impl Picking {
                 Ok(b) => b,
                 Err(e) => {
                     let message = format!("{source}: {e}");
-                    let _ = tx.send(Msg::Failed { ticket, message });
+                    let _ = tx.send(Msg::Picker(Action::Failed { ticket, message }));
                     return;
                 }
             };
-            let _ = tx.send(Msg::Fetched { ticket });
+            let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
             let msg = match crate::formats::load_bytes(&source, bytes) {
                 Ok(tl) => {
                     let name = crate::formats::display_name(&source);
@@ -106,10 +92,10 @@ impl Picking {
                         loaded: commands::prepare(name, tl, &term),
                     }
                 }
-                Err(e) => Msg::Failed {
+                Err(e) => Msg::Picker(Action::Failed {
                     ticket,
                     message: e.to_string(),
-                },
+                }),
             };
             let _ = tx.send(msg);
         });
@@ -136,18 +122,7 @@ fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), String> {
     loop {
         while let Ok(msg) = rx.try_recv() {
             let action = match msg {
-                Msg::Listed(r) => Action::Listed(r),
-                Msg::Progress {
-                    ticket,
-                    done,
-                    total,
-                } => Action::Progress {
-                    ticket,
-                    done,
-                    total,
-                },
-                Msg::Fetched { ticket } => Action::Fetched { ticket },
-                Msg::Failed { ticket, message } => Action::Failed { ticket, message },
+                Msg::Picker(action) => action,
                 Msg::Ready { ticket, loaded } => {
                     if !picker.downloading(ticket) {
                         continue; // cancelled
