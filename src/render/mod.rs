@@ -59,3 +59,11 @@ pub fn text(screen: &vt100::Screen) -> String {
     }
     out
 }
+
+/// A screen of `rows`×`cols` after `bytes`, for the renderers' tests.
+#[cfg(test)]
+pub(crate) fn test_screen(rows: u16, cols: u16, bytes: &[u8]) -> vt100::Screen {
+    let mut p = vt100::Parser::new(crate::emulator::nz(rows), crate::emulator::nz(cols), 0);
+    p.process(bytes);
+    p.screen().clone()
+}

@@ -203,13 +203,7 @@ mod tests {
     use super::*;
 
     fn screen(bytes: &[u8]) -> vt100::Screen {
-        let mut p = vt100::Parser::new(
-            std::num::NonZeroU16::new(3).unwrap(),
-            std::num::NonZeroU16::new(10).unwrap(),
-            0,
-        );
-        p.process(bytes);
-        p.screen().clone()
+        crate::render::test_screen(3, 10, bytes)
     }
 
     #[test]
