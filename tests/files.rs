@@ -219,7 +219,7 @@ fn fake_api(body: Body) -> (String, Arc<AtomicUsize>) {
     (url, gets)
 }
 
-fn fetch_args<'a>(out: &'a str, force: bool) -> Vec<&'a str> {
+fn fetch_args(out: &str, force: bool) -> Vec<&str> {
     let mut v = vec!["fetch", "--app", "my-app", "log-1", "-o", out];
     if force {
         v.push("--force");
@@ -574,7 +574,7 @@ fn after_sigkill_the_next_write_removes_the_stale_temporary_file() {
     wait(child);
     assert_eq!(
         temps(dir.path()),
-        [stale.clone()],
+        std::slice::from_ref(&stale),
         "SIGKILL cannot be caught"
     );
     let rec = fixture("shell-basics.json");
@@ -594,7 +594,7 @@ fn after_sigkill_the_next_write_removes_the_stale_temporary_file() {
     let stale = wait_for_temp(dir.path(), &mut child);
     kill(&child, libc::SIGKILL);
     wait(child);
-    assert_eq!(temps(dir.path()), [stale.clone()]);
+    assert_eq!(temps(dir.path()), std::slice::from_ref(&stale));
     let (api, _) = fake_api(Body::Sample);
     ok(&fetch_args(s(&target), false), Some(&api), dir.path());
     assert!(temps(dir.path()).is_empty(), "{stale} removed");
