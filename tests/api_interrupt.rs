@@ -81,7 +81,7 @@ fn ctrl_c_during_fetch_leaves_nothing_behind() {
     assert!(
         partial
             .iter()
-            .any(|n| n.starts_with(".evidence.json.partial-")),
+            .any(|n| n.starts_with(".evidence.json.auditty-")),
         "{partial:?}"
     );
 

@@ -1,5 +1,5 @@
 //! The export, completions and man commands from the outside: formats, errors, exit codes,
-//! atomic writes, and that nothing from a recording reaches a terminal unescaped.
+//! atomic writes (devices, FIFOs, links, modes and signals: `tests/files.rs`), and that nothing from a recording reaches a terminal unescaped.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -10,7 +10,15 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// NEVER DO: no test or helper may write to a path under `/dev` (a helper once deleted the
+/// machine's /dev/null); devices and FIFOs are made in a temp folder (`tests/files.rs`).
 fn auditty(args: &[&str], env: &[(&str, &str)]) -> Output {
+    for a in args {
+        assert!(
+            !Path::new(a).starts_with("/dev"),
+            "never write to /dev: {a}"
+        );
+    }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditty"));
     cmd.args(args).stdin(Stdio::null()).env_remove("NO_COLOR");
     for (k, v) in env {

@@ -37,7 +37,11 @@ pub fn fetch(args: &FetchArgs) -> Result<()> {
         Some(p) => FetchTarget::Path(p.into()),
         None => FetchTarget::Path(scalingo::default_fetch_path(&args.app, &args.audit_log_id)),
     };
-    let to_stdout = matches!(target, FetchTarget::Stdout);
+    // `-o /dev/stdout` and the like are standard output too: the report goes to stderr
+    let to_stdout = match &target {
+        FetchTarget::Stdout => true,
+        FetchTarget::Path(p) => crate::output::is_stdout(p),
+    };
     if to_stdout && std::io::stdout().is_terminal() {
         return Err(Error::Usage(
             "refusing to write an audit log (raw terminal output) to the terminal: use -o FILE or a pipe"

@@ -26,7 +26,24 @@ pub fn man(args: &ManArgs) -> Result<()> {
             let fail =
                 |e: std::io::Error| Error::Runtime(format!("{}: cannot write: {e}", dir.display()));
             std::fs::create_dir_all(dir).map_err(fail)?;
-            clap_mangen::generate_to(cmd, dir).map_err(fail)
+            write_pages(cmd, dir).map_err(fail)
         }
     }
+}
+
+/// One page per command, as `clap_mangen::generate_to` makes them, each written whole by
+/// [`crate::output`] (which keeps a replaced page's mode and writes into a device or FIFO).
+fn write_pages(cmd: clap::Command, dir: &std::path::Path) -> std::io::Result<()> {
+    fn pages(cmd: clap::Command, dir: &std::path::Path) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+            pages(sub, dir)?;
+        }
+        let man = clap_mangen::Man::new(cmd);
+        let mut page = Vec::new();
+        man.render(&mut page)?;
+        crate::output::write(&dir.join(man.get_filename()), &page, &Default::default())
+    }
+    let mut cmd = cmd.disable_help_subcommand(true);
+    cmd.build();
+    pages(cmd, dir)
 }

@@ -3,7 +3,8 @@
 use super::load;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
-use crate::export::{asciicast, atomic::AtomicFile, text, Items, Range};
+use crate::export::{asciicast, text, Items, Range};
+use crate::output::{Options, Writer};
 use crate::timeline::TimeSpec;
 use std::io::Write;
 use std::path::Path;
@@ -67,8 +68,8 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             return text::write_session_text(&loaded, range.from, range.to, &mut out)
                 .map_err(out_err);
         }
-        let mut file = AtomicFile::create(Path::new(&args.output)).map_err(out_err)?;
-        text::write_session_text(&loaded, range.from, range.to, file.writer()).map_err(out_err)?;
+        let mut file = create(&args.output)?;
+        text::write_session_text(&loaded, range.from, range.to, &mut file).map_err(out_err)?;
         return file.commit().map_err(out_err);
     }
 
@@ -83,10 +84,18 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         asciicast::write(out, &meta, items, version, true).map_err(out_err)?;
         return Ok(());
     }
-    let mut file = AtomicFile::create(Path::new(&args.output)).map_err(out_err)?;
-    asciicast::write(file.writer(), &meta, items, version, false).map_err(out_err)?;
-    file.writer().flush().map_err(out_err)?;
+    let mut file = create(&args.output)?;
+    // a terminal written into directly gets what standard output gets
+    let terminal_safe = file.is_terminal();
+    asciicast::write(&mut file, &meta, items, version, terminal_safe).map_err(out_err)?;
+    file.flush().map_err(out_err)?;
     file.commit().map_err(out_err)
+}
+
+/// The output file (written whole, or straight into a device or FIFO: see [`crate::output`]).
+fn create(output: &str) -> Result<Writer> {
+    Writer::create(Path::new(output), &Options::default())
+        .map_err(|e| write_error(output, &std::io::Error::from(e)))
 }
 
 #[cfg(test)]

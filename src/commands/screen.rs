@@ -27,7 +27,7 @@ pub fn run(args: &ScreenArgs) -> Result<()> {
     };
     match &args.output {
         None => emit(&text),
-        Some(path) => crate::export::atomic::write(path, text.as_bytes())
+        Some(path) => crate::output::write(path, text.as_bytes(), &Default::default())
             .map_err(|e| Error::Runtime(format!("{}: cannot write: {e}", path.display()))),
     }
 }

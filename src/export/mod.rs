@@ -9,10 +9,9 @@
 //!   on a blank screen, followed by the events after `--from`.
 //!
 //! Writers: [`asciicast`] (v2 absolute times, v3 intervals), [`text`] (the session's text with
-//! scrollback). [`atomic`] writes files through a temporary file renamed at the end.
+//! scrollback). Files are written by [`crate::output`].
 
 pub mod asciicast;
-pub mod atomic;
 pub mod preamble;
 pub mod text;
 

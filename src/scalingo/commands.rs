@@ -1,8 +1,8 @@
 //! What the CLI calls: blocking functions (each runs its own current-thread tokio
-//! runtime), the sessions table, the `scalingo://APP/ID` source, and the atomic save.
+//! runtime), the sessions table, the `scalingo://APP/ID` source, and the save (through
+//! [`crate::output`]).
 
 use std::cell::Cell;
-use std::ffi::{OsStr, OsString};
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -19,11 +19,13 @@ use super::client::{Client, Session};
 use super::config::Config;
 use super::error::ApiError;
 use super::text::{escape_controls, human_size, truncate_chars};
+use crate::output;
 
 /// Where `fetch` puts the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchTarget {
-    /// A file, written atomically (temporary file in the same folder, then renamed).
+    /// A file, written by [`crate::output`]: atomically (a temporary file in the same folder,
+    /// then renamed), or straight into a device or FIFO.
     Path(PathBuf),
     /// Standard output, as the bytes arrive.
     Stdout,
@@ -131,10 +133,12 @@ impl AsyncWrite for SizedVec<'_> {
 
 /// Downloads an audit log to a file or to standard output, keeping the exact bytes.
 ///
-/// A file is written to `.NAME.partial-PID` in the same folder, synced, then renamed: on
-/// any failure, or Ctrl-C, nothing is left behind and an existing file is untouched. An
+/// A file is written by [`crate::output`]: to `.NAME.auditty-PID-RANDOM.tmp` in the same
+/// folder, synced, then renamed: on any failure, Ctrl-C or another signal, nothing is left
+/// behind and an existing file is untouched (a device or FIFO is written into directly). An
 /// existing file is replaced only with `force` (checked before downloading, and again,
-/// atomically, when the download is in place). `progress` shows a bar on stderr.
+/// atomically, when the download is in place), keeping its mode; a new one is made 0600.
+/// `progress` shows a bar on stderr.
 pub fn fetch(
     cfg: Config,
     app: &str,
@@ -314,27 +318,48 @@ async fn fetch_to_file(
             path: target.to_path_buf(),
         });
     }
-    let Some(file_name) = target.file_name() else {
+    if target.file_name().is_none() {
         return Err(cannot(
             "save to",
             io::Error::new(io::ErrorKind::InvalidInput, "it does not name a file"),
         ));
-    };
-    let dir = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    }
 
     let mut client = Client::new(cfg).await?;
 
-    let (temp_path, file) = create_temp(&dir, file_name)?;
-    let mut temp = TempFile {
-        path: Some(temp_path.clone()),
+    let opts = output::Options {
+        overwrite: if force {
+            output::Overwrite::Replace
+        } else {
+            output::Overwrite::Refuse
+        },
+        // an audit log holds what was typed, passwords included
+        new_file: output::NewFile::Private,
+        // `until_interrupted` reports SIGINT and SIGTERM
+        caller_handles_interrupt: true,
     };
+    let saved = output::Writer::create(target, &opts).map_err(|e| match e {
+        output::CreateError::Exists => ApiError::TargetExists {
+            path: target.to_path_buf(),
+        },
+        output::CreateError::Temp { dir, source } => ApiError::Io {
+            what: format!("cannot create a temporary file in {}", dir.display()),
+            source,
+        },
+        output::CreateError::Open(source) => cannot("open", source),
+    })?;
+    if saved.is_terminal() {
+        return Err(cannot(
+            "save to",
+            io::Error::other("it is a terminal, and an audit log is raw terminal output"),
+        ));
+    }
+    let written = saved.temp_path().unwrap_or(target).to_path_buf();
     let write_err = |source| ApiError::Io {
-        what: format!("cannot write {}", temp_path.display()),
+        what: format!("cannot write {}", written.display()),
         source,
     };
+    let file = saved.file().try_clone().map_err(write_err)?;
     let bar = Progress::new(progress);
     let mut out = HashingWriter::new(BufWriter::with_capacity(
         256 * 1024,
@@ -347,12 +372,21 @@ async fn fetch_to_file(
     out.flush().await.map_err(write_err)?;
     let sha256_hex = out.hex_digest();
     let file = out.into_inner().into_inner();
-    file.sync_all().await.map_err(write_err)?;
+    if !saved.is_direct() {
+        file.sync_all().await.map_err(write_err)?;
+    }
     drop(file);
 
-    put_in_place(&temp_path, target, force)?;
-    temp.keep();
-    sync_dir(&dir);
+    saved.commit().map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => ApiError::TargetExists {
+            path: target.to_path_buf(),
+        },
+        io::ErrorKind::Interrupted => ApiError::Interrupted,
+        _ => ApiError::Io {
+            what: format!("cannot move the download to {}", target.display()),
+            source: e,
+        },
+    })?;
     Ok(FetchReport {
         path: Some(target.to_path_buf()),
         bytes,
@@ -391,98 +425,6 @@ async fn until_interrupted<T>(
         biased;
         result = work => result,
         () = interrupt => Err(ApiError::Interrupted),
-    }
-}
-
-/// Creates `.NAME.partial-PID` (or `-PID-N` if taken) in `dir`, never reusing a file.
-fn create_temp(dir: &Path, name: &OsStr) -> Result<(PathBuf, std::fs::File), ApiError> {
-    let pid = std::process::id();
-    let mut last_error = None;
-    for n in 0..100u32 {
-        let mut temp_name = OsString::from(".");
-        temp_name.push(name);
-        temp_name.push(format!(".partial-{pid}"));
-        if n > 0 {
-            temp_name.push(format!("-{n}"));
-        }
-        let path = dir.join(temp_name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => return Ok((path, file)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
-            Err(e) => {
-                return Err(ApiError::Io {
-                    what: format!("cannot create a temporary file in {}", dir.display()),
-                    source: e,
-                })
-            }
-        }
-    }
-    Err(ApiError::Io {
-        what: format!("cannot create a temporary file in {}", dir.display()),
-        source: last_error.unwrap_or_else(|| io::Error::other("no free name")),
-    })
-}
-
-/// Moves the finished download to `target`. Without `force`, never replaces a file, even
-/// one that appeared during the download (a hard link fails if the name is taken).
-fn put_in_place(temp: &Path, target: &Path, force: bool) -> Result<(), ApiError> {
-    let move_err = |source| ApiError::Io {
-        what: format!("cannot move the download to {}", target.display()),
-        source,
-    };
-    if force {
-        return std::fs::rename(temp, target).map_err(move_err);
-    }
-    match std::fs::hard_link(temp, target) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(temp);
-            Ok(())
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ApiError::TargetExists {
-            path: target.to_path_buf(),
-        }),
-        Err(_) => {
-            // A file system without hard links: check, then rename.
-            if std::fs::symlink_metadata(target).is_ok() {
-                return Err(ApiError::TargetExists {
-                    path: target.to_path_buf(),
-                });
-            }
-            std::fs::rename(temp, target).map_err(move_err)
-        }
-    }
-}
-
-/// Makes the rename durable (best effort; not every system can sync a folder).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-/// Removes the temporary file when dropped, unless kept.
-struct TempFile {
-    path: Option<PathBuf>,
-}
-
-impl TempFile {
-    fn keep(&mut self) {
-        self.path = None;
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if let Some(path) = self.path.take() {
-            let _ = std::fs::remove_file(path);
-        }
     }
 }
 
@@ -719,51 +661,6 @@ mod tests {
         ] {
             assert_eq!(parse_source_url(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn put_in_place_never_clobbers_without_force() {
-        let dir = tempfile::tempdir().unwrap();
-        let temp = dir.path().join(".x.partial");
-        let target = dir.path().join("x.json");
-        std::fs::write(&target, b"old").unwrap();
-        std::fs::write(&temp, b"new").unwrap();
-        let err = put_in_place(&temp, &target, false).unwrap_err();
-        assert!(matches!(err, ApiError::TargetExists { .. }));
-        assert_eq!(std::fs::read(&target).unwrap(), b"old");
-        put_in_place(&temp, &target, true).unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"new");
-        assert!(!temp.exists());
-
-        let other = dir.path().join("y.json");
-        std::fs::write(&temp, b"fresh").unwrap();
-        put_in_place(&temp, &other, false).unwrap();
-        assert_eq!(std::fs::read(&other).unwrap(), b"fresh");
-        assert!(!temp.exists());
-    }
-
-    #[test]
-    fn temp_files_are_new_and_removed_on_drop() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, _fa) = create_temp(dir.path(), OsStr::new("x.json")).unwrap();
-        let (b, _fb) = create_temp(dir.path(), OsStr::new("x.json")).unwrap();
-        assert_ne!(a, b);
-        assert!(a
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with(".x.json.partial-"));
-        drop(TempFile {
-            path: Some(a.clone()),
-        });
-        assert!(!a.exists());
-        let mut kept = TempFile {
-            path: Some(b.clone()),
-        };
-        kept.keep();
-        drop(kept);
-        assert!(b.exists());
     }
 
     #[tokio::test]
