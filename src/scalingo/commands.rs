@@ -350,6 +350,7 @@ async fn fetch_to_file(
     file.sync_all().await.map_err(write_err)?;
     drop(file);
 
+    check_saved(&temp_path, target)?;
     put_in_place(&temp_path, target, force)?;
     temp.keep();
     sync_dir(&dir);
@@ -357,6 +358,20 @@ async fn fetch_to_file(
         path: Some(target.to_path_buf()),
         bytes,
         sha256_hex,
+    })
+}
+
+/// Checks, streaming, that the file about to be committed as `target` is a whole audit log
+/// (the first bytes were sniffed during the download; this reads it to its end). On error
+/// the caller drops the temporary file: nothing is saved.
+fn check_saved(written: &Path, target: &Path) -> Result<(), ApiError> {
+    let file = std::fs::File::open(written).map_err(|source| ApiError::Io {
+        what: format!("cannot read back {}", written.display()),
+        source,
+    })?;
+    crate::formats::sniff::check_audit_log(file).map_err(|reason| ApiError::Invalid {
+        path: target.display().to_string(),
+        reason,
     })
 }
 
