@@ -10,7 +10,7 @@
 use std::fmt;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use base64::Engine as _;
+use base64::{alphabet, engine, Engine as _};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{RequestBuilder, Url};
 
@@ -35,6 +35,15 @@ const SECRET_QUERY_KEYS: [&str; 8] = [
     "signature",
     "password",
 ];
+
+/// Decoders that accept a cut: any padding, and stray bits at the end.
+const LENIENT: engine::GeneralPurposeConfig = engine::GeneralPurposeConfig::new()
+    .with_decode_allow_trailing_bits(true)
+    .with_decode_padding_mode(engine::DecodePaddingMode::Indifferent);
+const LENIENT_STANDARD: engine::GeneralPurpose =
+    engine::GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const LENIENT_URL_SAFE: engine::GeneralPurpose =
+    engine::GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
 /// Percent-encoding as a URL component would carry it (RFC 3986 unreserved kept).
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -130,6 +139,9 @@ impl Credential {
 #[derive(Clone, Default)]
 pub struct Redactor {
     forms: Vec<String>,
+    /// The secrets themselves, to recognise them inside base64 of unknown framing
+    /// (`anyuser:token`).
+    plain: Vec<String>,
 }
 
 impl fmt::Debug for Redactor {
@@ -155,6 +167,9 @@ impl Redactor {
     /// and, for a JWT, its signature on its own.
     pub fn add_secret(&mut self, secret: &str) {
         let secret = secret.trim();
+        if secret.chars().count() >= MIN_PREFIX && !self.plain.iter().any(|p| p == secret) {
+            self.plain.push(secret.to_string());
+        }
         self.push(secret.to_string());
         self.push(utf8_percent_encode(secret, COMPONENT).to_string());
         self.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
@@ -216,14 +231,54 @@ impl Redactor {
     /// `text` with every form of every secret, and every beginning of one at least
     /// [`MIN_PREFIX`] characters long, replaced by `[redacted]`.
     pub fn redact(&self, text: &str) -> String {
-        // Whole forms first (longest first), then what is left of one cut short.
-        let mut out = text.to_string();
+        // Base64 holding a secret, whole forms (longest first), then what is left of one
+        // cut short.
+        let mut out = self.redact_base64(text);
         for form in &self.forms {
             if out.contains(form.as_str()) {
                 out = out.replace(form.as_str(), REDACTED);
             }
         }
         self.redact_prefixes(&out)
+    }
+
+    /// Replaces runs of base64 (either alphabet, 12 characters or more) whose decoded bytes
+    /// hold the beginning of a secret: Basic credentials with any user name, cut or not.
+    fn redact_base64(&self, text: &str) -> String {
+        if self.plain.is_empty() {
+            return text.to_string();
+        }
+        let heads: Vec<&str> = self
+            .plain
+            .iter()
+            .map(|p| &p[..p.char_indices().nth(MIN_PREFIX).map_or(p.len(), |(i, _)| i)])
+            .collect();
+        let is_b64 =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_' | '=');
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(is_b64) {
+            out.push_str(&rest[..start]);
+            let run_len = rest[start..]
+                .find(|c: char| !is_b64(c))
+                .unwrap_or(rest.len() - start);
+            let run = &rest[start..start + run_len];
+            rest = &rest[start + run_len..];
+            let holds_secret = run.len() >= 12 && {
+                let bare = run.trim_end_matches('=');
+                // A length of 4n+1 cannot be decoded: drop its last character.
+                let usable = &bare[..bare.len() - usize::from(bare.len() % 4 == 1)];
+                [&LENIENT_STANDARD, &LENIENT_URL_SAFE].iter().any(|engine| {
+                    engine.decode(usable).is_ok_and(|bytes| {
+                        let decoded = String::from_utf8_lossy(&bytes);
+                        heads.iter().any(|h| decoded.contains(h))
+                    })
+                })
+            };
+            out.push_str(if holds_secret { REDACTED } else { run });
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Replaces every run of text that begins like a form (at least [`MIN_PREFIX`]
@@ -328,6 +383,10 @@ mod tests {
         let mut r = Redactor::new();
         r.add_basic("", TOKEN);
         r.add_basic("john", "pa55word-long");
+        // A user name the redactor was never told about, and a cut.
+        let unknown = STANDARD.encode(format!("someone-else:{TOKEN}"));
+        assert_eq!(r.redact(&format!("x {unknown} y")), "x [redacted] y");
+        assert_eq!(r.redact(&format!("x {}", &unknown[..30])), "x [redacted]");
         for shown in [
             STANDARD.encode(format!(":{TOKEN}")),
             URL_SAFE_NO_PAD.encode(format!(":{TOKEN}")),
