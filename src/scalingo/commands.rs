@@ -80,6 +80,8 @@ pub fn fetch_to_memory_with_progress(
     progress: &dyn Fn(u64, Option<u64>),
 ) -> Result<Vec<u8>, ApiError> {
     runtime()?.block_on(async {
+        // Never reserve more than the download may hold (the event's size is the server's word).
+        let cap = cfg.max_bytes;
         let mut client = Client::new(cfg).await?;
         let size = Cell::new(None);
         let mut sink = SizedVec {
@@ -88,7 +90,7 @@ pub fn fetch_to_memory_with_progress(
         };
         client
             .download_audit_log_sized(app, id, size_hint, &mut sink, &|done, total| {
-                size.set(total);
+                size.set(total.map(|t| t.min(cap)));
                 progress(done, total);
             })
             .await?;
@@ -96,7 +98,8 @@ pub fn fetch_to_memory_with_progress(
     })
 }
 
-/// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB;
+/// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB, and
+/// up to the download limit;
 /// a failed reservation just lets it grow as usual).
 struct SizedVec<'a> {
     bytes: Vec<u8>,
