@@ -91,7 +91,7 @@ impl Client {
             }
 
             let asked = retry_after(res.headers(), chrono::Utc::now());
-            let body = read_limited(res, ERROR_BODY_LIMIT).await;
+            let body = self.read_error_body(res).await;
             let message = server_message(&body).map(|m| redactor.clean(&m, MESSAGE_LIMIT));
             let give_up = |asked_wait: Option<Duration>| {
                 if status == StatusCode::TOO_MANY_REQUESTS {
@@ -201,18 +201,30 @@ impl Client {
     }
 }
 
-/// Reads at most about `limit` bytes of a body; errors end the reading quietly (the body
-/// only serves to word an error).
-pub async fn read_limited(mut res: reqwest::Response, limit: usize) -> Vec<u8> {
+/// Reads at most about `limit` bytes of a body, for at most `deadline` in all; errors end
+/// the reading quietly (the body only serves to word an error, and a server trickling an
+/// endless error body must not hold the answer back).
+pub async fn read_limited(res: reqwest::Response, limit: usize, deadline: Duration) -> Vec<u8> {
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = res.chunk().await {
-        body.extend_from_slice(&chunk);
-        if body.len() >= limit {
-            body.truncate(limit);
-            break;
+    let read = async {
+        let mut res = res;
+        while let Ok(Some(chunk)) = res.chunk().await {
+            body.extend_from_slice(&chunk);
+            if body.len() >= limit {
+                break;
+            }
         }
-    }
+    };
+    let _ = tokio::time::timeout(deadline, read).await;
+    body.truncate(limit);
     body
+}
+
+impl Client {
+    /// [`read_limited`] of an error body, given the read timeout in all.
+    pub async fn read_error_body(&self, res: reqwest::Response) -> Vec<u8> {
+        read_limited(res, ERROR_BODY_LIMIT, self.timeouts.read).await
+    }
 }
 
 /// A body read piece by piece, refused past a limit, and ended with the error that names

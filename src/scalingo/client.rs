@@ -17,7 +17,7 @@ use super::text::truncate_chars;
 use super::wire::{check_name, endpoint, next_page, session_from_event, sort_newest_first};
 use crate::formats::sniff::{sniff_audit_log, NotAuditLog, Sniff, SNIFF_LIMIT};
 use crate::net::message::{html_description, json_message, server_message};
-use crate::net::{self, origin_of, Credential, Redactor, Request, ERROR_BODY_LIMIT, MESSAGE_LIMIT};
+use crate::net::{self, origin_of, Credential, Redactor, Request, MESSAGE_LIMIT};
 
 pub use super::wire::{Session, User};
 
@@ -505,7 +505,7 @@ impl Client {
         if status.is_success() {
             return Ok(res);
         }
-        let body = net::read_limited(res, ERROR_BODY_LIMIT).await;
+        let body = self.net.read_error_body(res).await;
         Err(self.status_error(status, url, &body, ctx))
     }
 
