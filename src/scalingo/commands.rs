@@ -99,8 +99,7 @@ pub fn fetch_to_memory_with_progress(
 }
 
 /// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB, and
-/// up to the download limit;
-/// a failed reservation just lets it grow as usual).
+/// up to the download limit; a failed reservation just lets it grow as usual).
 struct SizedVec<'a> {
     bytes: Vec<u8>,
     size: &'a Cell<Option<u64>>,
