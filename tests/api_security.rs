@@ -544,3 +544,43 @@ async fn a_trickling_error_body_does_not_hold_the_answer_back() {
         started.elapsed()
     );
 }
+
+#[test]
+fn fetch_to_standard_output_says_when_it_was_not_an_audit_log() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = rt.block_on(async {
+        let fake = FakeScalingo::start(TOKEN).await;
+        fake.on_get(
+            &format!("/v1/apps/{APP}/audit_logs/html"),
+            ResponseTemplate::new(200).set_body_raw(&b"[<html>502</html>"[..], "application/json"),
+        )
+        .await;
+        fake.on_get(
+            &format!("/v1/apps/{APP}/audit_logs/good"),
+            ResponseTemplate::new(200).set_body_raw(sample_audit_log(), "application/json"),
+        )
+        .await;
+        fake
+    });
+    let run = |id: &str| {
+        run_auditty(
+            TOKEN,
+            &fake.auth.uri(),
+            &fake.api.uri(),
+            &[],
+            &["fetch", "--app", APP, id, "-o", "-"],
+        )
+    };
+    let o = run("html");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        "error: what the server sent is not an audit log (invalid JSON at line 1 column 2); it was written to standard output as it came\n"
+    );
+    let o = run("good");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, sample_audit_log());
+}

@@ -313,3 +313,101 @@ mod check_tests {
         assert!(check_audit_log(&b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03binary"[..]).is_err());
     }
 }
+
+/// [`check_audit_log`] on bytes given piece by piece, as a download streams, on a thread of
+/// its own (at most 8 pieces wait in between, so a slow check slows the download rather than
+/// filling memory).
+pub struct StreamCheck {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl Default for StreamCheck {
+    fn default() -> Self {
+        StreamCheck::new()
+    }
+}
+
+impl StreamCheck {
+    pub fn new() -> StreamCheck {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let thread = std::thread::spawn(move || {
+            check_audit_log(ChannelReader {
+                rx,
+                buf: Vec::new(),
+                pos: 0,
+            })
+        });
+        StreamCheck {
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// The next bytes. Once the check has its answer, further bytes are not needed.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if let Some(tx) = &self.tx {
+            if tx.send(bytes.to_vec()).is_err() {
+                self.tx = None;
+            }
+        }
+    }
+
+    /// The end of the bytes: the verdict.
+    pub fn finish(mut self) -> Result<(), String> {
+        self.tx = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(verdict)) => verdict,
+            _ => Err("the check of the audit log failed".into()),
+        }
+    }
+}
+
+struct ChannelReader {
+    rx: std::sync::mpsc::Receiver<Vec<u8>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.buf.len() {
+            match self.rx.recv() {
+                Ok(next) => {
+                    self.buf = next;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_fed_in_pieces_gets_the_same_verdict() {
+        let good = b"[{\"time\":\"t\",\"content\":\"x\"},{\"time\":\"u\"}] trailing";
+        let bad = b"[<html>502</html>";
+        for (bytes, ok) in [(&good[..], true), (&bad[..], false)] {
+            let mut check = StreamCheck::new();
+            for piece in bytes.chunks(3) {
+                check.feed(piece);
+            }
+            assert_eq!(check.finish().is_ok(), ok);
+        }
+        // Far more than the channel holds, after the verdict is known.
+        let mut check = StreamCheck::new();
+        check.feed(b"[]");
+        for _ in 0..100 {
+            check.feed(&[b' '; 1000]);
+        }
+        assert_eq!(check.finish(), Ok(()));
+    }
+}

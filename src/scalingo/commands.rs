@@ -284,15 +284,18 @@ async fn fetch_to_stdout(
 ) -> Result<FetchReport, ApiError> {
     let mut client = Client::new(cfg).await?;
     let bar = Progress::new(progress);
-    let mut out = HashingWriter::new(tokio::io::stdout());
+    let mut out = HashingWriter::new(Checking::new(tokio::io::stdout()));
     let bytes = until_interrupted(
         client.download_audit_log(app, id, &mut out, &|done, total| bar.update(done, total)),
     )
     .await?;
+    let sha256_hex = out.hex_digest();
+    // Already written: the status at least says so.
+    out.into_inner().finish()?;
     Ok(FetchReport {
         path: None,
         bytes,
-        sha256_hex: out.hex_digest(),
+        sha256_hex,
     })
 }
 
@@ -544,6 +547,53 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for HashingWriter<W> {
         match Pin::new(&mut this.inner).poll_write(cx, buf) {
             Poll::Ready(Ok(n)) => {
                 this.hasher.update(&buf[..n.min(buf.len())]);
+                Poll::Ready(Ok(n))
+            }
+            other => other,
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Checks, streaming, that what goes through it is a whole audit log (for standard
+/// output, which cannot be read back).
+struct Checking<W> {
+    inner: W,
+    check: crate::formats::sniff::StreamCheck,
+}
+
+impl<W> Checking<W> {
+    fn new(inner: W) -> Self {
+        Checking {
+            inner,
+            check: crate::formats::sniff::StreamCheck::new(),
+        }
+    }
+
+    fn finish(self) -> Result<(), ApiError> {
+        self.check
+            .finish()
+            .map_err(|reason| ApiError::InvalidStreamed { reason })
+    }
+}
+
+impl<W: AsyncWrite + Unpin> AsyncWrite for Checking<W> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(Ok(n)) => {
+                this.check.feed(&buf[..n.min(buf.len())]);
                 Poll::Ready(Ok(n))
             }
             other => other,

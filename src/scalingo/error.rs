@@ -100,6 +100,8 @@ pub enum ApiError {
     Redirect { from: String, detail: String },
     /// What `fetch` received does not parse as an audit log (`path`: where it was going).
     Invalid { path: String, reason: String },
+    /// The same, found once it was written to standard output.
+    InvalidStreamed { reason: String },
 }
 
 impl ApiError {
@@ -310,6 +312,11 @@ impl fmt::Display for ApiError {
                 f,
                 "what the server sent for {} is not an audit log ({}); nothing was saved",
                 esc(path),
+                esc(reason)
+            ),
+            ApiError::InvalidStreamed { reason } => write!(
+                f,
+                "what the server sent is not an audit log ({}); it was written to standard output as it came",
                 esc(reason)
             ),
             other => match other.as_net() {
