@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod formats;
 pub mod geometry;
+pub mod net;
 pub mod output;
 pub mod plaintext;
 pub mod player;

@@ -4,6 +4,7 @@
 pub mod asciicast;
 pub mod json;
 pub mod scalingo;
+pub mod sniff;
 
 use crate::error::{LoadError, Place};
 use crate::timeline::Timeline;

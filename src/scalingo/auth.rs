@@ -1,5 +1,4 @@
-//! The bearer token: reading a JWT's `exp`, deciding when to exchange again, and keeping
-//! secrets out of anything shown.
+//! The bearer token: reading a JWT's `exp`, deciding when to exchange again.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -60,18 +59,6 @@ pub(crate) fn jwt_exp(jwt: &str) -> Option<i64> {
     }
 }
 
-/// Replaces the secrets in `text` with `[redacted]`. Used on everything a server says
-/// before it can reach an error message.
-pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_string();
-    for secret in secrets {
-        if secret.len() >= 4 && out.contains(secret) {
-            out = out.replace(secret, "[redacted]");
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,14 +111,5 @@ mod tests {
         assert!(!soon.usable_at(now));
         let opaque = Bearer::new("opaque".into(), now);
         assert_eq!(opaque.exp, now + 3600);
-    }
-
-    #[test]
-    fn redacts_secrets() {
-        assert_eq!(
-            redact("bad token tk-us-abc, again tk-us-abc", &["tk-us-abc"]),
-            "bad token [redacted], again [redacted]"
-        );
-        assert_eq!(redact("short", &["", "x"]), "short");
     }
 }

@@ -82,6 +82,8 @@ pub fn fetch_to_memory_with_progress(
     progress: &dyn Fn(u64, Option<u64>),
 ) -> Result<Vec<u8>, ApiError> {
     runtime()?.block_on(async {
+        // Never reserve more than the download may hold (the event's size is the server's word).
+        let cap = cfg.max_bytes;
         let mut client = Client::new(cfg).await?;
         let size = Cell::new(None);
         let mut sink = SizedVec {
@@ -90,7 +92,7 @@ pub fn fetch_to_memory_with_progress(
         };
         client
             .download_audit_log_sized(app, id, size_hint, &mut sink, &|done, total| {
-                size.set(total);
+                size.set(total.map(|t| t.min(cap)));
                 progress(done, total);
             })
             .await?;
@@ -98,8 +100,8 @@ pub fn fetch_to_memory_with_progress(
     })
 }
 
-/// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB;
-/// a failed reservation just lets it grow as usual).
+/// A `Vec` sink that reserves the announced size before its first write (up to 1 GiB, and
+/// up to the download limit; a failed reservation just lets it grow as usual).
 struct SizedVec<'a> {
     bytes: Vec<u8>,
     size: &'a Cell<Option<u64>>,
@@ -286,15 +288,18 @@ async fn fetch_to_stdout(
 ) -> Result<FetchReport, ApiError> {
     let mut client = Client::new(cfg).await?;
     let bar = Progress::new(progress);
-    let mut out = HashingWriter::new(tokio::io::stdout());
+    let mut out = HashingWriter::new(Checking::new(tokio::io::stdout()));
     let bytes = until_interrupted(
         client.download_audit_log(app, id, &mut out, &|done, total| bar.update(done, total)),
     )
     .await?;
+    let sha256_hex = out.hex_digest();
+    // Already written: the status at least says so.
+    out.into_inner().finish()?;
     Ok(FetchReport {
         path: None,
         bytes,
-        sha256_hex: out.hex_digest(),
+        sha256_hex,
     })
 }
 
@@ -377,6 +382,10 @@ async fn fetch_to_file(
     }
     drop(file);
 
+    if let Some(written) = saved.temp_path() {
+        // a device or FIFO written into cannot be read back; a file about to be committed can
+        check_saved(written, target)?;
+    }
     saved.commit().map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => ApiError::TargetExists {
             path: target.to_path_buf(),
@@ -391,6 +400,20 @@ async fn fetch_to_file(
         path: Some(target.to_path_buf()),
         bytes,
         sha256_hex,
+    })
+}
+
+/// Checks, streaming, that the file about to be committed as `target` is a whole audit log
+/// (the first bytes were sniffed during the download; this reads it to its end). On error
+/// the caller drops the temporary file: nothing is saved.
+fn check_saved(written: &Path, target: &Path) -> Result<(), ApiError> {
+    let file = std::fs::File::open(written).map_err(|source| ApiError::Io {
+        what: format!("cannot read back {}", written.display()),
+        source,
+    })?;
+    crate::formats::sniff::check_audit_log(file).map_err(|reason| ApiError::Invalid {
+        path: target.display().to_string(),
+        reason,
     })
 }
 
@@ -469,6 +492,53 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for HashingWriter<W> {
         match Pin::new(&mut this.inner).poll_write(cx, buf) {
             Poll::Ready(Ok(n)) => {
                 this.hasher.update(&buf[..n.min(buf.len())]);
+                Poll::Ready(Ok(n))
+            }
+            other => other,
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Checks, streaming, that what goes through it is a whole audit log (for standard
+/// output, which cannot be read back).
+struct Checking<W> {
+    inner: W,
+    check: crate::formats::sniff::StreamCheck,
+}
+
+impl<W> Checking<W> {
+    fn new(inner: W) -> Self {
+        Checking {
+            inner,
+            check: crate::formats::sniff::StreamCheck::new(),
+        }
+    }
+
+    fn finish(self) -> Result<(), ApiError> {
+        self.check
+            .finish()
+            .map_err(|reason| ApiError::InvalidStreamed { reason })
+    }
+}
+
+impl<W: AsyncWrite + Unpin> AsyncWrite for Checking<W> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(Ok(n)) => {
+                this.check.feed(&buf[..n.min(buf.len())]);
                 Poll::Ready(Ok(n))
             }
             other => other,

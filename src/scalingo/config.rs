@@ -1,10 +1,8 @@
 //! Where the client talks to and with which token: flags first, then the environment
 //! variables of the official Scalingo CLI, then defaults.
 
-use std::fmt;
-use std::time::Duration;
-
 use reqwest::Url;
+use std::fmt;
 
 use super::error::ApiError;
 
@@ -42,48 +40,7 @@ impl fmt::Display for TokenOrigin {
     }
 }
 
-/// Network time limits.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Timeouts {
-    /// Limit for setting up a connection (DNS, TCP and TLS).
-    pub connect: Duration,
-    /// Limit for any single wait for data once connected: the answer's headers, or the
-    /// next piece of a body. A download that keeps moving is never cut, however long.
-    pub read: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(10),
-            read: Duration::from_secs(30),
-        }
-    }
-}
-
-/// How answers 429 (rate limited) and 5xx are retried.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Requests made at most for one call, the first one included.
-    pub max_attempts: u32,
-    /// Wait before the first retry; doubled at each retry, with jitter.
-    pub base_delay: Duration,
-    /// Upper bound of one computed wait (a `Retry-After` from the server may be longer).
-    pub max_delay: Duration,
-    /// Upper bound of all the waits of one call; a `Retry-After` asking for more gives up.
-    pub max_total_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 5,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(8),
-            max_total_wait: Duration::from_secs(30),
-        }
-    }
-}
+pub use crate::net::{RetryPolicy, Timeouts};
 
 /// Everything the client needs to know before it talks to anyone.
 ///
@@ -108,6 +65,9 @@ pub struct Config {
     pub page_size: u32,
     /// Pages read at most when listing events (a guard against a server that never ends).
     pub max_pages: u32,
+    /// The largest audit log downloaded, into memory or to a file (`AUDITTY_MAX_BYTES`,
+    /// 1 GiB by default: the size auditty reads at most).
+    pub max_bytes: u64,
 }
 
 impl Default for Config {
@@ -122,6 +82,7 @@ impl Default for Config {
             retry: RetryPolicy::default(),
             page_size: 100,
             max_pages: 1000,
+            max_bytes: crate::formats::max_bytes(),
         }
     }
 }
@@ -138,6 +99,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("page_size", &self.page_size)
             .field("max_pages", &self.max_pages)
+            .field("max_bytes", &self.max_bytes)
             .finish()
     }
 }

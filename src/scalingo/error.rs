@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::config::{TokenOrigin, ENV_TOKEN};
-use super::text::{escape_controls as esc, human_secs};
+use super::text::escape_controls as esc;
+use crate::net;
 
 /// What went wrong talking to Scalingo (or saving what it sent).
 #[derive(Debug)]
@@ -93,6 +94,138 @@ pub enum ApiError {
     Io { what: String, source: io::Error },
     /// The user interrupted (Ctrl-C); nothing was saved.
     Interrupted,
+    /// A body larger than allowed (`AUDITTY_MAX_BYTES`).
+    TooLarge { what: String, limit: u64 },
+    /// A redirect that is not followed.
+    Redirect { from: String, detail: String },
+    /// What `fetch` received does not parse as an audit log (`path`: where it was going).
+    Invalid { path: String, reason: String },
+    /// The same, found once it was written to standard output.
+    InvalidStreamed { reason: String },
+}
+
+impl ApiError {
+    /// The network error this is, for the variants the network layer words.
+    fn as_net(&self) -> Option<net::Error> {
+        let s = |x: &String| x.clone();
+        Some(match self {
+            ApiError::Setup { reason } => net::Error::Setup { reason: s(reason) },
+            ApiError::RateLimited {
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            } => net::Error::RateLimited {
+                attempts: *attempts,
+                waited: *waited,
+                message: message.clone(),
+                asked_wait: *asked_wait,
+            },
+            ApiError::ServerError {
+                status,
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            } => net::Error::ServerError {
+                status: *status,
+                attempts: *attempts,
+                waited: *waited,
+                message: message.clone(),
+                asked_wait: *asked_wait,
+            },
+            ApiError::Connect { url, reason } => net::Error::Connect {
+                url: s(url),
+                reason: s(reason),
+            },
+            ApiError::Dns { host, reason } => net::Error::Dns {
+                host: s(host),
+                reason: s(reason),
+            },
+            ApiError::Tls { url, reason } => net::Error::Tls {
+                url: s(url),
+                reason: s(reason),
+            },
+            ApiError::Timeout { after, waiting_for } => net::Error::Timeout {
+                after: *after,
+                waiting_for: s(waiting_for),
+            },
+            ApiError::CutShort { got, expected } => net::Error::CutShort {
+                what: AUDIT_LOG.to_string(),
+                got: *got,
+                expected: *expected,
+            },
+            ApiError::BodyBroken { what, got, reason } => net::Error::BodyBroken {
+                what: s(what),
+                got: *got,
+                reason: s(reason),
+            },
+            ApiError::TooLarge { what, limit } => net::Error::TooLarge {
+                what: s(what),
+                limit: *limit,
+            },
+            ApiError::Redirect { from, detail } => net::Error::Redirect {
+                from: s(from),
+                detail: s(detail),
+            },
+            ApiError::BadAnswer { what, detail } => net::Error::BadAnswer {
+                what: s(what),
+                detail: s(detail),
+            },
+            ApiError::Request { url, reason } => net::Error::Request {
+                url: s(url),
+                reason: s(reason),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// What the audit log is called in errors.
+pub(crate) const AUDIT_LOG: &str = "the audit log";
+
+impl From<net::Error> for ApiError {
+    fn from(e: net::Error) -> ApiError {
+        match e {
+            net::Error::Setup { reason } => ApiError::Setup { reason },
+            net::Error::RateLimited {
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            } => ApiError::RateLimited {
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            },
+            net::Error::ServerError {
+                status,
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            } => ApiError::ServerError {
+                status,
+                attempts,
+                waited,
+                message,
+                asked_wait,
+            },
+            net::Error::Connect { url, reason } => ApiError::Connect { url, reason },
+            net::Error::Dns { host, reason } => ApiError::Dns { host, reason },
+            net::Error::Tls { url, reason } => ApiError::Tls { url, reason },
+            net::Error::Timeout { after, waiting_for } => ApiError::Timeout { after, waiting_for },
+            net::Error::CutShort { got, expected, .. } => ApiError::CutShort { got, expected },
+            net::Error::BodyBroken { what, got, reason } => {
+                ApiError::BodyBroken { what, got, reason }
+            }
+            net::Error::TooLarge { what, limit } => ApiError::TooLarge { what, limit },
+            net::Error::Redirect { from, detail } => ApiError::Redirect { from, detail },
+            net::Error::BadAnswer { what, detail } => ApiError::BadAnswer { what, detail },
+            net::Error::Request { url, reason } => ApiError::Request { url, reason },
+        }
+    }
 }
 
 fn opt_said(message: &Option<String>) -> String {
@@ -100,33 +233,6 @@ fn opt_said(message: &Option<String>) -> String {
         Some(m) if !m.is_empty() => format!(" '{}'", esc(m)),
         _ => String::new(),
     }
-}
-
-fn times(attempts: u32) -> String {
-    if attempts == 1 {
-        "once".to_string()
-    } else {
-        format!("{attempts} times")
-    }
-}
-
-/// "; gave up after 3.5 s" (or "; gave up" when nothing was waited), and why if the server
-/// asked for a longer wait than allowed.
-fn write_gave_up(
-    f: &mut fmt::Formatter<'_>,
-    attempts: u32,
-    waited: Duration,
-    asked_wait: Option<Duration>,
-) -> fmt::Result {
-    if attempts > 1 || !waited.is_zero() {
-        write!(f, "; gave up after {}", human_secs(waited))?;
-    } else {
-        f.write_str("; gave up")?;
-    }
-    if let Some(asked) = asked_wait {
-        write!(f, " as the server asked to wait {} more", human_secs(asked))?;
-    }
-    Ok(())
 }
 
 impl fmt::Display for ApiError {
@@ -139,9 +245,6 @@ impl fmt::Display for ApiError {
             ApiError::InvalidConfig { what } => write!(f, "{}", esc(what)),
             ApiError::InvalidName { kind, value } => {
                 write!(f, "'{}' is not a valid {kind}", esc(value))
-            }
-            ApiError::Setup { reason } => {
-                write!(f, "cannot set up the HTTP client: {}", esc(reason))
             }
             ApiError::TokenRefused { origin, status } => {
                 write!(f, "the API token from {origin} was refused ({status})")
@@ -183,38 +286,6 @@ impl fmt::Display for ApiError {
                 esc(app),
                 opt_said(message)
             ),
-            ApiError::RateLimited {
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            } => {
-                write!(
-                    f,
-                    "rate limited (429) {}{}",
-                    times(*attempts),
-                    if *attempts > 1 { " in a row" } else { "" }
-                )?;
-                if let Some(m) = message.as_deref().filter(|m| !m.is_empty()) {
-                    write!(f, " (the server said '{}')", esc(m))?;
-                }
-                write_gave_up(f, *attempts, *waited, *asked_wait)
-            }
-            ApiError::ServerError {
-                status,
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            } => {
-                write!(
-                    f,
-                    "server error {status}{} {}",
-                    opt_said(message),
-                    times(*attempts)
-                )?;
-                write_gave_up(f, *attempts, *waited, *asked_wait)
-            }
             ApiError::UnexpectedStatus {
                 status,
                 url,
@@ -225,39 +296,8 @@ impl fmt::Display for ApiError {
                 esc(url),
                 opt_said(message)
             ),
-            ApiError::Connect { url, reason } => {
-                write!(f, "cannot connect to {}: {}", esc(url), esc(reason))
-            }
-            ApiError::Dns { host, reason } => {
-                write!(f, "DNS lookup failed for {}: {}", esc(host), esc(reason))
-            }
-            ApiError::Tls { url, reason } => {
-                write!(f, "TLS handshake with {} failed: {}", esc(url), esc(reason))
-            }
-            ApiError::Timeout { after, waiting_for } => write!(
-                f,
-                "timed out after {} waiting for {}",
-                human_secs(*after),
-                esc(waiting_for)
-            ),
-            ApiError::CutShort { got, expected } => write!(
-                f,
-                "the audit log body was cut short after {got} bytes (expected {expected})"
-            ),
-            ApiError::BodyBroken { what, got, reason } => write!(
-                f,
-                "reading {} broke after {got} bytes: {}",
-                esc(what),
-                esc(reason)
-            ),
             ApiError::NotAnAuditLog { detail } => {
                 write!(f, "the server's answer is not an audit log: {}", esc(detail))
-            }
-            ApiError::BadAnswer { what, detail } => {
-                write!(f, "{} is not understood: {}", esc(what), esc(detail))
-            }
-            ApiError::Request { url, reason } => {
-                write!(f, "request to {} failed: {}", esc(url), esc(reason))
             }
             ApiError::TargetExists { path } => write!(
                 f,
@@ -268,6 +308,21 @@ impl fmt::Display for ApiError {
                 write!(f, "{}: {}", esc(what), esc(&source.to_string()))
             }
             ApiError::Interrupted => write!(f, "interrupted; nothing was saved"),
+            ApiError::Invalid { path, reason } => write!(
+                f,
+                "what the server sent for {} is not an audit log ({}); nothing was saved",
+                esc(path),
+                esc(reason)
+            ),
+            ApiError::InvalidStreamed { reason } => write!(
+                f,
+                "what the server sent is not an audit log ({}); it was written to standard output as it came",
+                esc(reason)
+            ),
+            other => match other.as_net() {
+                Some(net) => net.fmt(f),
+                None => Ok(()),
+            },
         }
     }
 }
@@ -279,113 +334,6 @@ impl StdError for ApiError {
             _ => None,
         }
     }
-}
-
-/// What a failed request was doing, for naming it in errors.
-pub(crate) struct Failed<'a> {
-    pub url: &'a reqwest::Url,
-    pub connect_timeout: Duration,
-    pub read_timeout: Duration,
-    /// E.g. "the answer from http://…" or "the events of app 'x'".
-    pub waiting_for: &'a str,
-}
-
-/// Turns a transport error of reqwest into the error naming what happened.
-pub(crate) fn classify(err: &reqwest::Error, ctx: &Failed<'_>) -> ApiError {
-    let url = origin_of(ctx.url);
-    let host = ctx.url.host_str().unwrap_or("").to_string();
-
-    let mut refused = false;
-    let mut dns = false;
-    let mut tls: Option<String> = None;
-    let mut io_timeout = false;
-    for e in chain(err) {
-        if let Some(tls_err) = e.downcast_ref::<rustls::Error>() {
-            tls.get_or_insert_with(|| {
-                let hint = match tls_err {
-                    rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
-                        " (the server does not seem to speak TLS: should the URL be http://?)"
-                    }
-                    _ => "",
-                };
-                format!("{tls_err}{hint}")
-            });
-        }
-        if e.to_string().starts_with("dns error") {
-            dns = true;
-        }
-        if let Some(io_err) = e.downcast_ref::<io::Error>() {
-            match io_err.kind() {
-                io::ErrorKind::ConnectionRefused => refused = true,
-                io::ErrorKind::TimedOut => io_timeout = true,
-                _ => {}
-            }
-        }
-    }
-    let innermost = innermost_reason(err);
-
-    if err.is_timeout() || io_timeout {
-        if err.is_connect() {
-            return ApiError::Timeout {
-                after: ctx.connect_timeout,
-                waiting_for: format!("a connection to {url}"),
-            };
-        }
-        return ApiError::Timeout {
-            after: ctx.read_timeout,
-            waiting_for: ctx.waiting_for.to_string(),
-        };
-    }
-    if let Some(reason) = tls {
-        return ApiError::Tls { url, reason };
-    }
-    if dns {
-        return ApiError::Dns {
-            host,
-            reason: innermost,
-        };
-    }
-    if refused {
-        return ApiError::Connect {
-            url,
-            reason: "connection refused".to_string(),
-        };
-    }
-    if err.is_connect() {
-        return ApiError::Connect {
-            url,
-            reason: innermost,
-        };
-    }
-    ApiError::Request {
-        url,
-        reason: innermost,
-    }
-}
-
-/// The message of the deepest error in a chain (looking inside `io::Error`s too), which
-/// is the one that says what happened ("connection refused", "unexpected end of file").
-pub(crate) fn innermost_reason(err: &(dyn StdError + 'static)) -> String {
-    chain(err).last().map(|e| e.to_string()).unwrap_or_default()
-}
-
-/// An error and its sources, looking inside `io::Error`s too (their `source()` skips the
-/// error they wrap). At most 32 deep.
-fn chain<'a>(
-    err: &'a (dyn StdError + 'static),
-) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
-    std::iter::successors(Some(err), |&e| match e.downcast_ref::<io::Error>() {
-        Some(io_err) => io_err
-            .get_ref()
-            .map(|inner| inner as &(dyn StdError + 'static)),
-        None => e.source(),
-    })
-    .take(32)
-}
-
-/// `scheme://host:port` of a URL: what error messages name.
-pub(crate) fn origin_of(url: &reqwest::Url) -> String {
-    url.origin().ascii_serialization()
 }
 
 #[cfg(test)]

@@ -6,9 +6,13 @@
 //!   paginated run events, streamed audit log download, retries on 429/5xx.
 //! - [`commands`] has the blocking functions the CLI calls, and the table rendering.
 //!
+//! Transport, retries, redirects, redaction and size limits are [`crate::net`]'s; this module
+//! holds what is Scalingo's: configuration, token exchange, endpoints and wire types.
+//!
 //! The API token is only ever sent to the auth host, the bearer token only to the API host
-//! (or back to the auth host that issued it, should its regions list ask for it); neither
-//! appears in any error or output: server messages are scrubbed of both.
+//! (or back to the auth host that issued it, should its regions list ask for it), never
+//! across a redirect to another origin; neither appears in any error or output: server
+//! messages are scrubbed of every form of both.
 
 mod auth;
 mod client;
@@ -16,6 +20,7 @@ pub mod commands;
 mod config;
 mod error;
 mod text;
+mod wire;
 
 pub use client::{Client, Session, User, USER_AGENT};
 pub use commands::{

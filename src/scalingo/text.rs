@@ -3,15 +3,7 @@
 
 pub use crate::render::escape::escape_controls;
 
-/// Cuts `s` to at most `max` characters, ending with `…` when something was cut.
-pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
+pub(crate) use crate::net::text::truncate_chars;
 
 /// A byte count for people: `532 B`, `12.3 kB`, `119.6 MB`, `1.2 GB` (SI units, like the
 /// sizes people compare with their file manager).
@@ -29,26 +21,9 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// A duration for people: `0.2 s`, `3.5 s`, `31 s`.
-pub(crate) fn human_secs(d: std::time::Duration) -> String {
-    let secs = d.as_secs_f64();
-    if secs < 10.0 {
-        let rounded = if secs < 1.0 {
-            format!("{secs:.2}")
-        } else {
-            format!("{secs:.1}")
-        };
-        let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
-        format!("{} s", if trimmed.is_empty() { "0" } else { trimmed })
-    } else {
-        format!("{} s", secs.round() as u64)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn escapes_c0_del_c1_and_bidi() {
@@ -70,13 +45,6 @@ mod tests {
     }
 
     #[test]
-    fn truncates_on_char_boundaries() {
-        assert_eq!(truncate_chars("abc", 3), "abc");
-        assert_eq!(truncate_chars("abcdef", 4), "abc…");
-        assert_eq!(truncate_chars("ééééé", 3), "éé…");
-    }
-
-    #[test]
     fn human_sizes() {
         assert_eq!(human_size(0), "0 B");
         assert_eq!(human_size(999), "999 B");
@@ -86,16 +54,5 @@ mod tests {
         assert_eq!(human_size(999_999), "1.0 MB");
         assert_eq!(human_size(5_000_000_000), "5.0 GB");
         assert_eq!(human_size(u64::MAX), "18446.7 PB");
-    }
-
-    #[test]
-    fn human_durations() {
-        assert_eq!(human_secs(Duration::from_millis(200)), "0.2 s");
-        assert_eq!(human_secs(Duration::from_millis(40)), "0.04 s");
-        assert_eq!(human_secs(Duration::from_millis(1)), "0 s");
-        assert_eq!(human_secs(Duration::ZERO), "0 s");
-        assert_eq!(human_secs(Duration::from_millis(1500)), "1.5 s");
-        assert_eq!(human_secs(Duration::from_secs(3)), "3 s");
-        assert_eq!(human_secs(Duration::from_millis(31_400)), "31 s");
     }
 }

@@ -1,0 +1,368 @@
+//! Shared pieces of the API tests: JWTs, a fake Scalingo API (wiremock), a raw HTTP server
+//! that records what it receives and can answer on several loopback origins, and a runner
+//! of the binary.
+//!
+//! NEVER DO: no test or helper may write to, delete or replace a path under `/dev`. Tests
+//! make their own devices and FIFOs in a temporary folder.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use auditty::scalingo::{Config, RetryPolicy, Timeouts, TokenOrigin};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const APP: &str = "my-app";
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A real JWT (header.payload.signature, base64url) whose payload has `exp`; `n` makes
+/// each one different.
+pub fn jwt(exp: i64, n: u64) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS512","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(
+        json!({"exp": exp, "iss": "Scalingo", "uuid": format!("us-{n}"), "rfs": true}).to_string(),
+    );
+    let signature = URL_SAFE_NO_PAD.encode(format!("signature-{n}-0123456789abcdef"));
+    format!("{header}.{payload}.{signature}")
+}
+
+/// `Basic base64(:token)`, as the token exchange sends it.
+pub fn basic(token: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!(":{token}")))
+}
+
+/// The documented sample audit log.
+pub fn sample_audit_log() -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/recordings/scalingo-doc-sample.json"),
+    )
+    .unwrap()
+}
+
+/// Tiny waits, short timeouts.
+pub fn fast_config() -> Config {
+    Config {
+        timeouts: Timeouts {
+            connect: Duration::from_secs(3),
+            read: Duration::from_secs(5),
+        },
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(2),
+            max_delay: Duration::from_millis(20),
+            max_total_wait: Duration::from_secs(2),
+        },
+        ..Config::default()
+    }
+}
+
+// ----- a fake Scalingo API (wiremock) --------------------------------------------------------
+
+/// An auth server exchanging only `token` for JWTs (all of them kept in `issued`), and an
+/// API server with nothing mounted.
+pub struct FakeScalingo {
+    pub auth: MockServer,
+    pub api: MockServer,
+    pub token: String,
+    issued: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeScalingo {
+    pub async fn start(token: &str) -> FakeScalingo {
+        let auth = MockServer::start().await;
+        let api = MockServer::start().await;
+        let issued = Arc::new(Mutex::new(Vec::new()));
+        let kept = issued.clone();
+        Mock::given(method("POST"))
+            .and(path("/v1/tokens/exchange"))
+            .and(header("authorization", basic(token).as_str()))
+            .respond_with(move |_: &Request| {
+                let mut kept = kept.lock().unwrap();
+                let jwt = jwt(now() + 3600, kept.len() as u64);
+                kept.push(jwt.clone());
+                ResponseTemplate::new(200).set_body_json(json!({ "token": jwt }))
+            })
+            .with_priority(1)
+            .mount(&auth)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/tokens/exchange"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(json!({"error": "invalid token"})),
+            )
+            .with_priority(10)
+            .mount(&auth)
+            .await;
+        FakeScalingo {
+            auth,
+            api,
+            token: token.to_string(),
+            issued,
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        Config {
+            token: Some(self.token.clone()),
+            token_origin: TokenOrigin::Env("SCALINGO_API_TOKEN"),
+            auth_url: self.auth.uri(),
+            api_url: Some(self.api.uri()),
+            ..fast_config()
+        }
+    }
+
+    /// The JWTs issued so far.
+    pub fn issued(&self) -> Vec<String> {
+        self.issued.lock().unwrap().clone()
+    }
+
+    /// Answers every GET on `p` with `template`.
+    pub async fn on_get(&self, p: &str, template: ResponseTemplate) {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(template)
+            .mount(&self.api)
+            .await;
+    }
+
+    /// Answers every GET on `p` with what `f` makes of the request.
+    pub async fn on_get_with(
+        &self,
+        p: &str,
+        f: impl Fn(&Request) -> ResponseTemplate + Send + Sync + 'static,
+    ) {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(f)
+            .mount(&self.api)
+            .await;
+    }
+}
+
+// ----- a raw HTTP server, on several loopback origins --------------------------------------
+
+/// One request as the raw server read it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    /// Lowercase names.
+    pub headers: BTreeMap<String, String>,
+}
+
+impl Seen {
+    pub fn host(&self) -> &str {
+        self.headers.get("host").map_or("", String::as_str)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+/// What the raw server answers.
+pub enum Reply {
+    /// These bytes (status line and headers included), then the connection is closed.
+    Raw(Vec<u8>),
+    /// `head` (status line and headers), then `chunk` again and again every `every`,
+    /// for ever (until the client goes away).
+    Endless {
+        head: Vec<u8>,
+        chunk: Vec<u8>,
+        every: Duration,
+    },
+}
+
+impl Reply {
+    /// A complete answer with a `Content-Length`.
+    pub fn status(code: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut out = format!(
+            "HTTP/1.1 {code} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str("\r\n");
+        let mut out = out.into_bytes();
+        out.extend_from_slice(body);
+        Reply::Raw(out)
+    }
+
+    pub fn redirect(code: u16, location: &str) -> Reply {
+        Reply::status(code, &[("Location", location)], b"")
+    }
+
+    /// A 200 whose body never ends (no length, closed never).
+    pub fn endless(start: &[u8], chunk: &[u8], every: Duration) -> Reply {
+        let mut head =
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                .to_vec();
+        head.extend_from_slice(start);
+        Reply::Endless {
+            head,
+            chunk: chunk.to_vec(),
+            every,
+        }
+    }
+}
+
+type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
+
+/// A raw HTTP/1.1 server listening on 127.0.0.1 and 127.0.0.2 at the same port (so
+/// `http://127.0.0.1:P`, `http://localhost:P` and `http://127.0.0.2:P` are three origins
+/// of one server), recording every request. Runs on its own thread.
+pub struct RawServer {
+    pub port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl RawServer {
+    pub fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> RawServer {
+        let handler: Arc<Handler> = Arc::new(handler);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (first, second) = loop {
+            let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = a.local_addr().unwrap().port();
+            let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), port);
+            if let Ok(b) = std::net::TcpListener::bind(addr) {
+                break (a, b);
+            }
+        };
+        let port = first.local_addr().unwrap().port();
+        for listener in [first, second] {
+            listener.set_nonblocking(true).unwrap();
+            let handler = handler.clone();
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                    while let Ok((stream, _)) = listener.accept().await {
+                        tokio::spawn(serve(stream, handler.clone(), seen.clone()));
+                    }
+                })
+            });
+        }
+        RawServer { port, seen }
+    }
+
+    /// `http://HOST:PORT` for one of the names it answers on.
+    pub fn url(&self, host: &str) -> String {
+        format!("http://{host}:{}", self.port)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn serve(
+    mut stream: tokio::net::TcpStream,
+    handler: Arc<Handler>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+) {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let method = first.next().unwrap_or("").to_string();
+    let path = first.next().unwrap_or("").to_string();
+    let headers: BTreeMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    // Read the body, if any, so that the client is not cut off while sending it.
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    while request.len() < head_end + 4 + length {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    let one = Seen {
+        method,
+        path,
+        headers,
+    };
+    seen.lock().unwrap().push(one.clone());
+    match handler(&one) {
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Reply::Endless { head, chunk, every } => {
+            if stream.write_all(&head).await.is_err() {
+                return;
+            }
+            loop {
+                if stream.write_all(&chunk).await.is_err() {
+                    return;
+                }
+                if !every.is_zero() {
+                    tokio::time::sleep(every).await;
+                }
+            }
+        }
+    }
+}
+
+// ----- the binary ----------------------------------------------------------------------------
+
+/// Runs the binary with the Scalingo variables pointing at `api`/`auth`, and `extra`
+/// variables; the user's own Scalingo settings are removed.
+pub fn run_auditty(
+    token: &str,
+    auth: &str,
+    api: &str,
+    extra: &[(&str, &str)],
+    args: &[&str],
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditty"));
+    cmd.args(args)
+        .env("SCALINGO_API_TOKEN", token)
+        .env("SCALINGO_AUTH_URL", auth)
+        .env("SCALINGO_API_URL", api)
+        .env_remove("SCALINGO_APP")
+        .env_remove("SCALINGO_REGION")
+        .env_remove("AUDITTY_MAX_BYTES");
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
