@@ -480,3 +480,90 @@ fn recorded_controls_never_reach_the_terminal() {
         }
     }
 }
+
+/// A span longer than a timeline holds (about 292 years of nanoseconds) is refused with a
+/// one-line error naming the first event past it, in every format: no time that is in no
+/// file is ever printed (a log from 1000 to 2024 used to show `[1292-04-10T23:47:16…]`).
+#[test]
+fn spans_past_292_years_are_refused_not_clamped() {
+    let d = tempfile::tempdir().unwrap();
+    let ev = |t: &str, c: &str| format!(r#"{{"time":"{t}","content":"{c}","type":"input"}}"#);
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "far.json",
+            format!(
+                "[{},{}]",
+                ev("1000-01-01T00:00:00Z", "ls\\r"),
+                ev("2024-05-03T00:00:00Z", "rm -rf /\\r")
+            ),
+            "event 1 (1:",
+        ),
+        (
+            "far.ndjson",
+            format!(
+                "{}\n{}\n{}\n",
+                ev("1700-01-01T00:00:00+01:00", "ls\\r"),
+                ev("1800-01-01T00:00:00Z", "ls\\r"),
+                ev("2024-05-03T00:00:00Z", "rm -rf /\\r")
+            ),
+            "event 2 (3:",
+        ),
+        (
+            // v2: one time past the limit (9.5e9 s fits a u64 of nanoseconds, not an i64)
+            "v2.cast",
+            "{\"version\": 2, \"width\": 80, \"height\": 24}\n[1, \"o\", \"a\"]\n[9.5e9, \"o\", \"b\"]\n".into(),
+            "event 1 (3:",
+        ),
+        (
+            // v3: intervals that add up past it (and past a u64: they used to saturate)
+            "v3.cast",
+            "{\"version\": 3, \"term\": {\"cols\": 80, \"rows\": 24}}\n[9e9, \"o\", \"a\"]\n[9e9, \"o\", \"b\"]\n[9e9, \"o\", \"c\"]\n".into(),
+            "event 1 (3:",
+        ),
+        (
+            "v1.json",
+            r#"{"version": 1, "width": 80, "height": 24, "stdout": [[1, "a"], [9e9, "b"], [9e9, "c"]]}"#.into(),
+            "event 2",
+        ),
+    ];
+    for (name, body, place) in cases {
+        let p = write(&d, name, body.as_bytes());
+        assert_broken(&p, place, "more than 292 years");
+        let o = run(&["transcript", "--output", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(o.stdout.is_empty(), "{name}: {}", stdout(&o));
+    }
+    // a long span that fits is read exactly, its times as in the file
+    let p = write(
+        &d,
+        "long.json",
+        format!(
+            "[{},{}]",
+            ev("1800-01-01T00:00:00Z", "ls\\r"),
+            ev("2024-05-03T00:00:00.5Z", "rm -rf /\\r")
+        )
+        .as_bytes(),
+    );
+    let o = run(&["transcript", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "[1800-01-01T00:00:00+00:00] $ ls\n[2024-05-03T00:00:00.500+00:00] $ rm -rf /\n"
+    );
+    let o = run(&["info", p.to_str().unwrap()]);
+    assert!(stdout(&o).contains("end        2024-05-03T00:00:00.500+00:00\n"));
+    // a clip whose --from lies so far before the recording that its times would not fit
+    let o = run(&[
+        "export",
+        "--from",
+        "1000-01-01T00:00:00Z",
+        "-o",
+        "-",
+        "-f",
+        "asciicast-v2",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("292 years"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+}

@@ -105,7 +105,8 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
             return Err(fail(format!("invalid time {}", ev.0)));
         };
         let t = if version == 3 {
-            clock = clock.saturating_add(n);
+            // intervals that add up past what a timeline holds are refused, not saturated
+            clock = clock.checked_add(n).unwrap_or(u64::MAX);
             clock
         } else {
             n
@@ -141,7 +142,7 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
                 continue;
             }
         };
-        b.push(index, t as i128, kind, Some(ev.2));
+        b.push(index, t as i128, kind, Some(ev.2)).map_err(fail)?;
         index += 1;
     }
     let format = if version == 3 {
@@ -188,8 +189,9 @@ pub fn parse_v1(name: &str, text: &[u8]) -> Result<Timeline, LoadError> {
                 "event data must be a string",
             ));
         }
-        clock = clock.saturating_add(n);
-        b.push(i, clock as i128, Kind::Output, Some(data));
+        clock = clock.checked_add(n).unwrap_or(u64::MAX);
+        b.push(i, clock as i128, Kind::Output, Some(data))
+            .map_err(|what| LoadError::new(name, Place::Event(i, None), what))?;
     }
     let size = dim(v.width).zip(dim(v.height));
     let title = v.title.clone();
