@@ -567,3 +567,110 @@ fn spans_past_292_years_are_refused_not_clamped() {
     assert!(stderr(&o).contains("292 years"), "{}", stderr(&o));
     assert!(o.stdout.is_empty(), "{}", stdout(&o));
 }
+
+fn info_json(p: &Path) -> serde_json::Value {
+    let o = run(&["info", "--json", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{p:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A header or resize larger than the largest screen emulated is cut to it, as the README
+/// says, and `info` says so (a header over 10000 columns used to give `80x24 (default)`
+/// without a word, and a resize over 65535 refused the file).
+#[test]
+fn oversized_headers_and_resizes_are_cut_with_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let warnings = |v: &serde_json::Value| v["warnings"].to_string();
+    let p = write(
+        &d,
+        "v2.cast",
+        b"{\"version\": 2, \"width\": 70000, \"height\": 24}\n[1, \"o\", \"a\"]\n",
+    );
+    let v = info_json(&p);
+    assert_eq!(
+        (v["cols"].as_u64(), v["rows"].as_u64()),
+        (Some(2000), Some(24))
+    );
+    assert_eq!(v["geometry_source"], "header");
+    assert!(warnings(&v).contains("70000x24: limited to 2000x24"), "{v}");
+    let p = write(
+        &d,
+        "v3.cast",
+        b"{\"version\": 3, \"term\": {\"cols\": 20000, \"rows\": 24}}\n[1, \"o\", \"a\"]\n",
+    );
+    let v = info_json(&p);
+    assert_eq!(
+        (v["cols"].as_u64(), v["rows"].as_u64()),
+        (Some(2000), Some(24))
+    );
+    assert_eq!(
+        v["geometry_source"], "header; 20000x24 limited to 2000x24",
+        "{v}"
+    );
+    let p = write(
+        &d,
+        "v1.json",
+        br#"{"version": 1, "width": 80, "height": 4000000000, "stdout": [[1, "a"]]}"#,
+    );
+    let v = info_json(&p);
+    assert_eq!(
+        (v["cols"].as_u64(), v["rows"].as_u64()),
+        (Some(80), Some(1000))
+    );
+    assert!(
+        warnings(&v).contains("80x4000000000: limited to 80x1000"),
+        "{v}"
+    );
+    let p = write(
+        &d,
+        "resize.cast",
+        b"{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"a\"]\n[0.5, \"r\", \"100000x50\"]\n[0.6, \"r\", \"3000x50\"]\n[0.7, \"o\", \"b\"]\n",
+    );
+    let v = info_json(&p);
+    assert!(
+        warnings(&v).contains("event 1: resize to 100000x50 limited to 2000x50, the largest screen emulated (2 events)"),
+        "{v}"
+    );
+    let o = run(&["info", p.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("\nwarning    event 1: resize to 100000x50"),
+        "{}",
+        stdout(&o)
+    );
+    // sizes within the limits: no warning, as before
+    let p = write(
+        &d,
+        "fine.cast",
+        b"{\"version\": 2, \"width\": 100, \"height\": 30}\n[0.5, \"r\", \"120x40\"]\n[0.7, \"o\", \"b\"]\n",
+    );
+    assert_eq!(info_json(&p)["warnings"], serde_json::json!([]));
+}
+
+/// A time or delay a file gives as `1e300` is quoted as written, not as 300 digits.
+#[test]
+fn absurd_times_are_quoted_as_written() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        &d,
+        "t.cast",
+        b"{\"version\": 2, \"width\": 80, \"height\": 24}\n[1e300, \"o\", \"a\"]\n",
+    );
+    assert_broken(&p, "event 0 (2:1)", "invalid time 1e300");
+    let p = write(
+        &d,
+        "v1.json",
+        br#"{"version": 1, "width": 80, "height": 24, "stdout": [[-1e300, "a"]]}"#,
+    );
+    assert_broken(&p, "event 0", "invalid delay -1e300");
+    let long = format!("1{}", "0".repeat(400));
+    let p = write(
+        &d,
+        "long.cast",
+        format!("{{\"version\": 3, \"term\": {{\"cols\": 80, \"rows\": 24}}}}\n[{long}, \"o\", \"a\"]\n")
+            .as_bytes(),
+    );
+    let o = run(&["info", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("invalid time 10000"), "{}", stderr(&o));
+    assert!(stderr(&o).len() < 200, "{}", stderr(&o));
+}

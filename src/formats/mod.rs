@@ -150,6 +150,16 @@ fn gunzip(name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     }
 }
 
+/// At most `max` characters of `s`, with `…` when cut (for values quoted in messages).
+pub(crate) fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
