@@ -674,3 +674,33 @@ fn absurd_times_are_quoted_as_written() {
     assert!(stderr(&o).contains("invalid time 10000"), "{}", stderr(&o));
     assert!(stderr(&o).len() < 200, "{}", stderr(&o));
 }
+
+/// An error never quotes a long value from the file in full: it stays a short line.
+#[test]
+fn errors_quote_long_values_cut_short() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "A".repeat(100_000);
+    let cases = [
+        ("api.json", format!(r#"{{"error": "{long}"}}"#), "", "AAAA…"),
+        (
+            "header.cast",
+            format!(
+                "{{\"version\": 2, \"width\": \"{long}\", \"height\": 24}}\n[1, \"o\", \"a\"]\n"
+            ),
+            "1:",
+            "AAAA…",
+        ),
+        (
+            "event.json",
+            format!(r#"[{{"time": {{"{long}": 1}}, "content": "a", "type": "output"}}]"#),
+            "event 0",
+            "must be a string",
+        ),
+    ];
+    for (name, body, place, what) in cases {
+        let p = write(&d, name, body.as_bytes());
+        assert_broken(&p, place, what);
+        let o = run(&["info", p.to_str().unwrap()]);
+        assert!(stderr(&o).len() < 400, "{name}: {} bytes", stderr(&o).len());
+    }
+}

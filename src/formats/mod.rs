@@ -251,7 +251,10 @@ fn parse_object_start(name: &str, text: Vec<u8>, first: usize) -> Result<Timelin
         return Err(LoadError::new(
             name,
             Place::Whole,
-            format!("an API error response, not an audit log: \"{msg}\""),
+            format!(
+                "an API error response, not an audit log: \"{}\"",
+                cut(&msg, 200)
+            ),
         ));
     }
     if head.contains_key("content") || head.contains_key("time") || head.contains_key("type") {
@@ -329,6 +332,8 @@ pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) 
         Some(i) => msg[..i].to_string(),
         None => msg,
     };
+    // serde_json quotes what it found ("invalid type: string \"…\""), which may be long
+    let msg = cut(&msg, 200);
     let what = match e.classify() {
         Category::Eof => format!("{msg} (the file is cut short)"),
         _ => msg,
