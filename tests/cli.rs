@@ -704,3 +704,35 @@ fn errors_quote_long_values_cut_short() {
         assert!(stderr(&o).len() < 400, "{name}: {} bytes", stderr(&o).len());
     }
 }
+
+/// A TIME argument is quoted as given but cut short: 300 digits used to be quoted twice in
+/// full (a 545-character message).
+#[test]
+fn long_time_arguments_are_quoted_cut() {
+    let long = "9".repeat(300);
+    let f = fixture("shell-basics.json");
+    for args in [
+        vec!["screen", "--at", long.as_str(), f.as_str()],
+        vec!["export", "--from", long.as_str(), "-o", "-", f.as_str()],
+        vec!["export", "--to", long.as_str(), "-o", "-", f.as_str()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("error: invalid value '999999999"), "{err}");
+        assert!(err.contains("9…'"), "{err}");
+        assert!(err.len() < 300, "{} bytes: {err}", err.len());
+        assert!(
+            err.ends_with("\n\nFor more information, try '--help'.\n"),
+            "{err}"
+        );
+    }
+    // a short one is quoted whole, as before
+    let o = run(&["screen", "--at", "1e300", &f]);
+    assert_eq!(
+        stderr(&o),
+        "error: invalid value '1e300' for '--at <AT>': invalid time '1e300': use seconds \
+         (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end, or an RFC 3339 \
+         timestamp\n\nFor more information, try '--help'.\n"
+    );
+}
