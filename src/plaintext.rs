@@ -105,7 +105,7 @@ impl vte::Perform for Sink {
                 }
             }
             '@' if self.cursor <= self.line.len() => {
-                let n = n.max(1).min(MAX_LINE_CHARS);
+                let n = n.clamp(1, MAX_LINE_CHARS);
                 self.line
                     .splice(self.cursor..self.cursor, std::iter::repeat_n(' ', n));
                 if self.line.len() > MAX_LINE_CHARS {

@@ -187,8 +187,8 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
             return Err(fail(format!("invalid time {}", as_written(ev.0))));
         };
         let t = if version == 3 {
-            // intervals that add up past what a timeline holds are refused, not saturated
-            clock = clock.checked_add(n).unwrap_or(u64::MAX);
+            // a sum past what a timeline holds (even one that saturates) is refused by push
+            clock = clock.saturating_add(n);
             clock
         } else {
             n
@@ -279,7 +279,8 @@ pub fn parse_v1(name: &str, text: &[u8]) -> Result<Timeline, LoadError> {
                 "event data must be a string",
             ));
         }
-        clock = clock.checked_add(n).unwrap_or(u64::MAX);
+        // a sum past what a timeline holds (even one that saturates) is refused by push
+        clock = clock.saturating_add(n);
         b.push(i, clock as i128, Kind::Output, Some(data))
             .map_err(|what| LoadError::new(name, Place::Event(i, None), what))?;
     }
