@@ -182,7 +182,7 @@ pub struct ScreenArgs {
     pub src: SourceArgs,
     /// The moment: seconds (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end,
     /// or an RFC 3339 timestamp. Every event at or before it is shown.
-    #[arg(long, default_value = "end", value_parser = parse_time, allow_hyphen_values = true)]
+    #[arg(long, default_value = "end", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub at: TimeSpec,
     /// Output format
     #[arg(long, value_enum, default_value_t = ScreenFormat::Text)]
@@ -245,10 +245,10 @@ pub struct ExportArgs {
     #[arg(short, long, value_enum)]
     pub format: Option<ExportFormat>,
     /// Start of a clip: the export starts with the screen at TIME, and times count from it
-    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub from: Option<TimeSpec>,
     /// End of the export: events after TIME are left out
-    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub to: Option<TimeSpec>,
     /// Shorten pauses longer than SECS to SECS (also written as the header's idle_time_limit)
     #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_idle)]
@@ -324,7 +324,7 @@ pub struct PlayOptions {
     #[arg(short = 'm', long)]
     pub pause_on_markers: bool,
     /// Where to start: 12.5, 1:02, 50%, end, or an RFC 3339 timestamp
-    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub start_at: Option<TimeSpec>,
     /// Start paused
     #[arg(long)]

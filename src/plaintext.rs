@@ -11,11 +11,33 @@ pub struct PlainText {
     sink: Sink,
 }
 
+/// The widest line kept, in characters: what is written past it is dropped and the line
+/// ends with `…`. Cursor movements cannot make a line longer either (`ESC[65535C` repeated
+/// used to grow one line without limit).
+pub const MAX_LINE_CHARS: usize = 100_000;
+
 #[derive(Default)]
 struct Sink {
     line: Vec<char>,
     cursor: usize,
     done: Vec<String>,
+    /// Something was written past [`MAX_LINE_CHARS`] on this line.
+    cut: bool,
+}
+
+impl Sink {
+    fn move_to(&mut self, col: usize) {
+        self.cursor = col.min(MAX_LINE_CHARS);
+    }
+
+    fn line_text(&self) -> String {
+        let mut s: String = self.line.iter().collect();
+        s.truncate(s.trim_end().len());
+        if self.cut {
+            s.push('…');
+        }
+        s
+    }
 }
 
 impl vte::Perform for Sink {
@@ -25,6 +47,10 @@ impl vte::Perform for Sink {
             if crate::render::escape::is_control(c) {
                 return;
             }
+        }
+        if self.cursor >= MAX_LINE_CHARS {
+            self.cut = true;
+            return;
         }
         if self.cursor < self.line.len() {
             self.line[self.cursor] = c;
@@ -40,14 +66,15 @@ impl vte::Perform for Sink {
     fn execute(&mut self, b: u8) {
         match b {
             b'\n' => {
-                let s: String = self.line.iter().collect();
-                self.done.push(s.trim_end().to_string());
+                let s = self.line_text();
+                self.done.push(s);
                 self.line.clear();
                 self.cursor = 0;
+                self.cut = false;
             }
             b'\r' => self.cursor = 0,
             8 => self.cursor = self.cursor.saturating_sub(1),
-            b'\t' => self.cursor = (self.cursor / 8 + 1) * 8,
+            b'\t' => self.move_to((self.cursor / 8 + 1) * 8),
             _ => {}
         }
     }
@@ -67,9 +94,9 @@ impl vte::Perform for Sink {
             'K' if n == 2 => {
                 self.line.clear();
             }
-            'C' => self.cursor += n.max(1),
+            'C' => self.move_to(self.cursor + n.max(1)),
             'D' => self.cursor = self.cursor.saturating_sub(n.max(1)),
-            'G' => self.cursor = n.max(1) - 1,
+            'G' => self.move_to(n.max(1) - 1),
             'P' => {
                 // delete characters
                 let end = (self.cursor + n.max(1)).min(self.line.len());
@@ -78,8 +105,12 @@ impl vte::Perform for Sink {
                 }
             }
             '@' if self.cursor <= self.line.len() => {
-                for _ in 0..n.max(1) {
-                    self.line.insert(self.cursor, ' ');
+                let n = n.clamp(1, MAX_LINE_CHARS);
+                self.line
+                    .splice(self.cursor..self.cursor, std::iter::repeat_n(' ', n));
+                if self.line.len() > MAX_LINE_CHARS {
+                    self.line.truncate(MAX_LINE_CHARS);
+                    self.cut = true;
                 }
             }
             _ => {}
@@ -112,8 +143,7 @@ impl PlainText {
 
     /// The line being written (not yet ended by a newline).
     pub fn current(&self) -> String {
-        let s: String = self.sink.line.iter().collect();
-        s.trim_end().to_string()
+        self.sink.line_text()
     }
 
     /// Everything: completed lines and the current one, joined with newlines.
@@ -122,6 +152,7 @@ impl PlainText {
         let cur = self.current();
         self.sink.line.clear();
         self.sink.cursor = 0;
+        self.sink.cut = false;
         if !cur.is_empty() {
             lines.push(cur);
         }
@@ -138,5 +169,19 @@ mod tests {
         let mut p = PlainText::new();
         p.feed(b"\x1b[1mbold\x1b[0m text\r\n\rprogress 10%\rprogress 100%\r\nab\x08c\x1b]0;title\x07\n");
         assert_eq!(p.take_all(), "bold text\nprogress 100%\nac");
+    }
+
+    #[test]
+    fn lines_are_cut_at_max_line_chars() {
+        let mut p = PlainText::new();
+        p.feed("\x1b[65535C".repeat(100).as_bytes());
+        p.feed(b"far\tx\x1b[9999@y\nnext\n");
+        assert_eq!(p.take_lines(), ["…", "next"]);
+        p.feed(&vec![b'z'; MAX_LINE_CHARS + 10]);
+        let cur = p.current();
+        assert_eq!(cur.chars().count(), MAX_LINE_CHARS + 1);
+        assert!(cur.ends_with("zz…"));
+        p.feed(b"\r\x1b[5@");
+        assert!(p.take_all().starts_with("     zz"));
     }
 }

@@ -17,10 +17,17 @@ pub struct Line {
     pub end: &'static str,
 }
 
+/// The most keys a typed line keeps (a paste of a whole file is one line): the rest are
+/// counted, and the line ends with `…(N more keys)`. A line thus holds at most about 100 000
+/// small strings, whatever the recording types without pressing Enter.
+pub const MAX_LINE_UNITS: usize = 100_000;
+
 /// Reconstructs lines from a stream of keystrokes.
 #[derive(Default)]
 pub struct LineEditor {
     units: Vec<String>,
+    /// Keys typed past [`MAX_LINE_UNITS`] on the current line, and not erased since.
+    dropped: usize,
     started: Option<Nanos>,
     esc: Vec<u8>,
     paste: bool,
@@ -109,11 +116,28 @@ impl LineEditor {
 
     fn push_unit(&mut self, t: Nanos, u: String) {
         self.started.get_or_insert(t);
-        self.units.push(u);
+        if self.units.len() < MAX_LINE_UNITS {
+            self.units.push(u);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Backspace: the last key typed goes (one of those not kept, if any).
+    fn pop_unit(&mut self) {
+        if self.dropped > 0 {
+            self.dropped -= 1;
+        } else {
+            self.units.pop();
+        }
     }
 
     fn end_line(&mut self, t: Nanos, event: usize, end: &'static str) {
-        let text: String = self.units.concat();
+        let mut text: String = self.units.concat();
+        if self.dropped > 0 {
+            text.push_str(&format!("…({} more keys)", self.dropped));
+            self.dropped = 0;
+        }
         self.lines.push(Line {
             t,
             started: self.started.unwrap_or(t),
@@ -125,9 +149,20 @@ impl LineEditor {
         self.started = None;
     }
 
-    /// Feed the bytes of one input event.
+    /// Feed the bytes of one input event; the lines it ends are added to `lines`.
     pub fn feed(&mut self, t: Nanos, event: usize, bytes: &[u8]) {
+        let mut done = std::mem::take(&mut self.lines);
+        self.feed_each(t, event, bytes, &mut |l| done.push(l));
+        self.lines = done;
+    }
+
+    /// Feed the bytes of one input event, giving each line to `sink` as soon as it ends (so
+    /// that an event of a million Enter keys is not held as a million lines).
+    pub fn feed_each(&mut self, t: Nanos, event: usize, bytes: &[u8], sink: &mut dyn FnMut(Line)) {
         for &b in bytes {
+            if !self.lines.is_empty() {
+                self.lines.drain(..).for_each(&mut *sink);
+            }
             if !self.esc.is_empty() {
                 self.esc.push(b);
                 let seq = &self.esc[1..];
@@ -175,6 +210,7 @@ impl LineEditor {
             self.esc.clear();
             self.push_unit(t, "<Esc>".into());
         }
+        self.lines.drain(..).for_each(sink);
     }
 
     fn byte(&mut self, t: Nanos, event: usize, b: u8) {
@@ -203,10 +239,15 @@ impl LineEditor {
             b'\r' | b'\n' if self.paste => self.push_unit(t, "⏎".into()),
             b'\r' | b'\n' => self.end_line(t, event, "enter"),
             0x1b => self.esc = vec![0x1b],
-            0x7f | 0x08 => {
-                self.units.pop();
+            0x7f | 0x08 => self.pop_unit(),
+            0x15 => {
+                self.units.clear();
+                self.dropped = 0;
             }
-            0x15 => self.units.clear(),
+            0x17 if self.dropped > 0 => {
+                // the word erased is among the keys not kept (which are not held, so how
+                // many it was is not known): the line stays marked as cut
+            }
             0x17 => {
                 while self.units.last().is_some_and(|u| u == " ") {
                     self.units.pop();
@@ -331,14 +372,21 @@ pub fn key_names(bytes: &[u8]) -> Vec<String> {
 
 /// Every line typed in a recording.
 pub fn lines(tl: &Timeline) -> Vec<Line> {
+    let mut out = Vec::new();
+    each_line(tl, &mut |l| out.push(l));
+    out
+}
+
+/// Every line typed in a recording, given to `sink` one by one, in order.
+pub fn each_line(tl: &Timeline, sink: &mut dyn FnMut(Line)) {
     let mut ed = LineEditor::new();
     for (i, ev) in tl.events.iter().enumerate() {
         if ev.kind == Kind::Input {
-            ed.feed(ev.t, i, &tl.data(ev));
+            ed.feed_each(ev.t, i, &tl.data(ev), sink);
         }
     }
     ed.finish(tl.duration(), tl.events.len().saturating_sub(1));
-    ed.lines
+    ed.lines.drain(..).for_each(sink);
 }
 
 #[cfg(test)]
@@ -395,5 +443,35 @@ mod tests {
         assert_eq!(typed(&[b"\x1b[200~a\rb\x1b[201~\r"]), ["a⏎b"]);
         assert_eq!(typed(&[b"cd /\x1bb\x01x\r"]), ["cd /<M-b>^Ax"]);
         assert_eq!(typed(&[b"unfinished"]), ["unfinished"]);
+    }
+
+    #[test]
+    fn a_line_keeps_at_most_max_line_units_keys() {
+        let mut long = vec![b'a'; MAX_LINE_UNITS + 5];
+        long.extend_from_slice(b"\x7f\x7f\r");
+        let lines = typed(&[&long]);
+        assert_eq!(
+            lines,
+            [format!("{}…(3 more keys)", "a".repeat(MAX_LINE_UNITS))]
+        );
+        // erased back below the limit: nothing is marked
+        let mut long = vec![b'b'; MAX_LINE_UNITS + 2];
+        long.extend_from_slice(b"\x7f\x7f\x7f\r");
+        assert_eq!(typed(&[&long]), ["b".repeat(MAX_LINE_UNITS - 1)]);
+        assert_eq!(
+            typed(&[&vec![b'c'; MAX_LINE_UNITS * 2], b"\x15ok\r"]),
+            ["ok"]
+        );
+    }
+
+    #[test]
+    fn lines_are_given_as_they_end() {
+        let mut ed = LineEditor::new();
+        let mut got = Vec::new();
+        ed.feed_each(1, 0, b"a\rb\rc", &mut |l| got.push(l.text));
+        assert_eq!(got, ["a", "b"]);
+        assert!(ed.lines.is_empty());
+        ed.finish(2, 0);
+        assert_eq!(ed.lines[0].text, "c");
     }
 }

@@ -480,3 +480,259 @@ fn recorded_controls_never_reach_the_terminal() {
         }
     }
 }
+
+/// A span longer than a timeline holds (about 292 years of nanoseconds) is refused with a
+/// one-line error naming the first event past it, in every format: no time that is in no
+/// file is ever printed (a log from 1000 to 2024 used to show `[1292-04-10T23:47:16…]`).
+#[test]
+fn spans_past_292_years_are_refused_not_clamped() {
+    let d = tempfile::tempdir().unwrap();
+    let ev = |t: &str, c: &str| format!(r#"{{"time":"{t}","content":"{c}","type":"input"}}"#);
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "far.json",
+            format!(
+                "[{},{}]",
+                ev("1000-01-01T00:00:00Z", "ls\\r"),
+                ev("2024-05-03T00:00:00Z", "rm -rf /\\r")
+            ),
+            "event 1 (1:",
+        ),
+        (
+            "far.ndjson",
+            format!(
+                "{}\n{}\n{}\n",
+                ev("1700-01-01T00:00:00+01:00", "ls\\r"),
+                ev("1800-01-01T00:00:00Z", "ls\\r"),
+                ev("2024-05-03T00:00:00Z", "rm -rf /\\r")
+            ),
+            "event 2 (3:",
+        ),
+        (
+            // v2: one time past the limit (9.5e9 s fits a u64 of nanoseconds, not an i64)
+            "v2.cast",
+            "{\"version\": 2, \"width\": 80, \"height\": 24}\n[1, \"o\", \"a\"]\n[9.5e9, \"o\", \"b\"]\n".into(),
+            "event 1 (3:",
+        ),
+        (
+            // v3: intervals that add up past it (and past a u64: they used to saturate)
+            "v3.cast",
+            "{\"version\": 3, \"term\": {\"cols\": 80, \"rows\": 24}}\n[9e9, \"o\", \"a\"]\n[9e9, \"o\", \"b\"]\n[9e9, \"o\", \"c\"]\n".into(),
+            "event 1 (3:",
+        ),
+        (
+            "v1.json",
+            r#"{"version": 1, "width": 80, "height": 24, "stdout": [[1, "a"], [9e9, "b"], [9e9, "c"]]}"#.into(),
+            "event 2",
+        ),
+    ];
+    for (name, body, place) in cases {
+        let p = write(&d, name, body.as_bytes());
+        assert_broken(&p, place, "more than 292 years");
+        let o = run(&["transcript", "--output", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(o.stdout.is_empty(), "{name}: {}", stdout(&o));
+    }
+    // a long span that fits is read exactly, its times as in the file
+    let p = write(
+        &d,
+        "long.json",
+        format!(
+            "[{},{}]",
+            ev("1800-01-01T00:00:00Z", "ls\\r"),
+            ev("2024-05-03T00:00:00.5Z", "rm -rf /\\r")
+        )
+        .as_bytes(),
+    );
+    let o = run(&["transcript", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "[1800-01-01T00:00:00+00:00] $ ls\n[2024-05-03T00:00:00.500+00:00] $ rm -rf /\n"
+    );
+    let o = run(&["info", p.to_str().unwrap()]);
+    assert!(stdout(&o).contains("end        2024-05-03T00:00:00.500+00:00\n"));
+    // a clip whose --from lies so far before the recording that its times would not fit
+    let o = run(&[
+        "export",
+        "--from",
+        "1000-01-01T00:00:00Z",
+        "-o",
+        "-",
+        "-f",
+        "asciicast-v2",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("292 years"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+}
+
+fn info_json(p: &Path) -> serde_json::Value {
+    let o = run(&["info", "--json", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{p:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A header or resize larger than the largest screen emulated is cut to it, as the README
+/// says, and `info` says so (a header over 10000 columns used to give `80x24 (default)`
+/// without a word, and a resize over 65535 refused the file).
+#[test]
+fn oversized_headers_and_resizes_are_cut_with_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let warnings = |v: &serde_json::Value| v["warnings"].to_string();
+    let p = write(
+        &d,
+        "v2.cast",
+        b"{\"version\": 2, \"width\": 70000, \"height\": 24}\n[1, \"o\", \"a\"]\n",
+    );
+    let v = info_json(&p);
+    assert_eq!(
+        (v["cols"].as_u64(), v["rows"].as_u64()),
+        (Some(2000), Some(24))
+    );
+    assert_eq!(v["geometry_source"], "header");
+    assert!(warnings(&v).contains("70000x24: limited to 2000x24"), "{v}");
+    let p = write(
+        &d,
+        "v3.cast",
+        b"{\"version\": 3, \"term\": {\"cols\": 20000, \"rows\": 24}}\n[1, \"o\", \"a\"]\n",
+    );
+    let v = info_json(&p);
+    assert_eq!(
+        (v["cols"].as_u64(), v["rows"].as_u64()),
+        (Some(2000), Some(24))
+    );
+    assert_eq!(
+        v["geometry_source"], "header; 20000x24 limited to 2000x24",
+        "{v}"
+    );
+    let p = write(
+        &d,
+        "v1.json",
+        br#"{"version": 1, "width": 80, "height": 4000000000, "stdout": [[1, "a"]]}"#,
+    );
+    let v = info_json(&p);
+    assert_eq!(
+        (v["cols"].as_u64(), v["rows"].as_u64()),
+        (Some(80), Some(1000))
+    );
+    assert!(
+        warnings(&v).contains("80x4000000000: limited to 80x1000"),
+        "{v}"
+    );
+    let p = write(
+        &d,
+        "resize.cast",
+        b"{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"a\"]\n[0.5, \"r\", \"100000x50\"]\n[0.6, \"r\", \"3000x50\"]\n[0.7, \"o\", \"b\"]\n",
+    );
+    let v = info_json(&p);
+    assert!(
+        warnings(&v).contains("event 1: resize to 100000x50 limited to 2000x50, the largest screen emulated (2 events)"),
+        "{v}"
+    );
+    let o = run(&["info", p.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("\nwarning    event 1: resize to 100000x50"),
+        "{}",
+        stdout(&o)
+    );
+    // sizes within the limits: no warning, as before
+    let p = write(
+        &d,
+        "fine.cast",
+        b"{\"version\": 2, \"width\": 100, \"height\": 30}\n[0.5, \"r\", \"120x40\"]\n[0.7, \"o\", \"b\"]\n",
+    );
+    assert_eq!(info_json(&p)["warnings"], serde_json::json!([]));
+}
+
+/// A time or delay a file gives as `1e300` is quoted as written, not as 300 digits.
+#[test]
+fn absurd_times_are_quoted_as_written() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        &d,
+        "t.cast",
+        b"{\"version\": 2, \"width\": 80, \"height\": 24}\n[1e300, \"o\", \"a\"]\n",
+    );
+    assert_broken(&p, "event 0 (2:1)", "invalid time 1e300");
+    let p = write(
+        &d,
+        "v1.json",
+        br#"{"version": 1, "width": 80, "height": 24, "stdout": [[-1e300, "a"]]}"#,
+    );
+    assert_broken(&p, "event 0", "invalid delay -1e300");
+    let long = format!("1{}", "0".repeat(400));
+    let p = write(
+        &d,
+        "long.cast",
+        format!("{{\"version\": 3, \"term\": {{\"cols\": 80, \"rows\": 24}}}}\n[{long}, \"o\", \"a\"]\n")
+            .as_bytes(),
+    );
+    let o = run(&["info", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("invalid time 10000"), "{}", stderr(&o));
+    assert!(stderr(&o).len() < 200, "{}", stderr(&o));
+}
+
+/// An error never quotes a long value from the file in full: it stays a short line.
+#[test]
+fn errors_quote_long_values_cut_short() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "A".repeat(100_000);
+    let cases = [
+        ("api.json", format!(r#"{{"error": "{long}"}}"#), "", "AAAA…"),
+        (
+            "header.cast",
+            format!(
+                "{{\"version\": 2, \"width\": \"{long}\", \"height\": 24}}\n[1, \"o\", \"a\"]\n"
+            ),
+            "1:",
+            "AAAA…",
+        ),
+        (
+            "event.json",
+            format!(r#"[{{"time": {{"{long}": 1}}, "content": "a", "type": "output"}}]"#),
+            "event 0",
+            "must be a string",
+        ),
+    ];
+    for (name, body, place, what) in cases {
+        let p = write(&d, name, body.as_bytes());
+        assert_broken(&p, place, what);
+        let o = run(&["info", p.to_str().unwrap()]);
+        assert!(stderr(&o).len() < 400, "{name}: {} bytes", stderr(&o).len());
+    }
+}
+
+/// A TIME argument is quoted as given but cut short: 300 digits used to be quoted twice in
+/// full (a 545-character message).
+#[test]
+fn long_time_arguments_are_quoted_cut() {
+    let long = "9".repeat(300);
+    let f = fixture("shell-basics.json");
+    for args in [
+        vec!["screen", "--at", long.as_str(), f.as_str()],
+        vec!["export", "--from", long.as_str(), "-o", "-", f.as_str()],
+        vec!["export", "--to", long.as_str(), "-o", "-", f.as_str()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("error: invalid value '999999999"), "{err}");
+        assert!(err.contains("9…'"), "{err}");
+        assert!(err.len() < 300, "{} bytes: {err}", err.len());
+        assert!(
+            err.ends_with("\n\nFor more information, try '--help'.\n"),
+            "{err}"
+        );
+    }
+    // a short one is quoted whole, as before
+    let o = run(&["screen", "--at", "1e300", &f]);
+    assert_eq!(
+        stderr(&o),
+        "error: invalid value '1e300' for '--at <AT>': invalid time '1e300': use seconds \
+         (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end, or an RFC 3339 \
+         timestamp\n\nFor more information, try '--help'.\n"
+    );
+}

@@ -1407,3 +1407,54 @@ fn committed_fixtures_are_clean_everywhere() {
         }
     }
 }
+
+/// `transcript` holds what it prints one line at a time, not the whole transcript: 100
+/// million newlines (an 873 kB gzip) took 2.7 GB. Here a million newlines of output, a
+/// million Enter keys in one input event, and a line that moves the cursor 131 million
+/// columns to the right, all under an 80 MB address-space limit (they took over 100 MB, and
+/// the growth was linear in the count).
+#[cfg(unix)]
+#[test]
+fn transcript_memory_does_not_grow_with_the_number_of_lines() {
+    use flate2::{write::GzEncoder, Compression};
+    let n = 1_000_000;
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(br#"[{"time":"2024-05-03T00:00:00Z","content":"first"#)
+        .unwrap();
+    gz.write_all("\\n".repeat(n).as_bytes()).unwrap();
+    gz.write_all(br#"","type":"output"},{"time":"2024-05-03T00:00:01Z","content":""#)
+        .unwrap();
+    gz.write_all("\\r".repeat(n).as_bytes()).unwrap();
+    gz.write_all(br#"","type":"input"},{"time":"2024-05-03T00:00:02Z","content":""#)
+        .unwrap();
+    gz.write_all("\\u001b[65535C".repeat(2000).as_bytes())
+        .unwrap();
+    gz.write_all(br#"far\nlast","type":"output"}]"#).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "lines.json.gz", &gz.finish().unwrap());
+    for cmd in ["transcript --output", "transcript"] {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("ulimit -v 80000; exec \"{BIN}\" {cmd} \"$1\""))
+            .arg("sh")
+            .arg(&p);
+        let o = run_cmd(c, Duration::from_secs(60));
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", text(&o.stderr));
+        let out = text(&o.stdout);
+        let lines: Vec<&str> = out.lines().collect();
+        if cmd == "transcript" {
+            // one empty typed line per Enter key
+            assert_eq!(lines.len(), n, "{cmd}");
+            assert_eq!(lines[0], "[2024-05-03T00:00:01+00:00] $ ");
+            continue;
+        }
+        // "first" and n - 1 empty lines, n typed lines, then the last output
+        assert_eq!(lines.len(), n + n + 2, "{cmd}");
+        assert_eq!(lines[0], "    first");
+        assert!(lines[1..n].iter().all(|l| *l == "    "), "{cmd}");
+        assert_eq!(lines[n], "[2024-05-03T00:00:01+00:00] $ ");
+        // the line far to the right is cut at 100 000 columns, and says so
+        assert_eq!(lines[2 * n], "    …");
+        assert_eq!(lines[2 * n + 1], "    last");
+    }
+}

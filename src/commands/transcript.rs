@@ -1,104 +1,225 @@
-use super::{emit, load, rfc3339};
+use super::{load, rfc3339};
 use crate::cli::TranscriptArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plaintext::PlainText;
-use crate::render::escape::escape_controls;
+use crate::render::escape::{escape_controls, json_terminal_safe};
 use crate::timeline::{clock, secs, Kind, Nanos, Timeline};
 use serde_json::json;
+use std::io::Write;
 
-/// One transcript entry: a typed line or a stretch of output.
-pub struct Entry {
-    pub t: Nanos,
-    pub input: bool,
-    pub text: String,
+/// What the transcript is made of, in time order, given one piece at a time so that nothing
+/// grows with the length of the recording: a typed line, or one line of a stretch of output
+/// (the text between two typed lines).
+pub enum Piece<'a> {
+    /// A typed line.
+    Input { t: Nanos, text: &'a str },
+    /// The next line of the output stretch that started at `t` (`first` for its first line).
+    Output {
+        t: Nanos,
+        first: bool,
+        line: &'a str,
+    },
+    /// The end of the output stretch that started at `t` (after at least one line).
+    OutputEnd { t: Nanos },
 }
 
-/// Typed lines, and (with `output`) the output text between them, in time order.
-pub fn entries(tl: &Timeline, crlf: bool, output: bool) -> Vec<Entry> {
-    let lines = crate::transcript::lines(tl);
-    let mut out = Vec::new();
+/// Output is fed to the plain-text reader this much at a time, and the lines it completes
+/// taken after each chunk: at most this many lines are held at once (a single event of 100
+/// million newlines used to be held as 100 million strings, 2.7 GB).
+const CHUNK: usize = 64 * 1024;
+
+/// A stretch of output being given out: its text is its lines joined with newlines, and
+/// nothing is given for a stretch whose text is empty. Lines are given as they come, except
+/// empty ones before the first non-empty text, which are only counted.
+struct Stretch {
+    t: Option<Nanos>,
+    /// Lines taken so far (all empty while `started` is false).
+    lines: u64,
+    started: bool,
+}
+
+impl Stretch {
+    fn line(&mut self, line: &str, out: &mut dyn FnMut(Piece<'_>) -> Result<()>) -> Result<()> {
+        let Some(t) = self.t else { return Ok(()) };
+        self.lines += 1;
+        if !self.started {
+            if line.is_empty() && self.lines < 2 {
+                return Ok(());
+            }
+            // the text is not empty: give the empty lines counted so far, then this one
+            self.started = true;
+            for i in 0..self.lines - 1 {
+                out(Piece::Output {
+                    t,
+                    first: i == 0,
+                    line: "",
+                })?;
+            }
+            return out(Piece::Output {
+                t,
+                first: self.lines == 1,
+                line,
+            });
+        }
+        out(Piece::Output {
+            t,
+            first: false,
+            line,
+        })
+    }
+
+    fn end(
+        &mut self,
+        plain: &mut PlainText,
+        out: &mut dyn FnMut(Piece<'_>) -> Result<()>,
+    ) -> Result<()> {
+        for l in plain.take_lines() {
+            self.line(&l, out)?;
+        }
+        let cur = plain.take_all();
+        if !cur.is_empty() {
+            self.line(&cur, out)?;
+        }
+        if let (Some(t), true) = (self.t, self.started) {
+            out(Piece::OutputEnd { t })?;
+        }
+        *self = Stretch::new();
+        Ok(())
+    }
+
+    fn new() -> Self {
+        Stretch {
+            t: None,
+            lines: 0,
+            started: false,
+        }
+    }
+}
+
+/// Typed lines, and (with `output`) the output text between them, in time order, each
+/// given to `out` as soon as it is known.
+pub fn each_piece(
+    tl: &Timeline,
+    crlf: bool,
+    output: bool,
+    out: &mut dyn FnMut(Piece<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut failed = None;
     if !output {
-        return lines
-            .into_iter()
-            .map(|l| Entry {
-                t: l.t,
-                input: true,
-                text: l.text,
-            })
-            .collect();
+        crate::transcript::each_line(tl, &mut |l| {
+            if failed.is_none() {
+                if let Err(e) = out(Piece::Input {
+                    t: l.t,
+                    text: &l.text,
+                }) {
+                    failed = Some(e);
+                }
+            }
+        });
+        return failed.map_or(Ok(()), Err);
     }
     let mut plain = PlainText::new();
     let mut pre = crate::emulator::Prefilter::new(crlf);
     let mut buf = Vec::new();
-    let mut pending_t: Option<Nanos> = None;
-    let mut next_line = lines.iter().peekable();
-    let flush = |plain: &mut PlainText, pending_t: &mut Option<Nanos>, out: &mut Vec<Entry>| {
-        if let Some(t) = pending_t.take() {
-            let text = plain.take_all();
-            if !text.is_empty() {
-                out.push(Entry {
-                    t,
-                    input: false,
-                    text,
-                });
-            }
-        }
-    };
+    let mut stretch = Stretch::new();
+    let mut ed = crate::transcript::LineEditor::new();
     for (i, ev) in tl.events.iter().enumerate() {
-        while let Some(l) = next_line.peek() {
-            if l.event < i {
-                flush(&mut plain, &mut pending_t, &mut out);
-                out.push(Entry {
-                    t: l.t,
-                    input: true,
-                    text: l.text.clone(),
-                });
-                next_line.next();
-            } else {
-                break;
+        match ev.kind {
+            Kind::Output => {
+                stretch.t.get_or_insert(ev.t);
+                let data = tl.data(ev);
+                for chunk in data.chunks(CHUNK) {
+                    buf.clear();
+                    pre.filter(chunk, &mut buf);
+                    plain.feed(&buf);
+                    for l in plain.take_lines() {
+                        stretch.line(&l, out)?;
+                    }
+                }
             }
-        }
-        if ev.kind == Kind::Output {
-            pending_t.get_or_insert(ev.t);
-            buf.clear();
-            pre.filter(&tl.data(ev), &mut buf);
-            plain.feed(&buf);
+            Kind::Input => {
+                // a line ended by this event comes after the output before it: given at once
+                // (an event of a million Enter keys is not held as a million lines)
+                let mut sink = |l: crate::transcript::Line| {
+                    if failed.is_none() {
+                        let r = stretch.end(&mut plain, out).and_then(|()| {
+                            out(Piece::Input {
+                                t: l.t,
+                                text: &l.text,
+                            })
+                        });
+                        failed = r.err();
+                    }
+                };
+                ed.feed_each(ev.t, i, &tl.data(ev), &mut sink);
+                if let Some(e) = failed.take() {
+                    return Err(e);
+                }
+            }
+            _ => {}
         }
     }
-    flush(&mut plain, &mut pending_t, &mut out);
-    for l in next_line {
-        out.push(Entry {
+    ed.finish(tl.duration(), tl.events.len().saturating_sub(1));
+    stretch.end(&mut plain, out)?;
+    for l in ed.lines.drain(..) {
+        out(Piece::Input {
             t: l.t,
-            input: true,
-            text: l.text.clone(),
-        });
+            text: &l.text,
+        })?;
     }
-    out
+    Ok(())
 }
 
 pub fn run(args: &TranscriptArgs) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
-    let mut s = String::new();
-    for e in entries(tl, l.crlf, args.output) {
-        let time = tl.wall_clock(e.t).map(|w| rfc3339(&w));
-        if args.json {
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
+    let write = |w: &mut std::io::BufWriter<std::io::StdoutLock<'_>>, s: &str| {
+        w.write_all(s.as_bytes()).map_err(write_error)
+    };
+    each_piece(tl, l.crlf, args.output, &mut |p| match p {
+        Piece::Input { t, text } if args.json => {
             let v = json!({
-                "t": secs(e.t),
-                "time": time,
-                "type": if e.input { "input" } else { "output" },
-                "text": e.text,
+                "t": secs(t),
+                "time": time_of(t),
+                "type": "input",
+                "text": text,
             });
-            s.push_str(&super::to_json(&v, false));
-            s.push('\n');
-        } else if e.input {
-            let when = time.unwrap_or_else(|| clock(e.t));
-            s.push_str(&format!("[{when}] $ {}\n", escape_controls(&e.text)));
-        } else {
-            for line in e.text.split('\n') {
-                s.push_str(&format!("    {}\n", escape_controls(line)));
-            }
+            write(&mut w, &format!("{}\n", super::to_json(&v, false)))
         }
+        Piece::Input { t, text } => {
+            let when = time_of(t).unwrap_or_else(|| clock(t));
+            write(&mut w, &format!("[{when}] $ {}\n", escape_controls(text)))
+        }
+        Piece::Output { t, first, line } if args.json => {
+            // the object is written as serde_json writes it (keys in order: t, text, time,
+            // type), its text one line at a time
+            let mut s = String::new();
+            if first {
+                s.push_str(&format!("{{\"t\":{},\"text\":\"", json!(secs(t))));
+            } else {
+                s.push_str("\\n");
+            }
+            let quoted = serde_json::to_string(line).unwrap_or_default();
+            s.push_str(&json_terminal_safe(&quoted[1..quoted.len() - 1]));
+            write(&mut w, &s)
+        }
+        Piece::Output { line, .. } => write(&mut w, &format!("    {}\n", escape_controls(line))),
+        Piece::OutputEnd { t } if args.json => {
+            let tail = json!({ "time": time_of(t), "type": "output" }).to_string();
+            write(&mut w, &format!("\",{}\n", json_terminal_safe(&tail[1..])))
+        }
+        Piece::OutputEnd { .. } => Ok(()),
+    })?;
+    w.flush().map_err(write_error)
+}
+
+/// A closed pipe (`| head`) ends the program quietly, as [`super::emit`] does.
+fn write_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
     }
-    emit(&s)
+    Error::Runtime(format!("cannot write to standard output: {e}"))
 }

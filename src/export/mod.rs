@@ -146,6 +146,14 @@ impl<'a> Items<'a> {
                 return Err("--from must be before --to".into());
             }
         }
+        if let Some(f) = range.from {
+            // a clip's times count from --from: they must fit a timeline too
+            if tl.duration() as i128 - f > crate::timeline::MAX_SPAN as i128 {
+                return Err("--from is more than 292 years before the recording's end: \
+                            a clip cannot span so long"
+                    .into());
+            }
+        }
         let end = range.to.map_or(tl.events.len(), |t| tl.count_at(t));
         let mut newlines = Newlines::new(loaded.crlf);
         let (mut cols, mut rows) = (loaded.geometry.cols, loaded.geometry.rows);

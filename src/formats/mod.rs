@@ -151,6 +151,16 @@ fn gunzip(name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     }
 }
 
+/// At most `max` characters of `s`, with `…` when cut (for values quoted in messages).
+pub(crate) fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -242,7 +252,10 @@ fn parse_object_start(name: &str, text: Vec<u8>, first: usize) -> Result<Timelin
         return Err(LoadError::new(
             name,
             Place::Whole,
-            format!("an API error response, not an audit log: \"{msg}\""),
+            format!(
+                "an API error response, not an audit log: \"{}\"",
+                cut(&msg, 200)
+            ),
         ));
     }
     if head.contains_key("content") || head.contains_key("time") || head.contains_key("type") {
@@ -320,6 +333,8 @@ pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) 
         Some(i) => msg[..i].to_string(),
         None => msg,
     };
+    // serde_json quotes what it found ("invalid type: string \"…\""), which may be long
+    let msg = cut(&msg, 200);
     let what = match e.classify() {
         Category::Eof => format!("{msg} (the file is cut short)"),
         _ => msg,

@@ -86,14 +86,22 @@ impl Builder {
         (raw.get().as_ptr() as usize - self.base) as u64
     }
 
-    /// Add one event at a position `t` relative to the start (already clamped or not).
-    pub fn push(&mut self, idx: usize, t: i128, kind: Kind, content: Option<&RawValue>) {
+    /// Add one event at a position `t` relative to the start. An event earlier than the one
+    /// before it is put at the same time (and counted for a warning); one past
+    /// [`crate::timeline::MAX_SPAN`] is refused, with what to say about it.
+    pub fn push(
+        &mut self,
+        idx: usize,
+        t: i128,
+        kind: Kind,
+        content: Option<&RawValue>,
+    ) -> Result<(), String> {
         let t = if t < self.last_t as i128 {
             let b = self.backwards.get_or_insert((idx, 0));
             b.1 += 1;
             self.last_t
         } else {
-            t.min(u64::MAX as i128) as u64
+            crate::timeline::check_span(t)?
         };
         self.last_t = t;
         let (start, len) = match content {
@@ -111,6 +119,7 @@ impl Builder {
             len,
             enc: Encoding::Json,
         });
+        Ok(())
     }
 
     pub fn unknown_type(&mut self, idx: usize, ty: &str) {
@@ -348,8 +357,7 @@ fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), String
         ));
     }
     let t = b.relative_ns(ns, offset)?;
-    b.push(idx, t, kind, Some(content));
-    Ok(())
+    b.push(idx, t, kind, Some(content))
 }
 
 struct ArrayVisitor<'b> {

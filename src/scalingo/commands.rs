@@ -199,6 +199,10 @@ pub const SESSION_COLUMNS: [&str; 5] = ["WHEN", "WHO", "COMMAND", "AUDIT LOG", "
 /// One session as the table's cells: when (in the event's own offset), who, command, audit
 /// log id, size. Every string from the server is escaped and long ones are cut. (Shared by
 /// `sessions` and the player's session picker.)
+/// The widest audit-log id shown in the table (ids are 36 characters; `--json` keeps the
+/// full value).
+const AUDIT_LOG_ID_WIDTH: usize = 40;
+
 pub fn session_cells(s: &Session) -> [String; 5] {
     [
         when_cell(s),
@@ -206,7 +210,7 @@ pub fn session_cells(s: &Session) -> [String; 5] {
         command_cell(s),
         s.audit_log_id
             .as_deref()
-            .map(escape_controls)
+            .map(|id| escape_controls(&truncate_chars(id, AUDIT_LOG_ID_WIDTH)))
             .unwrap_or_else(|| "-".into()),
         s.audit_log_size
             .map(human_size)
@@ -682,6 +686,16 @@ mod tests {
         let table = render_sessions_table(&[session("2015-02-12T18:05:14Z", "a@b.c", &long)]);
         assert!(table.contains(&format!("{}…", "x".repeat(COMMAND_WIDTH - 1))));
         assert!(!table.contains(&"x".repeat(COMMAND_WIDTH)));
+    }
+
+    #[test]
+    fn long_audit_log_ids_are_cut() {
+        let mut s = session("2015-02-12T18:05:14Z", "a@b.c", "ls");
+        s.audit_log_id = Some("i".repeat(100_000));
+        let table = render_sessions_table(&[s]);
+        assert!(table.contains(&format!("{}…", "i".repeat(AUDIT_LOG_ID_WIDTH - 1))));
+        assert!(!table.contains(&"i".repeat(AUDIT_LOG_ID_WIDTH)));
+        assert!(table.lines().all(|l| l.len() < 300), "{table}");
     }
 
     #[test]

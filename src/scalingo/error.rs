@@ -257,12 +257,11 @@ impl fmt::Display for ApiError {
                         esc(region)
                     )
                 } else {
-                    let known: Vec<String> = known.iter().map(|k| esc(k)).collect();
                     write!(
                         f,
                         "unknown region '{}'; known regions: {}",
-                        esc(region),
-                        known.join(", ")
+                        esc(&super::text::truncate_chars(region, 60)),
+                        super::text::capped_list(known, 10)
                     )
                 }
             }

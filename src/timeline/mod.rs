@@ -16,6 +16,26 @@ pub type Nanos = u64;
 
 pub const NANOS_PER_SEC: u64 = 1_000_000_000;
 
+/// The longest span a recording may cover: `i64::MAX` nanoseconds, about 292 years. Every
+/// time on a timeline is at most this, so that it converts exactly to a wall-clock time
+/// (chrono counts nanoseconds in an `i64`) and two times can be subtracted or added without
+/// wrapping. A recording that spans more is refused where its first event past the limit
+/// stands, rather than showing times that are in no file.
+pub const MAX_SPAN: Nanos = i64::MAX as u64;
+
+/// What is wrong with an event at `t`, if it lies past [`MAX_SPAN`].
+pub fn check_span(t: i128) -> Result<Nanos, String> {
+    if (0..=MAX_SPAN as i128).contains(&t) {
+        Ok(t as Nanos)
+    } else {
+        Err(
+            "this event is more than 292 years after the recording's start: auditty cannot \
+             represent a recording that spans so long"
+                .to_string(),
+        )
+    }
+}
+
 /// What an event is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -153,10 +173,13 @@ impl Timeline {
         }
     }
 
-    /// Wall-clock time of a position, in the recording's offset.
+    /// Wall-clock time of a position, in the recording's offset. `None` when the recording
+    /// has no start, or when the time cannot be told exactly (past [`MAX_SPAN`], or past the
+    /// end of the calendar): a time that is not in the recording is never made up.
     pub fn wall_clock(&self, t: Nanos) -> Option<DateTime<FixedOffset>> {
-        self.start
-            .map(|s| s + chrono::Duration::nanoseconds(t.min(i64::MAX as u64) as i64))
+        let n = i64::try_from(t).ok()?;
+        self.start?
+            .checked_add_signed(chrono::Duration::nanoseconds(n))
     }
 
     /// Number of events at or before `t` (the events that make up the screen at `t`).

@@ -21,9 +21,11 @@ impl FromStr for TimeSpec {
 
     fn from_str(s: &str) -> Result<Self, String> {
         let s = s.trim();
+        // the argument as given, cut short: an error line stays short whatever was typed
+        let shown = crate::formats::cut(s, 40);
         let bad = || {
             format!(
-                "invalid time '{s}': use seconds (12.5), a clock (1:02.5, 1:02:03), \
+                "invalid time '{shown}': use seconds (12.5), a clock (1:02.5, 1:02:03), \
                  a percentage (50%), start, end, or an RFC 3339 timestamp"
             )
         };
@@ -37,7 +39,7 @@ impl FromStr for TimeSpec {
             let v: f64 = p.trim().parse().map_err(|_| bad())?;
             if !(0.0..=100.0).contains(&v) {
                 return Err(format!(
-                    "invalid time '{s}': a percentage is between 0% and 100%"
+                    "invalid time '{shown}': a percentage is between 0% and 100%"
                 ));
             }
             return Ok(TimeSpec::Fraction(v / 100.0));
@@ -46,7 +48,7 @@ impl FromStr for TimeSpec {
             return DateTime::parse_from_rfc3339(s)
                 .or_else(|_| DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)))
                 .map(TimeSpec::Absolute)
-                .map_err(|e| format!("invalid timestamp '{s}': {e}"));
+                .map_err(|e| format!("invalid timestamp '{shown}': {e}"));
         }
         let parts: Vec<&str> = s.split(':').collect();
         if parts.len() > 3 {
@@ -76,6 +78,34 @@ impl FromStr for TimeSpec {
         }
         let total = u64::try_from(total).map_err(|_| bad())?;
         Ok(TimeSpec::Offset(total))
+    }
+}
+
+/// The parser of TIME arguments. clap's own message quotes a bad argument whole (a TIME of
+/// 300 digits gave a 700-character line); this one quotes it cut, as [`TimeSpec::from_str`]
+/// does, in the same words clap uses.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimeParser;
+
+impl clap::builder::TypedValueParser for TimeParser {
+    type Value = TimeSpec;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<TimeSpec, clap::Error> {
+        let s = value.to_string_lossy();
+        s.parse().map_err(|e: String| {
+            let name = arg.map_or_else(|| "TIME".to_string(), |a| a.to_string());
+            let shown = crate::formats::cut(&s, 40);
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value '{shown}' for '{name}': {e}\n\nFor more information, try '--help'.\n"),
+            )
+            .with_cmd(cmd)
+        })
     }
 }
 
