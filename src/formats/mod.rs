@@ -2,7 +2,6 @@
 //! (gzip, byte-order mark, JSON array, NDJSON, asciicast v2/v3), never from the file name.
 
 pub mod asciicast;
-pub mod json;
 pub mod scalingo;
 
 use crate::error::{LoadError, Place};

@@ -4,6 +4,7 @@
 //! source text, which the timeline owns, and the content is unescaped when it is read. A
 //! 120 MB audit log is thus held once in memory, plus a small record per event.
 
+pub mod json;
 pub mod timespec;
 
 use chrono::{DateTime, FixedOffset};
@@ -140,7 +141,7 @@ impl Timeline {
         let raw = &self.text[ev.start as usize..ev.start as usize + ev.len as usize];
         match ev.enc {
             Encoding::Raw => Cow::Borrowed(raw),
-            Encoding::Json => crate::formats::json::unescape(raw),
+            Encoding::Json => json::unescape(raw),
         }
     }
 
@@ -244,7 +245,7 @@ impl Timeline {
                         n
                     } else {
                         scratch.clear();
-                        if crate::formats::json::unescape_into(lit, &mut scratch) {
+                        if json::unescape_into(lit, &mut scratch) {
                             lone.push(i);
                         }
                         self.text[w..w + scratch.len()].copy_from_slice(&scratch);
