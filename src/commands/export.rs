@@ -4,7 +4,7 @@ use super::load;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::export::{asciicast, atomic::AtomicFile, text, Items, Range};
-use crate::timeline::TimeSpec;
+use crate::timeline::{secs_to_nanos, TimeSpec};
 use std::io::Write;
 use std::path::Path;
 
@@ -49,7 +49,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let range = Range {
         from: resolve(&args.from, "--from")?,
         to: resolve(&args.to, "--to")?,
-        idle_limit: args.idle_time_limit.map(|s| (s * 1e9).round() as u64),
+        idle_limit: args.idle_time_limit.map(secs_to_nanos),
     };
     let format = args.format.unwrap_or_else(|| default_format(&args.output));
     let to_stdout = args.output == "-";

@@ -8,6 +8,7 @@
 //! - tracking of the escape-sequence state, so that keyframes are only taken where the byte
 //!   stream is between sequences (vt100's `Screen` can be cloned, its parser cannot).
 
+pub mod newline;
 pub mod prefilter;
 pub mod replay;
 

@@ -5,6 +5,7 @@
 //! 120 MB audit log is thus held once in memory, plus a small record per event.
 
 pub mod json;
+pub mod squeeze;
 pub mod timespec;
 
 use chrono::{DateTime, FixedOffset};
@@ -191,6 +192,11 @@ impl Timeline {
 /// Format a duration in nanoseconds as seconds with millisecond precision.
 pub fn secs(t: Nanos) -> f64 {
     t as f64 / NANOS_PER_SEC as f64
+}
+
+/// Seconds (an option's value, such as an idle limit) as nanoseconds; negative ones as 0.
+pub fn secs_to_nanos(s: f64) -> Nanos {
+    (s.max(0.0) * NANOS_PER_SEC as f64).round() as Nanos
 }
 
 /// `1:02:03.250` style, for people.
