@@ -1,8 +1,10 @@
 //! Command-line definitions: one struct per subcommand.
 
 use crate::emulator::NewlineMode;
+use crate::recording::{ScalingoApi, Settings, Source};
 use crate::timeline::TimeSpec;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -17,7 +19,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// A recording to play (short for `auditty play SOURCE`)
-    pub source: Option<String>,
+    pub source: Option<OsString>,
     #[command(flatten)]
     pub play: PlayOptions,
     #[command(flatten)]
@@ -78,6 +80,18 @@ pub struct ApiArgs {
     pub auth_url: Option<String>,
 }
 
+impl ApiArgs {
+    /// The flags as the recording layer takes them.
+    pub fn scalingo(&self) -> ScalingoApi {
+        ScalingoApi {
+            token: self.token.clone(),
+            region: self.region.clone(),
+            api_url: self.api_url.clone(),
+            auth_url: self.auth_url.clone(),
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct SessionsArgs {
     /// The app [default: $SCALINGO_APP]
@@ -114,11 +128,22 @@ pub struct FetchArgs {
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
     /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
-    pub source: String,
+    pub source: OsString,
     #[command(flatten)]
     pub term: TermArgs,
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+impl SourceArgs {
+    /// The source named (a usage error for a malformed `scalingo:` one).
+    pub fn source(&self) -> crate::error::Result<Source> {
+        Source::parse(&self.source)
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.term.settings(&self.api)
+    }
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -132,6 +157,18 @@ pub struct TermArgs {
     /// Show a bare LF as CR LF: `auto` does when the output never has CR LF
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_newline)]
     pub newline: NewlineMode,
+}
+
+impl TermArgs {
+    /// How to emulate a recording, and how to reach the API for a `scalingo://` one.
+    pub fn settings(&self, api: &ApiArgs) -> Settings {
+        Settings {
+            cols: self.cols,
+            rows: self.rows,
+            newline: self.newline,
+            scalingo: api.scalingo(),
+        }
+    }
 }
 
 fn parse_newline(s: &str) -> Result<NewlineMode, String> {
@@ -282,7 +319,7 @@ pub struct ManArgs {
 pub struct PlayArgs {
     /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
     /// (default: the bundled demo)
-    pub source: Option<String>,
+    pub source: Option<OsString>,
     /// Pick one of this app's one-off sessions from the Scalingo API, instead of a SOURCE
     /// [default: $SCALINGO_APP, for `auditty play` with no SOURCE]
     #[arg(long, value_name = "APP", conflicts_with = "source")]

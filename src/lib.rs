@@ -13,6 +13,7 @@ pub mod formats;
 pub mod geometry;
 pub mod plaintext;
 pub mod player;
+pub mod recording;
 pub mod render;
 pub mod scalingo;
 pub mod timeline;

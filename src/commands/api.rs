@@ -12,13 +12,7 @@ fn api_error(e: ApiError) -> Error {
 
 /// The client configuration: flags first, then the official CLI's environment variables.
 pub fn config(api: &ApiArgs) -> Result<Config> {
-    Config::from_env(
-        api.token.clone(),
-        api.region.clone(),
-        api.api_url.clone(),
-        api.auth_url.clone(),
-    )
-    .map_err(api_error)
+    api.scalingo().config()
 }
 
 pub fn sessions(args: &SessionsArgs) -> Result<()> {

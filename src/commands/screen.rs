@@ -1,6 +1,7 @@
 use super::{emit, load, rfc3339};
 use crate::cli::{ScreenArgs, ScreenFormat};
 use crate::error::{Error, Result};
+use crate::recording::Recording;
 use crate::timeline::clock;
 
 pub fn run(args: &ScreenArgs) -> Result<()> {
@@ -33,7 +34,7 @@ pub fn run(args: &ScreenArgs) -> Result<()> {
 }
 
 /// `FILE — wall-clock time (elapsed / duration)`, plain text (the renderers escape it).
-pub fn caption(loaded: &super::Loaded, t: i128) -> String {
+pub fn caption(loaded: &Recording, t: i128) -> String {
     let tl = &loaded.tl;
     let at = t.clamp(0, tl.duration() as i128) as u64;
     let name = std::path::Path::new(&loaded.name)

@@ -16,9 +16,9 @@ pub mod atomic;
 pub mod preamble;
 pub mod text;
 
-use crate::commands::Loaded;
 use crate::emulator::newline::Newlines;
 use crate::emulator::Term;
+use crate::recording::Recording;
 use crate::timeline::squeeze::Squeeze;
 use crate::timeline::{Kind, Nanos};
 use chrono::{DateTime, FixedOffset};
@@ -90,7 +90,7 @@ fn utf8(data: Cow<'_, [u8]>) -> Cow<'_, str> {
 
 /// The events of an export, in order, with the header facts.
 pub struct Items<'a> {
-    loaded: &'a Loaded,
+    loaded: &'a Recording,
     pub meta: Meta,
     preamble: Option<String>,
     next: usize,
@@ -106,7 +106,7 @@ pub struct Items<'a> {
 
 impl<'a> Items<'a> {
     /// Plan an export. Errors when `from` is not before `to`.
-    pub fn new(loaded: &'a Loaded, range: Range) -> Result<Self, String> {
+    pub fn new(loaded: &'a Recording, range: Range) -> Result<Self, String> {
         let tl = &loaded.tl;
         if let (Some(f), Some(t)) = (range.from, range.to) {
             if f >= t {
@@ -225,17 +225,17 @@ impl<'a> Iterator for Items<'a> {
 mod tests {
     use super::*;
 
-    fn loaded(events: &[(u64, Kind, &str)]) -> Loaded {
+    fn loaded(events: &[(u64, Kind, &str)]) -> Recording {
         let mut tl = crate::timeline::Timeline::new(vec![]);
         for (t, k, d) in events {
             tl.push(*t, *k, d.as_bytes());
         }
-        let term = crate::cli::TermArgs {
+        let settings = crate::recording::Settings {
             cols: Some(20),
             rows: Some(5),
             ..Default::default()
         };
-        crate::commands::prepare("t".into(), tl, &term)
+        Recording::new("t".into(), tl, &settings)
     }
 
     #[test]

@@ -245,8 +245,8 @@ pub fn run(mut app: App, start: Instant) -> Result<Ended, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::TermArgs;
     use crate::player::app::Options;
+    use crate::recording::{self, Settings, Source};
     use crate::timeline::{Kind, Nanos};
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -317,7 +317,7 @@ mod tests {
     }
 
     fn demo(opts: Options) -> App {
-        let loaded = crate::player::open(None, &TermArgs::default(), &Default::default()).unwrap();
+        let loaded = recording::open(&Source::Demo, &Settings::default()).unwrap();
         let mut app = App::new(loaded, opts, (120, 34), Duration::ZERO).unwrap();
         app.wait_background(Duration::ZERO);
         app
