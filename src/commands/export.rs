@@ -21,7 +21,7 @@ pub fn default_format(output: &str) -> ExportFormat {
 
 fn write_error(output: &str, e: &std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe && output == "-" {
-        std::process::exit(0);
+        return Error::ClosedPipe;
     }
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such folder".to_string(),
@@ -36,7 +36,8 @@ fn write_error(output: &str, e: &std::io::Error) -> Error {
     Error::Runtime(format!("{name}: cannot write: {what}"))
 }
 
-pub fn run(args: &ExportArgs) -> Result<()> {
+/// Export to `args.output`: a file, or with `-`, `out`.
+pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     let loaded = load(&args.src)?;
     let resolve = |spec: &Option<TimeSpec>, flag: &str| {
         spec.as_ref()
@@ -63,7 +64,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         }
         // the text has no control characters left: safe on a terminal as it is
         if to_stdout {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(out);
             return text::write_session_text(&loaded, range.from, range.to, &mut out)
                 .map_err(out_err);
         }
@@ -76,10 +77,10 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         ExportFormat::AsciicastV3 => asciicast::Version::V3,
         _ => asciicast::Version::V2,
     };
-    let items = Items::new(&loaded, range).map_err(Error::Usage)?;
+    let items = Items::new(&loaded, range)?;
     let meta = items.meta.clone();
     if to_stdout {
-        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        let out = std::io::BufWriter::new(out);
         asciicast::write(out, &meta, items, version, true).map_err(out_err)?;
         return Ok(());
     }

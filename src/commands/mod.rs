@@ -1,5 +1,6 @@
 //! The commands: glue from the command line to the views. Each opens its recording through
-//! [`recording::open`].
+//! [`recording::open`] and writes what it makes to the `Write` it is given (main passes
+//! standard output).
 
 pub mod api;
 pub mod completions;
@@ -19,12 +20,12 @@ pub fn load(src: &SourceArgs) -> Result<Recording> {
     recording::open(&src.source()?, &src.settings())
 }
 
-/// Write to stdout; a closed pipe (`| head`) ends the program quietly.
-pub fn emit(s: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+/// Write a command's output; a closed pipe (`| head`) is [`Error::ClosedPipe`], which ends
+/// the program quietly.
+pub fn emit(out: &mut dyn Write, s: &str) -> Result<()> {
     match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::ClosedPipe),
         Err(e) => Err(Error::Runtime(format!(
             "cannot write to standard output: {e}"
         ))),
@@ -45,3 +46,6 @@ pub fn to_json<T: serde::Serialize>(v: &T, pretty: bool) -> String {
 pub fn rfc3339(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,8 +3,9 @@ use crate::cli::{ScreenArgs, ScreenFormat};
 use crate::error::{Error, Result};
 use crate::recording::Recording;
 use crate::timeline::clock;
+use std::io::Write;
 
-pub fn run(args: &ScreenArgs) -> Result<()> {
+pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     let loaded = load(&args.src)?;
     let t = args
         .at
@@ -27,7 +28,7 @@ pub fn run(args: &ScreenArgs) -> Result<()> {
         }
     };
     match &args.output {
-        None => emit(&text),
+        None => emit(out, &text),
         Some(path) => crate::export::atomic::write(path, text.as_bytes())
             .map_err(|e| Error::Runtime(format!("{}: cannot write: {e}", path.display()))),
     }

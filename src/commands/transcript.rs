@@ -5,6 +5,7 @@ use crate::plaintext::PlainText;
 use crate::render::escape::escape_controls;
 use crate::timeline::{clock, secs, Kind, Nanos, Timeline};
 use serde_json::json;
+use std::io::Write;
 
 /// One transcript entry: a typed line or a stretch of output.
 pub struct Entry {
@@ -76,7 +77,7 @@ pub fn entries(tl: &Timeline, crlf: bool, output: bool) -> Vec<Entry> {
     out
 }
 
-pub fn run(args: &TranscriptArgs) -> Result<()> {
+pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
     let mut s = String::new();
@@ -100,5 +101,5 @@ pub fn run(args: &TranscriptArgs) -> Result<()> {
             }
         }
     }
-    emit(&s)
+    emit(out, &s)
 }

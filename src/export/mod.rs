@@ -18,6 +18,7 @@ pub mod text;
 
 use crate::emulator::newline::Newlines;
 use crate::emulator::Term;
+use crate::error::{Error, Result};
 use crate::recording::Recording;
 use crate::timeline::squeeze::Squeeze;
 use crate::timeline::{Kind, Nanos};
@@ -106,11 +107,11 @@ pub struct Items<'a> {
 
 impl<'a> Items<'a> {
     /// Plan an export. Errors when `from` is not before `to`.
-    pub fn new(loaded: &'a Recording, range: Range) -> Result<Self, String> {
+    pub fn new(loaded: &'a Recording, range: Range) -> Result<Self> {
         let tl = &loaded.tl;
         if let (Some(f), Some(t)) = (range.from, range.to) {
             if f >= t {
-                return Err("--from must be before --to".into());
+                return Err(Error::Usage("--from must be before --to".into()));
             }
         }
         let end = range.to.map_or(tl.events.len(), |t| tl.count_at(t));
