@@ -1,6 +1,6 @@
 //! Command-line definitions: one struct per subcommand.
 
-use crate::emulator::NewlineMode;
+use crate::emulator::{BadNewlineMode, NewlineMode};
 use crate::recording::{ScalingoApi, Settings, Source};
 use crate::timeline::TimeSpec;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -171,13 +171,42 @@ impl TermArgs {
     }
 }
 
-fn parse_newline(s: &str) -> Result<NewlineMode, String> {
+fn parse_newline(s: &str) -> Result<NewlineMode, BadNewlineMode> {
     s.parse()
 }
 
-pub fn parse_time(s: &str) -> Result<TimeSpec, String> {
+pub fn parse_time(s: &str) -> Result<TimeSpec, <TimeSpec as std::str::FromStr>::Err> {
     s.parse()
 }
+
+/// A number option's value that is out of its range (the value given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadNumber {
+    IdleLimit(String),
+    Speed(String),
+    Seconds(String),
+}
+
+impl std::fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadNumber::IdleLimit(s) => write!(
+                f,
+                "invalid idle time limit '{s}': a number of seconds above 0"
+            ),
+            BadNumber::Speed(s) => write!(
+                f,
+                "invalid speed '{s}': a factor between 0.01 and 1000, such as 2 or 0.5"
+            ),
+            BadNumber::Seconds(s) => write!(
+                f,
+                "invalid number of seconds '{s}': a positive number such as 2 or 0.5"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BadNumber {}
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScreenFormat {
@@ -292,12 +321,10 @@ pub struct ExportArgs {
     pub idle_time_limit: Option<f64>,
 }
 
-fn parse_idle(s: &str) -> Result<f64, String> {
+fn parse_idle(s: &str) -> Result<f64, BadNumber> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
-        _ => Err(format!(
-            "invalid idle time limit '{s}': a number of seconds above 0"
-        )),
+        _ => Err(BadNumber::IdleLimit(s.to_string())),
     }
 }
 
@@ -371,20 +398,16 @@ pub struct PlayOptions {
     pub utc: bool,
 }
 
-fn parse_speed(s: &str) -> Result<f64, String> {
+fn parse_speed(s: &str) -> Result<f64, BadNumber> {
     match s.trim().trim_end_matches(['x', '×']).parse::<f64>() {
         Ok(v) if v.is_finite() && (0.01..=1000.0).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "invalid speed '{s}': a factor between 0.01 and 1000, such as 2 or 0.5"
-        )),
+        _ => Err(BadNumber::Speed(s.to_string())),
     }
 }
 
-fn parse_secs(s: &str) -> Result<f64, String> {
+fn parse_secs(s: &str) -> Result<f64, BadNumber> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
-        _ => Err(format!(
-            "invalid number of seconds '{s}': a positive number such as 2 or 0.5"
-        )),
+        _ => Err(BadNumber::Seconds(s.to_string())),
     }
 }
