@@ -6,7 +6,7 @@
 //! itself (the player's session picker, which shows download progress), through
 //! [`from_bytes`]; nothing else reads a source or decides how it is emulated.
 
-mod read;
+pub mod bytes;
 
 use crate::emulator::replay::detect_crlf;
 use crate::emulator::{NewlineMode, Replay};
@@ -187,8 +187,8 @@ pub fn open(source: &Source, settings: &Settings) -> Result<Recording> {
 pub fn read(source: &Source, settings: &Settings) -> Result<Timeline> {
     let name = source.name();
     let bytes = match source {
-        Source::Path(path) => read::file(path, &name)?,
-        Source::Stdin => read::stdin(&name)?,
+        Source::Path(path) => bytes::file(path, &name)?,
+        Source::Stdin => bytes::stdin(&name)?,
         Source::Scalingo { app, id, url } => {
             crate::scalingo::fetch_to_memory(settings.scalingo.config()?, app, id)
                 .map_err(|e| Error::Runtime(format!("{url}: {e}")))?
