@@ -34,7 +34,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let app =
         app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
-    run::run(app, start).map_err(Error::Runtime)?;
+    run::run(app, start).map_err(terminal)?;
     Ok(())
 }
 
@@ -76,5 +76,9 @@ fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
         },
         start,
     )
-    .map_err(Error::Runtime)
+    .map_err(terminal)
+}
+
+fn terminal(e: run::TerminalError) -> Error {
+    Error::Runtime(e.to_string())
 }

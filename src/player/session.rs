@@ -9,7 +9,7 @@
 
 use super::app::{self, App, Ended};
 use super::picker::{self, Action, Effect, Picker};
-use super::run::{self, Io, TerminalIo};
+use super::run::{self, Io, TerminalError, TerminalIo};
 use super::ui;
 use crate::recording::{self, Recording, Settings, Source};
 use crate::scalingo::{self, Config};
@@ -103,12 +103,12 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) {
 }
 
 /// Run the picker (and the players it opens) in the real terminal until the user quits.
-pub fn run(picking: Picking, start: Instant) -> Result<(), String> {
+pub fn run(picking: Picking, start: Instant) -> Result<(), TerminalError> {
     run::with_terminal(start, |io| pick(&picking, io))
 }
 
-fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), String> {
-    let term_err = |e: std::io::Error| format!("terminal: {e}");
+fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), TerminalError> {
+    let term_err = TerminalError::Io;
     let mut picker = Picker::new(&picking.app, io.size().unwrap_or((80, 24)));
     let (tx, rx) = mpsc::channel();
     picking.perform(Effect::List, &tx);
