@@ -61,7 +61,7 @@ fn recorded_corpus_geometry_is_inferred() {
             serde_json::from_slice(&std::fs::read(dir.join(format!("{rec}.json.meta"))).unwrap())
                 .unwrap();
         let tl = auditty::recording::read(
-            &Source::Path(dir.join(format!("{rec}.json")).into()),
+            &Source::Path(dir.join(format!("{rec}.json"))),
             &Default::default(),
         )
         .unwrap();
@@ -107,7 +107,7 @@ fn compare_with_tmux(root: &Path, fold: bool) {
             m["rows"].as_u64().unwrap() as u16,
         );
         let path = root.join("recordings").join(format!("{rec}.json"));
-        let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+        let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
         let crlf = resolve_newline(&tl, NewlineMode::Auto);
         let when: TimeSpec = std::fs::read_to_string(at).unwrap().parse().unwrap();
         let t = when.resolve(&tl).unwrap();
@@ -137,7 +137,7 @@ fn inferred_geometry_of_full_screen_programs() {
     for rec in ["vim-session", "less-wrapped", "watch-table"] {
         let m = meta(rec);
         let path = fixtures().join("recordings").join(format!("{rec}.json"));
-        let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+        let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
         let g = auditty::geometry::resolve(&tl, None, None);
         assert_eq!(
             (g.cols as u64, g.rows as u64),
@@ -152,7 +152,7 @@ fn inferred_geometry_of_full_screen_programs() {
 #[test]
 fn demo_asset_geometry_is_inferred() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.json");
-    let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     let g = auditty::geometry::resolve(&tl, None, None);
     assert_eq!((g.cols, g.rows), (100, 28), "{}", g.source);
 }
@@ -160,7 +160,7 @@ fn demo_asset_geometry_is_inferred() {
 #[test]
 fn plain_shell_sessions_fall_back_to_the_default() {
     let path = fixtures().join("recordings/scalingo-doc-sample.json");
-    let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     let g = auditty::geometry::resolve(&tl, None, None);
     assert_eq!((g.cols, g.rows, g.source.as_str()), (80, 24, "default"));
 }
@@ -168,9 +168,9 @@ fn plain_shell_sessions_fall_back_to_the_default() {
 #[test]
 fn scalingo_sample_is_detected_as_bare_lf() {
     let path = fixtures().join("recordings/scalingo-doc-sample.json");
-    let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     assert!(resolve_newline(&tl, NewlineMode::Auto));
     let path = fixtures().join("recordings/shell-basics.json");
-    let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     assert!(!resolve_newline(&tl, NewlineMode::Auto));
 }
