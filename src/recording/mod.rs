@@ -83,6 +83,16 @@ impl Source {
             Source::Demo => "demo".to_string(),
         }
     }
+
+    /// The last part of the name, for a caption: a file's name without its folder, an audit
+    /// log's id, `<stdin>`, `demo`.
+    pub fn short_name(&self) -> String {
+        let name = self.name();
+        match std::path::Path::new(&name).file_name() {
+            Some(n) => n.to_string_lossy().into_owned(),
+            None => name,
+        }
+    }
 }
 
 /// How a recording is emulated: the size and newline mode asked for, each defaulting to what

@@ -30,6 +30,17 @@ fn sources_are_parsed_from_what_the_user_wrote() {
     assert_eq!(Source::parse_or_demo(None).unwrap(), Source::Demo);
 }
 
+#[test]
+fn short_names_for_captions() {
+    let short = |s: &str| Source::parse(OsStr::new(s)).unwrap().short_name();
+    assert_eq!(short("logs/2024/session.json"), "session.json");
+    assert_eq!(short("session.json"), "session.json");
+    assert_eq!(short("scalingo://my-app/abc-123/"), "abc-123");
+    assert_eq!(short("-"), "<stdin>");
+    assert_eq!(Source::Demo.short_name(), "demo");
+    assert_eq!(short(".."), "..", "no file name: the whole name");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_path_that_is_not_utf8_opens() {
