@@ -81,7 +81,7 @@ impl vt100::Callbacks for Callbacks {
             let mut state = vt100::capture::BasicFormattedCaptureState::new();
             let _ = contents.write_formatted_basic(&mut formatted, &mut state);
             let plain: String = vt100::capture::basic_formatted_to_plain(&formatted).collect();
-            let plain: String = plain.chars().map(crate::render::shown_char).collect();
+            let plain: String = plain.chars().map(prefilter::shown_char).collect();
             out.push(plain.trim_end().to_string());
         }
     }

@@ -70,6 +70,16 @@ const REPLACEMENT_STAND_IN: &[u8] = "\u{10fffd}".as_bytes();
 /// What vt100 holds in a cell for U+FFFD (which it would otherwise drop).
 pub const STAND_IN_FOR_REPLACEMENT: &str = "\u{10fffd}";
 
+/// A character read from the emulated screen as it may be shown: control characters, and the
+/// stand-in that carries U+FFFD through vt100, become U+FFFD.
+pub fn shown_char(c: char) -> char {
+    if crate::render::escape::is_control(c) || STAND_IN_FOR_REPLACEMENT.starts_with(c) {
+        '\u{fffd}'
+    } else {
+        c
+    }
+}
+
 fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len() + 8);
     let mut last = 0;
