@@ -3,8 +3,9 @@
 //! (make FILE with `cargo run --release --example make_big_log -- FILE`).
 //! Peak memory is the process's VmHWM, read from /proc.
 
-use auditty::emulator::replay::{resolve_newline, Replay};
+use auditty::emulator::replay::Replay;
 use auditty::emulator::NewlineMode;
+use auditty::recording::{resolve_newline, Source};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -60,7 +61,8 @@ fn main() {
 
     let cpu0 = thread_cpu_ns();
     let t0 = Instant::now();
-    let tl = auditty::formats::load(file).expect("load");
+    let tl =
+        auditty::recording::read(&Source::Path(file.into()), &Default::default()).expect("load");
     let t_load = t0.elapsed();
     let t1 = Instant::now();
     let crlf = resolve_newline(&tl, NewlineMode::Auto);

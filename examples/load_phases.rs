@@ -25,7 +25,7 @@ fn main() {
         );
     };
     let (w, c) = (Instant::now(), cpu());
-    let bytes = auditty::formats::read_source(&file).unwrap();
+    let bytes = auditty::recording::bytes::file(file.as_ref(), &file).unwrap();
     phase("read", w, c);
     let (w, c) = (Instant::now(), cpu());
     use sha2::Digest;

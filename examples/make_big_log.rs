@@ -21,7 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
     {
-        sources.push(auditty::formats::load(p.to_str().ok_or("path")?)?);
+        let source = auditty::recording::Source::Path(p.clone());
+        sources.push(auditty::recording::read(&source, &Default::default())?);
     }
     let start = chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00.000000000+01:00")?;
     let tmp = format!("{out}.partial");

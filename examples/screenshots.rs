@@ -9,8 +9,8 @@
 //! written as SVG by the small writer below (one text run per cell style, backgrounds as
 //! rectangles, a dark theme with the xterm palette).
 
-use auditty::cli::TermArgs;
 use auditty::player::app::{Action, App, Options, PromptKind};
+use auditty::recording::{self, Settings, Source};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
@@ -76,8 +76,7 @@ fn main() {
         ),
     ];
     for (name, setup) in shots {
-        let loaded = auditty::player::open(None, &TermArgs::default(), &Default::default())
-            .expect("the demo loads");
+        let loaded = recording::open(&Source::Demo, &Settings::default()).expect("the demo loads");
         let mut app = App::new(loaded, Options::default(), size, ms(0)).expect("the player starts");
         app.wait_background(ms(0));
         setup(&mut app);

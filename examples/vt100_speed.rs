@@ -4,7 +4,8 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let tl = auditty::formats::load(&args[0]).expect("load");
+    let source = auditty::recording::Source::Path(args[0].clone().into());
+    let tl = auditty::recording::read(&source, &Default::default()).expect("load");
     let cols: u16 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(132);
     let rows: u16 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(43);
     let t = Instant::now();

@@ -1,8 +1,10 @@
 //! Command-line definitions: one struct per subcommand.
 
-use crate::emulator::NewlineMode;
+use crate::emulator::{BadNewlineMode, NewlineMode};
+use crate::recording::{ScalingoApi, Settings, Source};
 use crate::timeline::TimeSpec;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -17,7 +19,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// A recording to play (short for `auditty play SOURCE`)
-    pub source: Option<String>,
+    pub source: Option<OsString>,
     #[command(flatten)]
     pub play: PlayOptions,
     #[command(flatten)]
@@ -78,6 +80,18 @@ pub struct ApiArgs {
     pub auth_url: Option<String>,
 }
 
+impl ApiArgs {
+    /// The flags as the recording layer takes them.
+    pub fn scalingo(&self) -> ScalingoApi {
+        ScalingoApi {
+            token: self.token.clone(),
+            region: self.region.clone(),
+            api_url: self.api_url.clone(),
+            auth_url: self.auth_url.clone(),
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct SessionsArgs {
     /// The app [default: $SCALINGO_APP]
@@ -114,11 +128,22 @@ pub struct FetchArgs {
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
     /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
-    pub source: String,
+    pub source: OsString,
     #[command(flatten)]
     pub term: TermArgs,
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+impl SourceArgs {
+    /// The source named (a usage error for a malformed `scalingo:` one).
+    pub fn source(&self) -> crate::error::Result<Source> {
+        Source::parse(&self.source)
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.term.settings(&self.api)
+    }
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -134,13 +159,54 @@ pub struct TermArgs {
     pub newline: NewlineMode,
 }
 
-fn parse_newline(s: &str) -> Result<NewlineMode, String> {
+impl TermArgs {
+    /// How to emulate a recording, and how to reach the API for a `scalingo://` one.
+    pub fn settings(&self, api: &ApiArgs) -> Settings {
+        Settings {
+            cols: self.cols,
+            rows: self.rows,
+            newline: self.newline,
+            scalingo: api.scalingo(),
+        }
+    }
+}
+
+fn parse_newline(s: &str) -> Result<NewlineMode, BadNewlineMode> {
     s.parse()
 }
 
-pub fn parse_time(s: &str) -> Result<TimeSpec, String> {
+pub fn parse_time(s: &str) -> Result<TimeSpec, <TimeSpec as std::str::FromStr>::Err> {
     s.parse()
 }
+
+/// A number option's value that is out of its range (the value given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadNumber {
+    IdleLimit(String),
+    Speed(String),
+    Seconds(String),
+}
+
+impl std::fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadNumber::IdleLimit(s) => write!(
+                f,
+                "invalid idle time limit '{s}': a number of seconds above 0"
+            ),
+            BadNumber::Speed(s) => write!(
+                f,
+                "invalid speed '{s}': a factor between 0.01 and 1000, such as 2 or 0.5"
+            ),
+            BadNumber::Seconds(s) => write!(
+                f,
+                "invalid number of seconds '{s}': a positive number such as 2 or 0.5"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BadNumber {}
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScreenFormat {
@@ -255,12 +321,10 @@ pub struct ExportArgs {
     pub idle_time_limit: Option<f64>,
 }
 
-fn parse_idle(s: &str) -> Result<f64, String> {
+fn parse_idle(s: &str) -> Result<f64, BadNumber> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
-        _ => Err(format!(
-            "invalid idle time limit '{s}': a number of seconds above 0"
-        )),
+        _ => Err(BadNumber::IdleLimit(s.to_string())),
     }
 }
 
@@ -282,7 +346,7 @@ pub struct ManArgs {
 pub struct PlayArgs {
     /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
     /// (default: the bundled demo)
-    pub source: Option<String>,
+    pub source: Option<OsString>,
     /// Pick one of this app's one-off sessions from the Scalingo API, instead of a SOURCE
     /// [default: $SCALINGO_APP, for `auditty play` with no SOURCE]
     #[arg(long, value_name = "APP", conflicts_with = "source")]
@@ -334,20 +398,16 @@ pub struct PlayOptions {
     pub utc: bool,
 }
 
-fn parse_speed(s: &str) -> Result<f64, String> {
+fn parse_speed(s: &str) -> Result<f64, BadNumber> {
     match s.trim().trim_end_matches(['x', '×']).parse::<f64>() {
         Ok(v) if v.is_finite() && (0.01..=1000.0).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "invalid speed '{s}': a factor between 0.01 and 1000, such as 2 or 0.5"
-        )),
+        _ => Err(BadNumber::Speed(s.to_string())),
     }
 }
 
-fn parse_secs(s: &str) -> Result<f64, String> {
+fn parse_secs(s: &str) -> Result<f64, BadNumber> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
-        _ => Err(format!(
-            "invalid number of seconds '{s}': a positive number such as 2 or 0.5"
-        )),
+        _ => Err(BadNumber::Seconds(s.to_string())),
     }
 }

@@ -67,6 +67,9 @@ pub enum Error {
     Usage(String),
     /// Anything else at run time (exit status 1).
     Runtime(String),
+    /// Standard output was closed by its reader (`| head`): the program ends quietly, with
+    /// status 0, as `cat` does.
+    ClosedPipe,
 }
 
 impl fmt::Display for Error {
@@ -76,6 +79,7 @@ impl fmt::Display for Error {
             Error::Usage(s) | Error::Runtime(s) => {
                 f.write_str(&crate::render::escape::escape_controls(s))
             }
+            Error::ClosedPipe => f.write_str("standard output was closed"),
         }
     }
 }
@@ -93,6 +97,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
+            Error::ClosedPipe => 0,
             _ => 1,
         }
     }

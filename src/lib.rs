@@ -15,6 +15,7 @@ pub mod net;
 pub mod output;
 pub mod plaintext;
 pub mod player;
+pub mod recording;
 pub mod render;
 pub mod scalingo;
 pub mod timeline;

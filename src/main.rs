@@ -1,5 +1,6 @@
 use auditty::cli::{Cli, Command};
 use auditty::commands;
+use auditty::error::Error;
 use clap::Parser;
 
 fn main() {
@@ -21,21 +22,25 @@ fn main() {
         );
     }));
     let cli = Cli::try_parse().unwrap_or_else(|e| usage_error(e));
+    let out = &mut std::io::stdout();
     let result = match &cli.command {
-        Some(Command::Screen(a)) => commands::screen::run(a),
-        Some(Command::Info(a)) => commands::info::run(a),
-        Some(Command::Transcript(a)) => commands::transcript::run(a),
-        Some(Command::Play(a)) => auditty::player::run(&a.clone().with_app_from_env()),
-        None => auditty::player::run(&cli.play_args()),
-        Some(Command::Sessions(a)) => commands::api::sessions(a),
-        Some(Command::Fetch(a)) => commands::api::fetch(a),
-        Some(Command::Export(a)) => commands::export::run(a),
-        Some(Command::Completions(a)) => commands::completions::completions(a),
-        Some(Command::Man(a)) => commands::completions::man(a),
+        Some(Command::Screen(a)) => commands::screen::run(a, out),
+        Some(Command::Info(a)) => commands::info::run(a, out),
+        Some(Command::Transcript(a)) => commands::transcript::run(a, out),
+        Some(Command::Play(a)) => commands::play::run(&a.clone().with_app_from_env()),
+        None => commands::play::run(&cli.play_args()),
+        Some(Command::Sessions(a)) => commands::api::sessions(a, out),
+        Some(Command::Fetch(a)) => commands::api::fetch(a, out),
+        Some(Command::Export(a)) => commands::export::run(a, out),
+        Some(Command::Completions(a)) => commands::completions::completions(a, out),
+        Some(Command::Man(a)) => commands::completions::man(a, out),
     };
-    if let Err(e) = result {
-        eprintln!("error: {e}");
-        std::process::exit(e.exit_code());
+    match result {
+        Ok(()) | Err(Error::ClosedPipe) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(e.exit_code());
+        }
     }
 }
 

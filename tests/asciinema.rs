@@ -9,6 +9,7 @@
 //! Each test is skipped, with a notice, when asciinema is not installed; `AUDITTY_ASCIINEMA`
 //! names the binary to use.
 
+use auditty::recording::Source;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -121,7 +122,7 @@ fn convert(bin: &Path, format: &str, input: &Path) -> Vec<u8> {
 /// The recording's output bytes after the newline translation auditty applies (written here
 /// independently of the exporter: each LF not preceded by CR gets one).
 fn expected_raw(f: &Fixture) -> Vec<u8> {
-    let tl = auditty::formats::load(f.path.to_str().unwrap()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(f.path.clone()), &Default::default()).unwrap();
     let crlf = auditty::emulator::replay::detect_crlf(&tl);
     let mut all = Vec::new();
     for (_, d) in tl.outputs() {

@@ -734,5 +734,36 @@ fn long_time_arguments_are_quoted_cut() {
         "error: invalid value '1e300' for '--at <AT>': invalid time '1e300': use seconds \
          (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end, or an RFC 3339 \
          timestamp\n\nFor more information, try '--help'.\n"
+
+/// A file name need not be UTF-8 (Linux allows any bytes but `/` and NUL): it opens, and is
+/// shown with U+FFFD for its odd bytes.
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_opens() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"shell-\xff\xfe.json"));
+    std::fs::copy(fixture("shell-basics.json"), &path).unwrap();
+    let o = bin().arg("info").arg(&path).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("shell-\u{fffd}\u{fffd}.json\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = bin().args(["transcript"]).arg(&path).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("$ exit\n"), "{}", stdout(&o));
+    let missing = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"gone-\xff.json"));
+    let o = bin().arg("info").arg(&missing).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with("gone-\u{fffd}.json: no such file\n"),
+        "{}",
+        stderr(&o)
     );
 }

@@ -2,10 +2,9 @@
 //! at its start the screen the original shows at `--from`, and after each of its events the
 //! screen the original shows after the same event. Over every fixture and many cut points.
 
-use auditty::cli::TermArgs;
-use auditty::commands::{prepare, Loaded};
 use auditty::emulator::{NewlineMode, Replay};
 use auditty::export::{asciicast, Items, Range};
+use auditty::recording::{Recording, Settings, Source};
 use auditty::timeline::{Kind, NANOS_PER_SEC};
 use std::path::PathBuf;
 
@@ -32,24 +31,25 @@ fn fixtures() -> Vec<(String, PathBuf, u16, u16)> {
     out
 }
 
-fn load(path: &std::path::Path, cols: u16, rows: u16) -> Loaded {
-    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
-    let term = TermArgs {
+fn load(path: &std::path::Path, cols: u16, rows: u16) -> Recording {
+    let tl = auditty::recording::read(&Source::Path(path.into()), &Default::default()).unwrap();
+    let term = Settings {
         cols: Some(cols),
         rows: Some(rows),
         newline: NewlineMode::Auto,
+        ..Default::default()
     };
-    prepare(path.display().to_string(), tl, &term)
+    Recording::new(path.display().to_string(), tl, &term)
 }
 
 /// Export to asciicast in memory and read it back as auditty reads any file (geometry from the
 /// header, newline mode detected).
-fn roundtrip(l: &Loaded, range: Range, version: asciicast::Version) -> Loaded {
+fn roundtrip(l: &Recording, range: Range, version: asciicast::Version) -> Recording {
     let items = Items::new(l, range).unwrap();
     let meta = items.meta.clone();
     let bytes = asciicast::write(Vec::new(), &meta, items, version, false).unwrap();
     let tl = auditty::formats::load_bytes("clip", bytes).unwrap();
-    prepare("clip".into(), tl, &TermArgs::default())
+    Recording::new("clip".into(), tl, &Settings::default())
 }
 
 /// Everything visible: text, colours and attributes, cursor.
@@ -64,7 +64,13 @@ fn look(r: &Replay) -> String {
     )
 }
 
-fn check_clip(name: &str, l: &Loaded, from: i128, to: Option<i128>, version: asciicast::Version) {
+fn check_clip(
+    name: &str,
+    l: &Recording,
+    from: i128,
+    to: Option<i128>,
+    version: asciicast::Version,
+) {
     let clip = roundtrip(
         l,
         Range {
@@ -189,7 +195,7 @@ fn idle_time_limit_squeezes_long_pauses() {
     for (t, s) in [(0, "a"), (1, "b"), (20, "c"), (21, "d"), (100, "e")] {
         tl.push(t * NANOS_PER_SEC, Kind::Output, s.as_bytes());
     }
-    let l = prepare("t".into(), tl, &TermArgs::default());
+    let l = Recording::new("t".into(), tl, &Settings::default());
     let range = Range {
         idle_limit: Some(2 * NANOS_PER_SEC),
         ..Default::default()

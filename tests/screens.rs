@@ -1,7 +1,8 @@
 //! The emulated screens equal tmux's (the reference) for every fixture, at every cut.
 
-use auditty::emulator::replay::{resolve_newline, Replay};
+use auditty::emulator::replay::Replay;
 use auditty::emulator::NewlineMode;
+use auditty::recording::{resolve_newline, Source};
 use auditty::timeline::TimeSpec;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -59,7 +60,11 @@ fn recorded_corpus_geometry_is_inferred() {
         let m: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join(format!("{rec}.json.meta"))).unwrap())
                 .unwrap();
-        let tl = auditty::formats::load(dir.join(format!("{rec}.json")).to_str().unwrap()).unwrap();
+        let tl = auditty::recording::read(
+            &Source::Path(dir.join(format!("{rec}.json"))),
+            &Default::default(),
+        )
+        .unwrap();
         let g = auditty::geometry::resolve(&tl, None, None);
         let cols = m["cols"].as_u64().unwrap() as u16;
         if rec == "bash-narrow" {
@@ -102,7 +107,7 @@ fn compare_with_tmux(root: &Path, fold: bool) {
             m["rows"].as_u64().unwrap() as u16,
         );
         let path = root.join("recordings").join(format!("{rec}.json"));
-        let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+        let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
         let crlf = resolve_newline(&tl, NewlineMode::Auto);
         let when: TimeSpec = std::fs::read_to_string(at).unwrap().parse().unwrap();
         let t = when.resolve(&tl).unwrap();
@@ -132,7 +137,7 @@ fn inferred_geometry_of_full_screen_programs() {
     for rec in ["vim-session", "less-wrapped", "watch-table"] {
         let m = meta(rec);
         let path = fixtures().join("recordings").join(format!("{rec}.json"));
-        let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+        let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
         let g = auditty::geometry::resolve(&tl, None, None);
         assert_eq!(
             (g.cols as u64, g.rows as u64),
@@ -147,7 +152,7 @@ fn inferred_geometry_of_full_screen_programs() {
 #[test]
 fn demo_asset_geometry_is_inferred() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.json");
-    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     let g = auditty::geometry::resolve(&tl, None, None);
     assert_eq!((g.cols, g.rows), (100, 28), "{}", g.source);
 }
@@ -155,7 +160,7 @@ fn demo_asset_geometry_is_inferred() {
 #[test]
 fn plain_shell_sessions_fall_back_to_the_default() {
     let path = fixtures().join("recordings/scalingo-doc-sample.json");
-    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     let g = auditty::geometry::resolve(&tl, None, None);
     assert_eq!((g.cols, g.rows, g.source.as_str()), (80, 24, "default"));
 }
@@ -163,9 +168,9 @@ fn plain_shell_sessions_fall_back_to_the_default() {
 #[test]
 fn scalingo_sample_is_detected_as_bare_lf() {
     let path = fixtures().join("recordings/scalingo-doc-sample.json");
-    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     assert!(resolve_newline(&tl, NewlineMode::Auto));
     let path = fixtures().join("recordings/shell-basics.json");
-    let tl = auditty::formats::load(path.to_str().unwrap()).unwrap();
+    let tl = auditty::recording::read(&Source::Path(path), &Default::default()).unwrap();
     assert!(!resolve_newline(&tl, NewlineMode::Auto));
 }

@@ -4,7 +4,7 @@ use super::{emit, to_json};
 use crate::cli::{ApiArgs, FetchArgs, SessionsArgs};
 use crate::error::{Error, Result};
 use crate::scalingo::{self, ApiError, Config, FetchTarget};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 fn api_error(e: ApiError) -> Error {
     Error::Runtime(e.to_string())
@@ -12,26 +12,20 @@ fn api_error(e: ApiError) -> Error {
 
 /// The client configuration: flags first, then the official CLI's environment variables.
 pub fn config(api: &ApiArgs) -> Result<Config> {
-    Config::from_env(
-        api.token.clone(),
-        api.region.clone(),
-        api.api_url.clone(),
-        api.auth_url.clone(),
-    )
-    .map_err(api_error)
+    api.scalingo().config()
 }
 
-pub fn sessions(args: &SessionsArgs) -> Result<()> {
+pub fn sessions(args: &SessionsArgs, out: &mut dyn Write) -> Result<()> {
     let list = scalingo::commands::sessions(config(&args.api)?, &args.app, args.limit)
         .map_err(api_error)?;
     if args.json {
-        emit(&format!("{}\n", to_json(&list, true)))
+        emit(out, &format!("{}\n", to_json(&list, true)))
     } else {
-        emit(&scalingo::render_sessions_table(&list))
+        emit(out, &scalingo::render_sessions_table(&list))
     }
 }
 
-pub fn fetch(args: &FetchArgs) -> Result<()> {
+pub fn fetch(args: &FetchArgs, out: &mut dyn Write) -> Result<()> {
     let target = match args.output.as_deref() {
         Some("-") => FetchTarget::Stdout,
         Some(p) => FetchTarget::Path(p.into()),
@@ -70,6 +64,6 @@ pub fn fetch(args: &FetchArgs) -> Result<()> {
         eprint!("{line}");
         Ok(())
     } else {
-        emit(&line)
+        emit(out, &line)
     }
 }

@@ -4,15 +4,16 @@ use super::emit;
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::error::{Error, Result};
 use clap::CommandFactory;
+use std::io::Write;
 
-pub fn completions(args: &CompletionsArgs) -> Result<()> {
+pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "auditty", &mut buf);
-    emit(&String::from_utf8_lossy(&buf))
+    emit(out, &String::from_utf8_lossy(&buf))
 }
 
-pub fn man(args: &ManArgs) -> Result<()> {
+pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<()> {
     let cmd = Cli::command();
     match &args.dir {
         None => {
@@ -20,7 +21,7 @@ pub fn man(args: &ManArgs) -> Result<()> {
             clap_mangen::Man::new(cmd)
                 .render(&mut buf)
                 .map_err(|e| Error::Runtime(format!("cannot render the manual page: {e}")))?;
-            emit(&String::from_utf8_lossy(&buf))
+            emit(out, &String::from_utf8_lossy(&buf))
         }
         Some(dir) => {
             let fail =

@@ -5,7 +5,7 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::export::{asciicast, text, Items, Range};
 use crate::output::{Options, Writer};
-use crate::timeline::TimeSpec;
+use crate::timeline::{secs_to_nanos, TimeSpec};
 use std::io::Write;
 use std::path::Path;
 
@@ -22,7 +22,7 @@ pub fn default_format(output: &str) -> ExportFormat {
 
 fn write_error(output: &str, e: &std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe && output == "-" {
-        std::process::exit(0);
+        return Error::ClosedPipe;
     }
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such folder".to_string(),
@@ -37,7 +37,8 @@ fn write_error(output: &str, e: &std::io::Error) -> Error {
     Error::Runtime(format!("{name}: cannot write: {what}"))
 }
 
-pub fn run(args: &ExportArgs) -> Result<()> {
+/// Export to `args.output`: a file, or with `-`, `out`.
+pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     let loaded = load(&args.src)?;
     let resolve = |spec: &Option<TimeSpec>, flag: &str| {
         spec.as_ref()
@@ -50,7 +51,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let range = Range {
         from: resolve(&args.from, "--from")?,
         to: resolve(&args.to, "--to")?,
-        idle_limit: args.idle_time_limit.map(|s| (s * 1e9).round() as u64),
+        idle_limit: args.idle_time_limit.map(secs_to_nanos),
     };
     let format = args.format.unwrap_or_else(|| default_format(&args.output));
     let to_stdout = args.output == "-";
@@ -64,7 +65,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         }
         // the text has no control characters left: safe on a terminal as it is
         if to_stdout {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(out);
             return text::write_session_text(&loaded, range.from, range.to, &mut out)
                 .map_err(out_err);
         }
@@ -77,10 +78,10 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         ExportFormat::AsciicastV3 => asciicast::Version::V3,
         _ => asciicast::Version::V2,
     };
-    let items = Items::new(&loaded, range).map_err(Error::Usage)?;
+    let items = Items::new(&loaded, range)?;
     let meta = items.meta.clone();
     if to_stdout {
-        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        let out = std::io::BufWriter::new(out);
         asciicast::write(out, &meta, items, version, true).map_err(out_err)?;
         return Ok(());
     }

@@ -3,8 +3,9 @@ use crate::cli::InfoArgs;
 use crate::error::Result;
 use crate::timeline::{clock, secs, Kind};
 use serde_json::json;
+use std::io::Write;
 
-pub fn run(args: &InfoArgs) -> Result<()> {
+pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
     let outputs = tl.count(|k| *k == Kind::Output);
@@ -45,7 +46,7 @@ pub fn run(args: &InfoArgs) -> Result<()> {
             "title": title,
             "warnings": warnings,
         });
-        return emit(&format!("{}\n", super::to_json(&v, true)));
+        return emit(out, &format!("{}\n", super::to_json(&v, true)));
     }
     let esc = crate::render::escape::escape_controls;
     let mut s = String::new();
@@ -95,5 +96,5 @@ pub fn run(args: &InfoArgs) -> Result<()> {
             row("warning", esc(w));
         }
     }
-    emit(&s)
+    emit(out, &s)
 }

@@ -170,13 +170,12 @@ pub fn each_piece(
     Ok(())
 }
 
-pub fn run(args: &TranscriptArgs) -> Result<()> {
+pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
-    let write = |w: &mut std::io::BufWriter<std::io::StdoutLock<'_>>, s: &str| {
+    let write = |w: &mut std::io::BufWriter<&mut dyn Write>, s: &str| {
         w.write_all(s.as_bytes()).map_err(write_error)
     };
     each_piece(tl, l.crlf, args.output, &mut |p| match p {
@@ -216,10 +215,10 @@ pub fn run(args: &TranscriptArgs) -> Result<()> {
     w.flush().map_err(write_error)
 }
 
-/// A closed pipe (`| head`) ends the program quietly, as [`super::emit`] does.
+/// A closed pipe (`| head`) ends the program quietly, as [`super::emit`] says.
 fn write_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(0);
+        return Error::ClosedPipe;
     }
     Error::Runtime(format!("cannot write to standard output: {e}"))
 }

@@ -8,6 +8,7 @@
 //! - tracking of the escape-sequence state, so that keyframes are only taken where the byte
 //!   stream is between sequences (vt100's `Screen` can be cloned, its parser cannot).
 
+pub mod newline;
 pub mod prefilter;
 pub mod replay;
 
@@ -29,16 +30,32 @@ pub enum NewlineMode {
 }
 
 impl std::str::FromStr for NewlineMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadNewlineMode;
+    fn from_str(s: &str) -> Result<Self, BadNewlineMode> {
         match s {
             "auto" => Ok(Self::Auto),
             "crlf" => Ok(Self::Crlf),
             "raw" | "lf" => Ok(Self::Raw),
-            _ => Err(format!("invalid newline mode '{s}': use auto, crlf or raw")),
+            _ => Err(BadNewlineMode(s.to_string())),
         }
     }
 }
+
+/// A `--newline` value that is none of the modes (the value given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadNewlineMode(pub String);
+
+impl std::fmt::Display for BadNewlineMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid newline mode '{}': use auto, crlf or raw",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadNewlineMode {}
 
 /// The window title set by the recording (OSC 0/2), kept for the player.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +81,7 @@ impl vt100::Callbacks for Callbacks {
             let mut state = vt100::capture::BasicFormattedCaptureState::new();
             let _ = contents.write_formatted_basic(&mut formatted, &mut state);
             let plain: String = vt100::capture::basic_formatted_to_plain(&formatted).collect();
-            let plain: String = plain.chars().map(crate::render::shown_char).collect();
+            let plain: String = plain.chars().map(prefilter::shown_char).collect();
             out.push(plain.trim_end().to_string());
         }
     }

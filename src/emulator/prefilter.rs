@@ -2,6 +2,8 @@
 //! escape-sequence state tracked exactly as vte 0.15 moves between states, so that we know
 //! where the stream is "between sequences" (vte in its ground state, no partial UTF-8).
 
+use super::newline::Newlines;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum St {
     Ground,
@@ -47,8 +49,7 @@ pub struct Prefilter {
     cs: Charsets,
     saved: Charsets,
     utf8_pending: u8,
-    crlf: bool,
-    last: u8,
+    nl: Newlines,
 }
 
 /// DEC special graphics, 0x5F..=0x7E, as Unicode (the VT100 table, as xterm shows it).
@@ -68,6 +69,16 @@ const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
 const REPLACEMENT_STAND_IN: &[u8] = "\u{10fffd}".as_bytes();
 /// What vt100 holds in a cell for U+FFFD (which it would otherwise drop).
 pub const STAND_IN_FOR_REPLACEMENT: &str = "\u{10fffd}";
+
+/// A character read from the emulated screen as it may be shown: control characters, and the
+/// stand-in that carries U+FFFD through vt100, become U+FFFD.
+pub fn shown_char(c: char) -> char {
+    if crate::render::escape::is_control(c) || STAND_IN_FOR_REPLACEMENT.starts_with(c) {
+        '\u{fffd}'
+    } else {
+        c
+    }
+}
 
 fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len() + 8);
@@ -107,8 +118,7 @@ impl Prefilter {
             cs: Charsets::default(),
             saved: Charsets::default(),
             utf8_pending: 0,
-            crlf,
-            last: 0,
+            nl: Newlines::new(crlf),
         }
     }
 
@@ -117,7 +127,7 @@ impl Prefilter {
     }
 
     pub fn set_crlf(&mut self, crlf: bool) {
-        self.crlf = crlf;
+        self.nl.set_crlf(crlf);
     }
 
     /// Transform `input`, appending what vt100 should see to `out`.
@@ -146,7 +156,7 @@ impl Prefilter {
                 if run > 0 {
                     let text = &input[i..i + run];
                     out.extend_from_slice(text);
-                    self.last = text[run - 1];
+                    self.nl.saw(text[run - 1]);
                     self.utf8_pending = utf8_pending_after(text);
                     i += run;
                     continue;
@@ -166,14 +176,14 @@ impl Prefilter {
             };
             if body > 0 {
                 out.extend_from_slice(&input[i..i + body]);
-                self.last = input[i + body - 1];
+                self.nl.saw(input[i + body - 1]);
                 i += body;
                 continue;
             }
             let b = input[i];
             i += 1;
             self.byte(b, out);
-            self.last = b;
+            self.nl.saw(b);
         }
     }
 
@@ -184,7 +194,7 @@ impl Prefilter {
 
     fn byte(&mut self, b: u8, out: &mut Vec<u8>) {
         // bare LF → CR LF, wherever it is (as a tty's onlcr does)
-        if b == b'\n' && self.crlf && self.last != b'\r' {
+        if self.nl.cr_before(b) {
             out.push(b'\r');
         }
         // shift out / shift in, executed by the terminal

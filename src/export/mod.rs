@@ -15,8 +15,11 @@ pub mod asciicast;
 pub mod preamble;
 pub mod text;
 
-use crate::commands::Loaded;
+use crate::emulator::newline::Newlines;
 use crate::emulator::Term;
+use crate::error::{Error, Result};
+use crate::recording::Recording;
+use crate::timeline::squeeze::Squeeze;
 use crate::timeline::{Kind, Nanos};
 use chrono::{DateTime, FixedOffset};
 use std::borrow::Cow;
@@ -75,40 +78,6 @@ pub struct Meta {
     pub idle_time_limit: Option<f64>,
 }
 
-/// Translates bare LF to CR LF exactly as the emulator's pre-filter does (a tty's `onlcr`):
-/// an LF not preceded by CR, the previous byte carried across events.
-#[derive(Debug, Clone, Copy)]
-pub struct Newlines {
-    crlf: bool,
-    last: u8,
-}
-
-impl Newlines {
-    pub fn new(crlf: bool) -> Self {
-        Newlines { crlf, last: 0 }
-    }
-
-    pub fn translate<'a>(&mut self, data: Cow<'a, [u8]>) -> Cow<'a, [u8]> {
-        let prev = self.last;
-        if let Some(&b) = data.last() {
-            self.last = b;
-        }
-        if !self.crlf || memchr::memchr(b'\n', &data).is_none() {
-            return data;
-        }
-        let mut out = Vec::with_capacity(data.len() + data.len() / 16 + 1);
-        let mut last = prev;
-        for &b in data.iter() {
-            if b == b'\n' && last != b'\r' {
-                out.push(b'\r');
-            }
-            out.push(b);
-            last = b;
-        }
-        Cow::Owned(out)
-    }
-}
-
 fn utf8(data: Cow<'_, [u8]>) -> Cow<'_, str> {
     match data {
         Cow::Borrowed(b) => String::from_utf8_lossy(b),
@@ -121,7 +90,7 @@ fn utf8(data: Cow<'_, [u8]>) -> Cow<'_, str> {
 
 /// The events of an export, in order, with the header facts.
 pub struct Items<'a> {
-    loaded: &'a Loaded,
+    loaded: &'a Recording,
     pub meta: Meta,
     preamble: Option<String>,
     next: usize,
@@ -129,21 +98,19 @@ pub struct Items<'a> {
     /// Subtracted from event times (the clip's start).
     origin: i128,
     newlines: Newlines,
-    idle_limit: Option<Nanos>,
+    /// Pauses longer than the idle limit squeezed, in times from `origin`.
+    squeeze: Squeeze,
     /// Whether this is a clip (it starts with a redraw).
     clip: bool,
-    /// Last event's time, before and after squeezing.
-    prev_in: Nanos,
-    prev_out: Nanos,
 }
 
 impl<'a> Items<'a> {
     /// Plan an export. Errors when `from` is not before `to`.
-    pub fn new(loaded: &'a Loaded, range: Range) -> Result<Self, String> {
+    pub fn new(loaded: &'a Recording, range: Range) -> Result<Self> {
         let tl = &loaded.tl;
         if let (Some(f), Some(t)) = (range.from, range.to) {
             if f >= t {
-                return Err("--from must be before --to".into());
+                return Err(Error::Usage("--from must be before --to".into()));
             }
         }
         if let Some(f) = range.from {
@@ -188,6 +155,10 @@ impl<'a> Items<'a> {
                 .and_then(|n| s.checked_add_signed(chrono::Duration::nanoseconds(n))),
             (s, _) => s,
         };
+        let squeeze = Squeeze::new(
+            tl.events[next..end].iter().map(|e| relative(e.t, origin)),
+            range.idle_limit,
+        );
         let idle_time_limit = match range.idle_limit {
             Some(n) => Some(n as f64 / 1e9),
             None => tl.idle_time_limit,
@@ -206,28 +177,27 @@ impl<'a> Items<'a> {
             end,
             origin,
             newlines,
-            idle_limit: range.idle_limit,
+            squeeze,
             clip: range.from.is_some(),
-            prev_in: 0,
-            prev_out: 0,
         })
     }
 
     /// The export's time for an event at `t` in the recording (after `origin`).
-    fn time(&mut self, t: Nanos) -> Nanos {
-        let rel = (t as i128 - self.origin).clamp(0, u64::MAX as i128) as Nanos;
-        let gap = rel.saturating_sub(self.prev_in);
-        let gap = self.idle_limit.map_or(gap, |l| gap.min(l));
-        self.prev_in = rel;
-        self.prev_out = self.prev_out.saturating_add(gap);
+    fn time(&self, t: Nanos) -> Nanos {
+        let t = self.squeeze.pres(relative(t, self.origin));
         if self.clip {
             // after the redraw at 0: at least 1 µs, so that the clip's first instant shows
             // the screen at --from and nothing after it, once times are rounded to the µs
-            self.prev_out.max(1000)
+            t.max(1000)
         } else {
-            self.prev_out
+            t
         }
     }
+}
+
+/// A recording time as a time from `origin` (the clip's start), never before it.
+fn relative(t: Nanos, origin: i128) -> Nanos {
+    (t as i128 - origin).clamp(0, u64::MAX as i128) as Nanos
 }
 
 impl<'a> Iterator for Items<'a> {
@@ -263,36 +233,17 @@ impl<'a> Iterator for Items<'a> {
 mod tests {
     use super::*;
 
-    fn tr(n: &mut Newlines, s: &str) -> String {
-        String::from_utf8(n.translate(Cow::Borrowed(s.as_bytes())).into_owned()).unwrap()
-    }
-
-    #[test]
-    fn newlines_like_the_prefilter() {
-        let mut n = Newlines::new(true);
-        assert_eq!(tr(&mut n, "a\nb\r\nc\n"), "a\r\nb\r\nc\r\n");
-        assert_eq!(tr(&mut n, "\r"), "\r");
-        assert_eq!(
-            tr(&mut n, "\nx"),
-            "\nx",
-            "a CR ending the previous event counts"
-        );
-        assert_eq!(tr(&mut n, "\n\n"), "\r\n\r\n");
-        let mut raw = Newlines::new(false);
-        assert_eq!(tr(&mut raw, "a\nb"), "a\nb");
-    }
-
-    fn loaded(events: &[(u64, Kind, &str)]) -> Loaded {
+    fn loaded(events: &[(u64, Kind, &str)]) -> Recording {
         let mut tl = crate::timeline::Timeline::new(vec![]);
         for (t, k, d) in events {
             tl.push(*t, *k, d.as_bytes());
         }
-        let term = crate::cli::TermArgs {
+        let settings = crate::recording::Settings {
             cols: Some(20),
             rows: Some(5),
             ..Default::default()
         };
-        crate::commands::prepare("t".into(), tl, &term)
+        Recording::new("t".into(), tl, &settings)
     }
 
     #[test]

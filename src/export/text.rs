@@ -8,8 +8,8 @@
 //! vt100 hands each row that scrolls off to a callback; its "basic formatted" capture, with one
 //! state kept across rows, puts a newline only after rows that did not wrap.
 
-use crate::commands::Loaded;
 use crate::emulator::{nz, Prefilter};
+use crate::recording::Recording;
 use crate::timeline::Kind;
 use std::io::{self, Write};
 use vt100::capture::{
@@ -86,7 +86,7 @@ impl<W: Write> Lines<'_, W> {
 /// newline (nothing when there is no text). With `from`, the text shown from then on: the rows
 /// that scrolled off after it, then the screen at `to`. Lines are written as they scroll off.
 pub fn write_session_text<W: Write>(
-    loaded: &Loaded,
+    loaded: &Recording,
     from: Option<i128>,
     to: Option<i128>,
     out: &mut W,
@@ -133,7 +133,7 @@ pub fn write_session_text<W: Write>(
 }
 
 /// The same, as a string.
-pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> String {
+pub fn session_text(loaded: &Recording, from: Option<i128>, to: Option<i128>) -> String {
     let mut out = Vec::new();
     write_session_text(loaded, from, to, &mut out).expect("writing to memory");
     String::from_utf8(out).expect("text is UTF-8")
@@ -142,20 +142,20 @@ pub fn session_text(loaded: &Loaded, from: Option<i128>, to: Option<i128>) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::TermArgs;
+    use crate::recording::Settings;
     use crate::timeline::{Kind, Timeline};
 
-    fn loaded(cols: u16, rows: u16, chunks: &[&str]) -> Loaded {
+    fn loaded(cols: u16, rows: u16, chunks: &[&str]) -> Recording {
         let mut tl = Timeline::new(vec![]);
         for (i, c) in chunks.iter().enumerate() {
             tl.push(i as u64 * 1_000_000, Kind::Output, c.as_bytes());
         }
-        let term = TermArgs {
+        let settings = Settings {
             cols: Some(cols),
             rows: Some(rows),
             ..Default::default()
         };
-        crate::commands::prepare("t".into(), tl, &term)
+        Recording::new("t".into(), tl, &settings)
     }
 
     #[test]

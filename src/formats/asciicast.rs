@@ -3,6 +3,7 @@
 use super::scalingo::Builder;
 use super::{json_error, line_col};
 use crate::error::{LoadError, Place};
+use crate::timeline::json;
 use crate::timeline::{Format, Kind, Timeline, Warning, NANOS_PER_SEC};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::Deserialize;
@@ -201,7 +202,7 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
             "i" => Kind::Input,
             "m" => Kind::Marker,
             "r" => {
-                let s = String::from_utf8_lossy(&super::json::unescape(ev.2.get().as_bytes()))
+                let s = String::from_utf8_lossy(&json::unescape(ev.2.get().as_bytes()))
                     .into_owned();
                 match parse_size_asked(&s) {
                     Some((asked, (cols, rows))) => {
@@ -217,8 +218,8 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
                 }
             }
             "x" => {
-                let s = String::from_utf8_lossy(&super::json::unescape(ev.2.get().as_bytes()))
-                    .into_owned();
+                let s =
+                    String::from_utf8_lossy(&json::unescape(ev.2.get().as_bytes())).into_owned();
                 Kind::Exit(s.trim().parse().unwrap_or(-1))
             }
             other => {

@@ -2,7 +2,6 @@
 //! (gzip, byte-order mark, JSON array, NDJSON, asciicast v2/v3), never from the file name.
 
 pub mod asciicast;
-pub mod json;
 pub mod scalingo;
 pub mod sniff;
 
@@ -20,95 +19,6 @@ pub fn max_bytes() -> u64 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_MAX_BYTES)
-}
-
-/// Read a source (a path, or `-` for standard input) into memory, refusing oversized ones.
-pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
-    let name = display_name(spec);
-    let limit = max_bytes();
-    let too_big = |n: u64| {
-        LoadError::new(
-            &name,
-            Place::Whole,
-            format!(
-                "too large ({n} bytes; the limit is {limit} bytes, set AUDITTY_MAX_BYTES to raise it)"
-            ),
-        )
-    };
-    let io = |e: std::io::Error| LoadError::new(&name, Place::Whole, io_message(&e));
-    let mut buf = Vec::new();
-    if spec == "-" {
-        // a file redirected to standard input: refused by its size, without reading it
-        if let Some(len) = stdin_file_len() {
-            if len > limit {
-                return Err(too_big(len));
-            }
-        }
-        std::io::stdin()
-            .lock()
-            .take(limit + 1)
-            .read_to_end(&mut buf)
-            .map_err(io)?;
-    } else {
-        let f = std::fs::File::open(spec).map_err(io)?;
-        let meta = f.metadata().map_err(io)?;
-        if meta.is_dir() {
-            return Err(LoadError::new(&name, Place::Whole, "is a directory"));
-        }
-        if meta.len() > limit {
-            return Err(too_big(meta.len()));
-        }
-        buf.reserve_exact(meta.len() as usize);
-        f.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
-    }
-    if buf.len() as u64 > limit {
-        return Err(too_big(buf.len() as u64));
-    }
-    Ok(buf)
-}
-
-/// The size of standard input when it is a regular file (`< file`), else `None`.
-#[cfg(unix)]
-fn stdin_file_len() -> Option<u64> {
-    use std::os::fd::AsFd;
-    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
-    let meta = std::fs::File::from(fd).metadata().ok()?;
-    meta.is_file().then_some(meta.len())
-}
-
-#[cfg(not(unix))]
-fn stdin_file_len() -> Option<u64> {
-    None
-}
-
-pub fn display_name(spec: &str) -> String {
-    if spec == "-" {
-        "<stdin>".to_string()
-    } else {
-        spec.to_string()
-    }
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file".into(),
-        PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            // drop the " (os error N)" suffix
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-    }
-}
-
-/// Load a recording from a source spec (path or `-`).
-pub fn load(spec: &str) -> Result<Timeline, LoadError> {
-    let bytes = read_source(spec)?;
-    load_bytes(&display_name(spec), bytes)
 }
 
 /// Load a recording from bytes already in memory; `name` is used in messages.

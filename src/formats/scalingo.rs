@@ -2,6 +2,7 @@
 
 use super::{json_error, line_col};
 use crate::error::{LoadError, Place};
+use crate::timeline::json;
 use crate::timeline::{Encoding, Event, Format, Kind, Timeline, Warning};
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
@@ -200,7 +201,7 @@ impl Builder {
 fn string_of(raw: &RawValue) -> Option<String> {
     let s = raw.get();
     s.starts_with('"')
-        .then(|| String::from_utf8_lossy(&super::json::unescape(s.as_bytes())).into_owned())
+        .then(|| String::from_utf8_lossy(&json::unescape(s.as_bytes())).into_owned())
 }
 
 fn json_kind(raw: &RawValue) -> &'static str {

@@ -7,8 +7,8 @@
 use super::background::{Analysis, Background};
 use super::clock::{Clock, ClockOptions};
 use super::search::Hit;
-use crate::commands::Loaded;
 use crate::emulator::Replay;
+use crate::recording::Recording;
 use crate::timeline::{Kind, Nanos, TimeSpec, Timeline, NANOS_PER_SEC};
 use ratatui::layout::Rect;
 use std::sync::Arc;
@@ -196,22 +196,17 @@ impl App {
     /// A player on a loaded recording, for a terminal of `size` (columns, rows). Background
     /// indexing and analysis start at once.
     pub fn new(
-        loaded: Loaded,
+        loaded: Recording,
         opts: Options,
         size: (u16, u16),
         now: Duration,
     ) -> Result<Self, String> {
-        let bg = Background::spawn(
-            &loaded.tl,
-            loaded.geometry.cols,
-            loaded.geometry.rows,
-            loaded.crlf,
-        );
+        let bg = Background::spawn(&loaded);
         Self::with_background(loaded, opts, size, now, bg)
     }
 
     pub(crate) fn with_background(
-        loaded: Loaded,
+        loaded: Recording,
         opts: Options,
         size: (u16, u16),
         now: Duration,
@@ -955,8 +950,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::TermArgs;
-    use crate::commands::prepare;
+    use crate::recording::Settings;
 
     const S: Nanos = NANOS_PER_SEC;
 
@@ -984,12 +978,12 @@ mod tests {
     }
 
     fn app_with(tl: Timeline, opts: Options) -> App {
-        let term = TermArgs {
+        let term = Settings {
             cols: Some(40),
             rows: Some(6),
             ..Default::default()
         };
-        let loaded = prepare("test".into(), tl, &term);
+        let loaded = Recording::new("test".into(), tl, &term);
         let mut app = App::new(loaded, opts, (80, 20), ms(0)).unwrap();
         app.wait_background(ms(0));
         app
@@ -1274,12 +1268,12 @@ mod tests {
             tl.push(i * S, Kind::Output, &chunk);
         }
         tl.push(96 * S, Kind::Output, b"\r\nTHE END");
-        let term = TermArgs {
+        let term = Settings {
             cols: Some(80),
             rows: Some(24),
             ..Default::default()
         };
-        let loaded = prepare("big".into(), tl, &term);
+        let loaded = Recording::new("big".into(), tl, &term);
         let mut a = App::with_background(
             loaded,
             Options::default(),

@@ -7,7 +7,7 @@
 
 use super::search::SearchText;
 use crate::emulator::Replay;
-use crate::timeline::Timeline;
+use crate::recording::Recording;
 use crate::transcript::{self, Line};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
@@ -87,12 +87,14 @@ pub struct Background {
 }
 
 impl Background {
-    pub fn spawn(tl: &Arc<Timeline>, cols: u16, rows: u16, crlf: bool) -> Self {
+    /// Index and analyse a recording: its own replay (as the player's), made on the thread.
+    pub fn spawn(rec: &Recording) -> Self {
         let cancel = Arc::new(AtomicBool::new(false));
+        let tl = &rec.tl;
         let n = tl.events.len();
-        let t1 = Arc::clone(tl);
+        let rec = rec.clone();
         let index = Job::spawn("auditty-index", n, Arc::clone(&cancel), move |p, stop| {
-            let mut r = Replay::new(Arc::clone(&t1), cols, rows, crlf);
+            let mut r = rec.replay();
             // in steps, to report progress; the same keyframes as `index_all`
             let step = (n / 200).max(1);
             let mut k = 0;

@@ -10,80 +10,13 @@
 //! no drift. The caller passes `now` (time since any fixed instant) to every call: tests use a
 //! fake time source.
 
-use crate::timeline::{Nanos, NANOS_PER_SEC};
+pub use crate::timeline::secs_to_nanos;
+pub use crate::timeline::squeeze::{Cut, Squeeze};
+use crate::timeline::Nanos;
 use std::time::Duration;
 
 /// The speeds `+` and `-` step through.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
-
-/// An idle stretch squeezed out: recording time `from..to` is skipped (`from` is the previous
-/// event plus the limit, `to` the next event).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cut {
-    pub from: Nanos,
-    pub to: Nanos,
-    /// Recording time removed by the cuts before this one.
-    removed_before: Nanos,
-}
-
-/// The mapping between recording and presentation time.
-#[derive(Debug, Clone, Default)]
-pub struct Squeeze {
-    cuts: Vec<Cut>,
-}
-
-impl Squeeze {
-    /// Cuts for event times `times` (non-decreasing) with pauses limited to `limit`.
-    pub fn new(times: impl IntoIterator<Item = Nanos>, limit: Option<Nanos>) -> Self {
-        let Some(limit) = limit else {
-            return Squeeze::default();
-        };
-        let mut cuts = Vec::new();
-        let mut removed = 0;
-        let mut prev: Option<Nanos> = None;
-        for t in times {
-            // the start of the recording counts as an event: a long wait before the first
-            // output is squeezed too
-            let p = prev.unwrap_or(0);
-            if t > p && t - p > limit {
-                cuts.push(Cut {
-                    from: p + limit,
-                    to: t,
-                    removed_before: removed,
-                });
-                removed += t - p - limit;
-            }
-            prev = Some(t);
-        }
-        Squeeze { cuts }
-    }
-
-    pub fn cuts(&self) -> &[Cut] {
-        &self.cuts
-    }
-
-    /// Presentation time of a recording time.
-    pub fn pres(&self, t: Nanos) -> Nanos {
-        let k = self.cuts.partition_point(|c| c.from < t);
-        if k == 0 {
-            return t;
-        }
-        let c = &self.cuts[k - 1];
-        t - (c.removed_before + (t.min(c.to) - c.from))
-    }
-
-    /// Recording time of a presentation time: at a cut, the event after the idle stretch.
-    pub fn rec(&self, p: Nanos) -> Nanos {
-        let k = self
-            .cuts
-            .partition_point(|c| c.from - c.removed_before <= p);
-        if k == 0 {
-            return p;
-        }
-        let c = &self.cuts[k - 1];
-        p + c.removed_before + (c.to - c.from)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
@@ -335,14 +268,10 @@ impl Clock {
     }
 }
 
-/// Seconds as nanoseconds, for options.
-pub fn secs_to_nanos(s: f64) -> Nanos {
-    (s.max(0.0) * NANOS_PER_SEC as f64).round() as Nanos
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timeline::NANOS_PER_SEC;
 
     const S: Nanos = NANOS_PER_SEC;
 

@@ -210,43 +210,66 @@ fn watch_signals() -> io::Result<()> {
     Ok(())
 }
 
+/// The real terminal failed us.
+#[derive(Debug)]
+pub enum TerminalError {
+    /// The signal handlers could not be installed.
+    Signals(io::Error),
+    /// Raw mode, the alternate screen or the mouse could not be set up.
+    Setup(io::Error),
+    /// Reading keys or drawing failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for TerminalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TerminalError::Signals(e) => write!(f, "cannot watch signals: {e}"),
+            TerminalError::Setup(e) => write!(f, "cannot set up the terminal: {e}"),
+            TerminalError::Io(e) => write!(f, "terminal: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for TerminalError {}
+
 /// Set the real terminal up (panic hook, signals, raw mode, alternate screen, mouse), run
 /// `f` in it, and put it back as it was, whatever happens. One guard for a whole session:
 /// the picker and the players it opens share it, and the terminal is not flickered between.
 pub fn with_terminal<T>(
     start: Instant,
-    f: impl FnOnce(&mut TerminalIo) -> Result<T, String>,
-) -> Result<T, String> {
+    f: impl FnOnce(&mut TerminalIo) -> Result<T, TerminalError>,
+) -> Result<T, TerminalError> {
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         prev(info);
     }));
-    watch_signals().map_err(|e| format!("cannot watch signals: {e}"))?;
-    let _guard = Guard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    let mut io = TerminalIo::new(start).map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    watch_signals().map_err(TerminalError::Signals)?;
+    let _guard = Guard::enter().map_err(TerminalError::Setup)?;
+    let mut io = TerminalIo::new(start).map_err(TerminalError::Setup)?;
     f(&mut io)
 }
 
 /// Play `app` until it ends, in a terminal already set up; say how it ended.
-pub fn play(app: &mut App, io: &mut TerminalIo) -> Result<Ended, String> {
+pub fn play(app: &mut App, io: &mut TerminalIo) -> Result<Ended, TerminalError> {
     if let Ok(size) = io.size() {
         app.update(Action::Resize(size.0, size.1), io.now());
     }
-    run_loop(app, io).map_err(|e| format!("terminal: {e}"))?;
+    run_loop(app, io).map_err(TerminalError::Io)?;
     Ok(app.ended().unwrap_or(Ended::Quit))
 }
 
 /// Play `app` in the real terminal; `start` is the instant its time counts from.
-pub fn run(mut app: App, start: Instant) -> Result<Ended, String> {
+pub fn run(mut app: App, start: Instant) -> Result<Ended, TerminalError> {
     with_terminal(start, |io| play(&mut app, io))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::TermArgs;
     use crate::player::app::Options;
+    use crate::recording::{self, Settings, Source};
     use crate::timeline::{Kind, Nanos};
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -317,7 +340,7 @@ mod tests {
     }
 
     fn demo(opts: Options) -> App {
-        let loaded = crate::player::open(None, &TermArgs::default(), &Default::default()).unwrap();
+        let loaded = recording::open(&Source::Demo, &Settings::default()).unwrap();
         let mut app = App::new(loaded, opts, (120, 34), Duration::ZERO).unwrap();
         app.wait_background(Duration::ZERO);
         app

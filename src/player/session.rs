@@ -9,10 +9,9 @@
 
 use super::app::{self, App, Ended};
 use super::picker::{self, Action, Effect, Picker};
-use super::run::{self, Io, TerminalIo};
+use super::run::{self, Io, TerminalError, TerminalIo};
 use super::ui;
-use crate::cli::TermArgs;
-use crate::commands::{self, Loaded};
+use crate::recording::{self, Recording, Settings, Source};
 use crate::scalingo::{self, Config};
 use std::sync::mpsc::{self, Sender};
 use std::time::{Duration, Instant};
@@ -26,14 +25,14 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// the loop, not the picker, acts on).
 enum Msg {
     Picker(Action),
-    Ready { ticket: u64, loaded: Loaded },
+    Ready { ticket: u64, loaded: Recording },
 }
 
 /// Where the sessions come from, and how to play them.
 pub struct Picking {
     pub app: String,
     pub cfg: Config,
-    pub term: TermArgs,
+    pub settings: Settings,
     pub opts: app::Options,
 }
 
@@ -58,9 +57,9 @@ impl Picking {
     }
 
     fn download(&self, ticket: u64, id: String, size_hint: Option<u64>, tx: Sender<Msg>) {
-        let (cfg, app, term) = (self.cfg.clone(), self.app.clone(), self.term.clone());
+        let (cfg, app, settings) = (self.cfg.clone(), self.app.clone(), self.settings.clone());
         spawn("auditty-download", move || {
-            let source = format!("scalingo://{app}/{id}");
+            let source = Source::scalingo(&app, &id);
             let last = std::cell::Cell::new(None::<Instant>);
             let progress = |done: u64, total: Option<u64>| {
                 let now = Instant::now();
@@ -78,20 +77,14 @@ impl Picking {
             ) {
                 Ok(b) => b,
                 Err(e) => {
-                    let message = format!("{source}: {e}");
+                    let message = format!("{}: {e}", source.name());
                     let _ = tx.send(Msg::Picker(Action::Failed { ticket, message }));
                     return;
                 }
             };
             let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
-            let msg = match crate::formats::load_bytes(&source, bytes) {
-                Ok(tl) => {
-                    let name = crate::formats::display_name(&source);
-                    Msg::Ready {
-                        ticket,
-                        loaded: commands::prepare(name, tl, &term),
-                    }
-                }
+            let msg = match recording::from_bytes(&source, bytes, &settings) {
+                Ok(loaded) => Msg::Ready { ticket, loaded },
                 Err(e) => Msg::Picker(Action::Failed {
                     ticket,
                     message: e.to_string(),
@@ -110,12 +103,12 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) {
 }
 
 /// Run the picker (and the players it opens) in the real terminal until the user quits.
-pub fn run(picking: Picking, start: Instant) -> Result<(), String> {
+pub fn run(picking: Picking, start: Instant) -> Result<(), TerminalError> {
     run::with_terminal(start, |io| pick(&picking, io))
 }
 
-fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), String> {
-    let term_err = |e: std::io::Error| format!("terminal: {e}");
+fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), TerminalError> {
+    let term_err = TerminalError::Io;
     let mut picker = Picker::new(&picking.app, io.size().unwrap_or((80, 24)));
     let (tx, rx) = mpsc::channel();
     picking.perform(Effect::List, &tx);

@@ -7,16 +7,7 @@ pub mod html;
 pub mod picture;
 pub mod svg;
 
-/// A character read from the emulated screen as it may be shown: control characters, and the
-/// stand-in that carries U+FFFD through vt100, become U+FFFD.
-pub fn shown_char(c: char) -> char {
-    if escape::is_control(c) || crate::emulator::prefilter::STAND_IN_FOR_REPLACEMENT.starts_with(c)
-    {
-        '\u{fffd}'
-    } else {
-        c
-    }
-}
+pub use crate::emulator::prefilter::shown_char;
 
 /// The text of a cell as it may be shown: control characters never pass.
 pub fn cell_text(cell: &vt100::Cell) -> &str {

@@ -60,7 +60,6 @@ mod tests {
     }
 
     #[test]
-    #[test]
     fn long_lists_are_capped_in_messages() {
         let two = vec!["osc-fr1".to_string(), "osc-secnum-fr1".to_string()];
         assert_eq!(capped_list(&two, 10), "osc-fr1, osc-secnum-fr1");

@@ -4,6 +4,8 @@
 //! source text, which the timeline owns, and the content is unescaped when it is read. A
 //! 120 MB audit log is thus held once in memory, plus a small record per event.
 
+pub mod json;
+pub mod squeeze;
 pub mod timespec;
 
 use chrono::{DateTime, FixedOffset};
@@ -160,7 +162,7 @@ impl Timeline {
         let raw = &self.text[ev.start as usize..ev.start as usize + ev.len as usize];
         match ev.enc {
             Encoding::Raw => Cow::Borrowed(raw),
-            Encoding::Json => crate::formats::json::unescape(raw),
+            Encoding::Json => json::unescape(raw),
         }
     }
 
@@ -215,6 +217,11 @@ pub fn secs(t: Nanos) -> f64 {
     t as f64 / NANOS_PER_SEC as f64
 }
 
+/// Seconds (an option's value, such as an idle limit) as nanoseconds; negative ones as 0.
+pub fn secs_to_nanos(s: f64) -> Nanos {
+    (s.max(0.0) * NANOS_PER_SEC as f64).round() as Nanos
+}
+
 /// `1:02:03.250` style, for people.
 pub fn clock(t: Nanos) -> String {
     let ms = t / 1_000_000;
@@ -267,7 +274,7 @@ impl Timeline {
                         n
                     } else {
                         scratch.clear();
-                        if crate::formats::json::unescape_into(lit, &mut scratch) {
+                        if json::unescape_into(lit, &mut scratch) {
                             lone.push(i);
                         }
                         self.text[w..w + scratch.len()].copy_from_slice(&scratch);

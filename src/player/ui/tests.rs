@@ -1,8 +1,8 @@
 //! Snapshots of whole frames (ratatui's `TestBackend`) in the player's main states, on the
 //! demo recording and on small timelines.
 
-use crate::cli::TermArgs;
 use crate::player::app::{Action, App, Options, PromptKind};
+use crate::recording::{self, Recording, Settings, Source};
 use crate::timeline::{Kind, Timeline, NANOS_PER_SEC};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -14,7 +14,7 @@ fn ms(n: u64) -> Duration {
 }
 
 fn demo(size: (u16, u16), opts: Options) -> App {
-    let loaded = crate::player::open(None, &TermArgs::default(), &Default::default()).unwrap();
+    let loaded = recording::open(&Source::Demo, &Settings::default()).unwrap();
     let mut app = App::new(loaded, opts, size, ms(0)).unwrap();
     app.wait_background(ms(0));
     app
@@ -122,12 +122,12 @@ fn wide_characters_markers_idle_and_title() {
     );
     tl.push(40 * s, Kind::Marker, b"later");
     tl.push(41 * s, Kind::Output, b"bye\r\n");
-    let term = TermArgs {
+    let term = Settings {
         cols: Some(30),
         rows: Some(4),
         ..Default::default()
     };
-    let loaded = crate::commands::prepare("small.cast".into(), tl, &term);
+    let loaded = Recording::new("small.cast".into(), tl, &term);
     let opts = Options {
         clock: crate::player::clock::ClockOptions {
             speed: 1.0,

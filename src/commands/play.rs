@@ -1,0 +1,84 @@
+//! `auditty play` (and bare `auditty`): a recording in the player, or with `--app APP` and no
+//! SOURCE, the session picker.
+
+use crate::cli::{PlayArgs, PlayOptions};
+use crate::error::{Error, Result};
+use crate::player::{app, clock, run, session};
+use crate::recording::{self, Source};
+use std::io::IsTerminal;
+use std::time::Instant;
+
+/// The player's options from the command line.
+pub fn options(o: &PlayOptions) -> app::Options {
+    app::Options {
+        clock: clock::ClockOptions {
+            speed: o.speed,
+            idle_limit: o.idle_time_limit.map(crate::timeline::secs_to_nanos),
+            looping: o.looping,
+            pause_on_markers: o.pause_on_markers,
+        },
+        start_at: o.start_at.clone(),
+        paused: o.paused,
+        utc: o.utc,
+    }
+}
+
+pub fn run(args: &PlayArgs) -> Result<()> {
+    let start = Instant::now();
+    if let (None, Some(app)) = (&args.source, &args.app) {
+        return pick(app, args, start);
+    }
+    let source = Source::parse_or_demo(args.source.as_ref())?;
+    let loaded = recording::open(&source, &args.term.settings(&args.api))?;
+    need_terminal()?;
+    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let app =
+        app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
+    run::run(app, start).map_err(terminal)?;
+    Ok(())
+}
+
+fn need_terminal() -> Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the player needs a terminal: for output to a file or a pipe, use `auditty screen` or `auditty transcript`"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `auditty play --app APP`: what can be checked without the network is checked before the
+/// terminal is taken over (an `error:` line, exit status 1); what the API answers is shown
+/// in the picker.
+fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
+    if app.trim().is_empty() {
+        return Err(Error::Usage("--app: the app name is empty".into()));
+    }
+    let cfg = super::api::config(&args.api)?;
+    if cfg.token.is_none() {
+        return Err(Error::Runtime(
+            crate::scalingo::ApiError::MissingToken.to_string(),
+        ));
+    }
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the session picker needs a terminal: for a list, use `auditty sessions --app APP`"
+                .into(),
+        ));
+    }
+    session::run(
+        session::Picking {
+            app: app.to_string(),
+            cfg,
+            settings: args.term.settings(&args.api),
+            opts: options(&args.opts),
+        },
+        start,
+    )
+    .map_err(terminal)
+}
+
+fn terminal(e: run::TerminalError) -> Error {
+    Error::Runtime(e.to_string())
+}
