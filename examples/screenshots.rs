@@ -10,7 +10,8 @@
 //! rectangles, a dark theme with the xterm palette).
 
 use auditty::cli::TermArgs;
-use auditty::player::app::{Action, App, Options, PromptKind};
+use auditty::player::action::{Action, PromptKind};
+use auditty::player::app::{App, Options};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};

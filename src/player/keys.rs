@@ -1,6 +1,6 @@
 //! Keys and the mouse → [`Action`], in one place. [`HELP`] lists them for the help overlay.
 
-use super::app::{Action, Mode, Mouse, PromptKind};
+use super::action::{Action, Mode, Mouse, PromptKind};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };

@@ -1,6 +1,7 @@
 //! The player: a recording played like a movie in the terminal (ratatui).
 //!
 //! - [`clock`]: pure: time in, position out (speed, idle limit, loop, markers, the end);
+//! - [`action`]: what the player can be asked to do ([`action::Action`]) and its modes;
 //! - [`app`]: the state, changed only by `App::update(Action)`;
 //! - [`keys`]: keys and the mouse → `Action`, in one place;
 //! - [`ui`]: drawing, a pure function of the state, one widget per file;
@@ -9,6 +10,7 @@
 //! - [`picker`]: the session picker's state (`play --app APP`); [`session`]: its loop, which
 //!   opens players and comes back to the list.
 
+pub mod action;
 pub mod app;
 pub mod background;
 pub mod clock;

@@ -7,7 +7,8 @@
 //! SIGTERM/SIGHUP/SIGINT/SIGQUIT (a thread that restores it and exits), and when the guard is
 //! dropped.
 
-use super::app::{Action, App, Ended};
+use super::action::{Action, Ended};
+use super::app::App;
 use super::{keys, ui};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};

@@ -7,7 +7,8 @@
 //! download can be cancelled (Esc: its answer is then ignored). Their answers come back
 //! through a channel the loop looks at while the picker is waiting for one.
 
-use super::app::{self, App, Ended};
+use super::action::Ended;
+use super::app::{self, App};
 use super::picker::{self, Action, Effect, Picker};
 use super::run::{self, Io, TerminalIo};
 use super::ui;

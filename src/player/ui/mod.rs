@@ -10,7 +10,8 @@ pub mod search;
 pub mod status;
 pub mod timeline;
 
-use super::app::{App, Mode, Panel};
+use super::action::{Mode, Panel};
+use super::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;

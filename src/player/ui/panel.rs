@@ -15,10 +15,10 @@ pub const SELECTED: Style = Style::new()
 /// The first item shown in a list of `height` rows, so that the selection is in view.
 pub fn first_shown(app: &App, height: usize) -> usize {
     let len = match app.panel {
-        Some(crate::player::app::Panel::Commands) => {
+        Some(crate::player::action::Panel::Commands) => {
             app.analysis.as_ref().map_or(0, |a| a.commands.len())
         }
-        Some(crate::player::app::Panel::Hits) => app
+        Some(crate::player::action::Panel::Hits) => app
             .search
             .as_ref()
             .and_then(|s| s.hits.as_ref())

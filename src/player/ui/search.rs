@@ -1,6 +1,7 @@
 //! Search: the prompt line (also used to type a time) and the list of all hits.
 
-use crate::player::app::{App, PromptKind};
+use crate::player::action::PromptKind;
+use crate::player::app::App;
 use crate::player::search::find_in_cells;
 use crate::player::ui::panel::render_list;
 use crate::player::ui::screen::HIGHLIGHT;

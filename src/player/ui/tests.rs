@@ -2,7 +2,8 @@
 //! demo recording and on small timelines.
 
 use crate::cli::TermArgs;
-use crate::player::app::{Action, App, Options, PromptKind};
+use crate::player::action::{Action, PromptKind};
+use crate::player::app::{App, Options};
 use crate::timeline::{Kind, Timeline, NANOS_PER_SEC};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
