@@ -10,7 +10,7 @@
 //! rectangles, a dark theme with the xterm palette).
 
 use auditty::cli::TermArgs;
-use auditty::player::action::{Action, PromptKind};
+use auditty::player::action::{Action, Panel, PromptKind};
 use auditty::player::app::{App, Options};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -51,7 +51,7 @@ fn main() {
             Box::new(|app| {
                 app.update(Action::Tick, ms(41_500));
                 app.update(Action::TogglePlay, ms(41_500));
-                app.update(Action::ToggleCommands, ms(41_500));
+                app.update(Action::TogglePanel(Panel::Commands), ms(41_500));
             }),
         ),
         (
@@ -64,7 +64,7 @@ fn main() {
                 app.update(Action::PromptSubmit, ms(0));
                 app.update(Action::SearchNext, ms(0));
                 app.update(Action::SearchNext, ms(0));
-                app.update(Action::ToggleHits, ms(0));
+                app.update(Action::TogglePanel(Panel::Hits), ms(0));
             }),
         ),
         (

@@ -32,8 +32,8 @@ pub enum Action {
     PromptCancel,
     SearchNext,
     SearchPrev,
-    ToggleCommands,
-    ToggleHits,
+    /// Open a side panel, or close it if it is the one open.
+    TogglePanel(Panel),
     ToggleHelp,
     /// Esc: close the help, else a panel, else forget the search, else (in a player opened
     /// from the session picker) go back to the list.

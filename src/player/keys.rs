@@ -1,6 +1,7 @@
 //! Keys and the mouse → [`Action`], in one place. [`HELP`] lists them for the help overlay.
 
 use super::action::{Action, Mode, Mouse, PromptKind};
+use super::panels;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -100,8 +101,9 @@ fn key(mode: Mode, k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('/') => Action::OpenPrompt(PromptKind::Search),
         KeyCode::Char('n') => Action::SearchNext,
         KeyCode::Char('N') => Action::SearchPrev,
-        KeyCode::Char('l') => Action::ToggleHits,
-        KeyCode::Char('c') => Action::ToggleCommands,
+        KeyCode::Char(c) if panels::opened_by(c).is_some() => {
+            Action::TogglePanel(panels::opened_by(c)?)
+        }
         KeyCode::Char('f') => Action::Follow,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('q') => Action::Quit,

@@ -2,7 +2,11 @@
 //!
 //! - [`clock`]: pure: time in, position out (speed, idle limit, loop, markers, the end);
 //! - [`action`]: what the player can be asked to do ([`action::Action`]) and its modes;
-//! - [`app`]: the state, changed only by `App::update(Action)`;
+//! - [`app`]: the state, changed only by `App::update(Action)`, which hands each action to
+//!   its part: [`playback`] (clock, position, markers), [`search`] (the query, its hits),
+//!   [`panels`] (the side panels, one file each), [`viewport`] (pan, follow the cursor),
+//!   [`prompt`] (what is being typed);
+//! - [`layout`]: where things go on the terminal, a pure function of sizes;
 //! - [`keys`]: keys and the mouse → `Action`, in one place;
 //! - [`ui`]: drawing, a pure function of the state, one widget per file;
 //! - [`run`]: the terminal loop, the only code that touches the real terminal;
@@ -15,11 +19,16 @@ pub mod app;
 pub mod background;
 pub mod clock;
 pub mod keys;
+pub mod layout;
+pub mod panels;
 pub mod picker;
+pub mod playback;
+pub mod prompt;
 pub mod run;
 pub mod search;
 pub mod session;
 pub mod ui;
+pub mod viewport;
 
 use crate::cli::{ApiArgs, PlayArgs, PlayOptions, SourceArgs, TermArgs};
 use crate::commands::{self, Loaded};
