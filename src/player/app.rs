@@ -643,7 +643,7 @@ fn command_times(analysis: Option<&Analysis>) -> impl Iterator<Item = Nanos> + '
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::cli::TermArgs;
     use crate::commands::prepare;

@@ -18,6 +18,8 @@ pub mod action;
 pub mod app;
 pub mod background;
 pub mod clock;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod keys;
 pub mod layout;
 pub mod panels;
