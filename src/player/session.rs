@@ -9,7 +9,8 @@
 
 use super::action::Ended;
 use super::app::{self, App};
-use super::picker::{self, Action, Effect, Picker};
+use super::keys;
+use super::picker::{Action, Effect, Picker};
 use super::run::{self, Io};
 use crate::cli::TermArgs;
 use crate::commands::{self, Loaded};
@@ -166,7 +167,7 @@ pub(crate) fn pick(
         let timeout = picker.busy().then_some(POLL);
         let mut next = io.next_event(timeout).map_err(term_err)?;
         while let Some(ev) = next {
-            if let Some(a) = picker::action(&ev) {
+            if let Some(a) = keys::picker(&ev) {
                 if let Some(effect) = picker.update(a) {
                     effects.perform(effect, &tx);
                 }
