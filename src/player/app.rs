@@ -9,6 +9,9 @@
 //! from [`layout`], a function of sizes. Drawing reads the state and changes nothing
 //! (`ui::draw`).
 
+mod mouse;
+mod sync;
+
 use super::action::{Action, Ended, Mode, Mouse, Panel, PromptKind};
 use super::background::{Analysis, Background};
 use super::clock::{Clock, ClockOptions};
@@ -20,8 +23,8 @@ use super::search::Search;
 use super::viewport::Viewport;
 use crate::commands::Loaded;
 use crate::emulator::Replay;
-use crate::timeline::{Kind, Nanos, TimeSpec, Timeline};
-use ratatui::layout::{Position, Rect};
+use crate::timeline::{Nanos, TimeSpec, Timeline};
+use ratatui::layout::Rect;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,13 +62,6 @@ impl Default for Options {
     }
 }
 
-/// What the mouse holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Drag {
-    Bar,
-    Screen { x: u16, y: u16, off: (u16, u16) },
-}
-
 pub struct App {
     pub name: String,
     pub(crate) tl: Arc<Timeline>,
@@ -86,7 +82,7 @@ pub struct App {
     pub(crate) help: bool,
     pub(crate) panels: Panels,
     pub(crate) view: Viewport,
-    drag: Option<Drag>,
+    drag: Option<mouse::Drag>,
     pub(crate) message: Option<String>,
     /// Esc with nothing open ends the player with [`Ended::Back`].
     pub(crate) back_to_list: bool,
@@ -243,100 +239,9 @@ impl App {
         (cols.get(), rows.get())
     }
 
-    /// Wait for the background work and take its results (tests, screenshots).
-    pub fn wait_background(&mut self, now: Duration) {
-        if let Some(mut job) = self.bg.index.take() {
-            if let Some(r) = job.wait() {
-                self.install_index(r);
-            }
-        }
-        if let Some(mut job) = self.bg.analysis.take() {
-            if let Some(a) = job.wait() {
-                self.install_analysis(a, now);
-            }
-        }
-        self.sync(now);
-    }
-
-    fn install_index(&mut self, r: Replay) {
-        self.replay = r;
-        self.indexed = true;
-        self.dirty = true;
-    }
-
-    fn install_analysis(&mut self, a: Analysis, now: Duration) {
-        self.analysis = Some(a);
-        self.dirty = true;
-        if self.search.as_ref().is_some_and(|s| s.hits.is_none()) {
-            self.run_search(now);
-        }
-    }
-
     /// Progress of the background work, in percent: (indexing, analysis); 100 when done.
     pub fn progress(&self) -> (u8, u8) {
         progress(&self.bg)
-    }
-
-    fn take_background(&mut self, now: Duration) {
-        if let Some(job) = self.bg.index.as_mut() {
-            if let Some(r) = job.try_take() {
-                self.bg.index = None;
-                self.install_index(r);
-            }
-        }
-        if let Some(job) = self.bg.analysis.as_mut() {
-            if let Some(a) = job.try_take() {
-                self.bg.analysis = None;
-                self.install_analysis(a, now);
-            }
-        }
-        let p = self.progress();
-        if p != self.percents {
-            self.percents = p;
-            self.dirty = true;
-        }
-    }
-
-    /// Output bytes to replay to show the first `n` events, past what is indexed (stops
-    /// counting past the limit).
-    fn replay_cost(&self, n: usize) -> usize {
-        let from = self.replay.indexed().min(n);
-        let mut cost = 0;
-        for ev in &self.tl.events[from..n] {
-            if ev.kind == Kind::Output {
-                cost += ev.len as usize;
-                if cost > SYNC_LIMIT {
-                    break;
-                }
-            }
-        }
-        cost
-    }
-
-    /// Bring the screen to the clock's position.
-    fn sync(&mut self, now: Duration) {
-        self.take_background(now);
-        if self.playback.tick(now) {
-            self.dirty = true;
-        }
-        let p = self.playback.position();
-        let n = self.tl.count_at(p as i128);
-        if n != self.replay.position() {
-            if !self.indexed && n > self.replay.indexed() && self.replay_cost(n) > SYNC_LIMIT {
-                if !self.stale {
-                    self.stale = true;
-                    self.dirty = true;
-                }
-            } else {
-                self.replay.seek_index(n);
-                self.stale = false;
-                self.dirty = true;
-                self.follow_cursor();
-            }
-        } else if self.stale {
-            self.stale = false;
-            self.dirty = true;
-        }
     }
 
     /// How long the loop may sleep before something is due (`None`: until input arrives).
@@ -553,58 +458,6 @@ impl App {
         }
     }
 
-    fn mouse(&mut self, now: Duration, m: Mouse) {
-        let a = self.areas();
-        let screen = self.screen_size();
-        let inside = |r: Rect, x: u16, y: u16| r.contains(Position { x, y });
-        match m {
-            Mouse::Down(x, y) => {
-                if inside(a.bar, x, y) {
-                    self.drag = Some(Drag::Bar);
-                    self.seek_bar(now, a.bar, x);
-                } else if inside(a.view, x, y) {
-                    self.drag = Some(Drag::Screen {
-                        x,
-                        y,
-                        off: self.view.off,
-                    });
-                } else if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
-                    if self
-                        .panels
-                        .click((y - p.y) as usize, p.height as usize, &cx)
-                    {
-                        self.panel_select(now);
-                    }
-                }
-            }
-            Mouse::Drag(x, y) => match self.drag {
-                Some(Drag::Bar) => self.seek_bar(now, a.bar, x),
-                Some(Drag::Screen { x: sx, y: sy, off }) => {
-                    let nx = off.0 as i32 - (x as i32 - sx as i32);
-                    let ny = off.1 as i32 - (y as i32 - sy as i32);
-                    self.view.pan_to(nx, ny, a.view, screen);
-                }
-                None => {}
-            },
-            Mouse::Up => self.drag = None,
-            Mouse::Scroll(x, y, dx, dy) => {
-                if a.panel_list.is_some_and(|p| inside(p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
-                    self.panels.move_by(dy as i64, &cx);
-                } else {
-                    self.view.pan(dx, dy, a.view, screen);
-                }
-            }
-        }
-    }
-
-    fn seek_bar(&mut self, now: Duration, bar: Rect, x: u16) {
-        let w = bar.width.saturating_sub(1).max(1) as f64;
-        let f = (x.saturating_sub(bar.x) as f64 / w).clamp(0.0, 1.0);
-        self.playback.seek_fraction(now, f);
-    }
-
     /// Keys typed shortly before the position, oldest first, as named in transcripts.
     pub fn recent_keys(&self) -> Vec<String> {
         self.playback.recent_keys()
@@ -647,7 +500,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::cli::TermArgs;
     use crate::commands::prepare;
-    use crate::timeline::NANOS_PER_SEC;
+    use crate::timeline::{Kind, NANOS_PER_SEC};
 
     const S: Nanos = NANOS_PER_SEC;
 
