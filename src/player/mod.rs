@@ -9,10 +9,16 @@
 //! - [`layout`]: where things go on the terminal, a pure function of sizes;
 //! - [`keys`]: keys and the mouse → `Action`, in one place;
 //! - [`ui`]: drawing, a pure function of the state, one widget per file;
-//! - [`run`]: the terminal loop, the only code that touches the real terminal;
+//! - [`run`]: the terminal loop behind the [`run::Io`] trait (the real terminal and clock,
+//!   or a fake in tests), the only code that touches the real terminal;
 //! - [`background`]: indexing and analysis off the UI thread; [`search`]: finding text;
-//! - [`picker`]: the session picker's state (`play --app APP`); [`session`]: its loop, which
-//!   opens players and comes back to the list.
+//! - [`picker`]: the session picker's state (`play --app APP`); [`session`]: its loop
+//!   (behind the same `Io`, its network behind `session::Effects`), which opens players
+//!   and comes back to the list.
+//!
+//! Imports run one way: `action` and `layout` import nothing of the player; the parts
+//! (`playback`, `search`, `viewport`, `prompt`, `panels`) import neither `app` nor `ui`;
+//! `app` imports the parts, never `ui`; `ui` reads `app` and draws.
 
 pub mod action;
 pub mod app;
