@@ -24,10 +24,10 @@ impl Prompt {
     /// Edit the text (control characters are not taken).
     pub fn edit(&mut self, action: &Action) {
         match *action {
-            Action::PromptInput(c) => {
-                if !crate::render::escape::is_control(c) && self.text.chars().count() < MAX_LEN {
-                    self.text.push(c);
-                }
+            Action::PromptInput(c)
+                if !crate::render::escape::is_control(c) && self.text.chars().count() < MAX_LEN =>
+            {
+                self.text.push(c)
             }
             Action::PromptBackspace => {
                 self.text.pop();
