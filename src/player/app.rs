@@ -4,10 +4,10 @@
 //! caller passes the current time with it (a fake one in tests). The state is in parts that
 //! each own their changes: [`Playback`] (clock, position, markers, moves through time),
 //! [`Search`], [`Panels`] (which side panel is open, its selection), [`Viewport`] (pan,
-//! follow the cursor); `update` hands each action to its part. Here remain the recorded
-//! screen and the background work that feeds it. Where things are on the terminal comes
-//! from [`layout`], a function of sizes. Drawing reads the state and changes nothing
-//! (`ui::draw`).
+//! follow the cursor); `update` hands each action to its part. The recorded screen kept at
+//! the clock's position, with the background work that feeds it, is in `app/sync.rs`; the
+//! mouse in `app/mouse.rs`. Where things are on the terminal comes from [`layout`], a
+//! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
 mod mouse;
 mod sync;
@@ -35,9 +35,6 @@ pub const SYNC_LIMIT: usize = 4 << 20;
 pub const STATUS_TICK: Duration = Duration::from_millis(100);
 /// How often progress of background work is looked at.
 pub const BACKGROUND_TICK: Duration = Duration::from_millis(100);
-pub use super::playback::KEYS_SHOWN;
-/// ←/→ step.
-pub const SEEK_STEP: Nanos = 5 * crate::timeline::NANOS_PER_SEC;
 
 /// How the player starts.
 #[derive(Debug, Clone)]

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 /// Keystrokes stay beside the status this long (wall time, at the current speed).
 pub const KEYS_SHOWN: Duration = Duration::from_millis(1500);
+/// ←/→ step.
+pub const SEEK_STEP: Nanos = 5 * NANOS_PER_SEC;
 
 pub struct Playback {
     tl: Arc<Timeline>,
