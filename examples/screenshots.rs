@@ -9,8 +9,9 @@
 //! written as SVG by the small writer below (one text run per cell style, backgrounds as
 //! rectangles, a dark theme with the xterm palette).
 
-use auditty::player::app::{Action, App, Options, PromptKind};
 use auditty::recording::{self, Settings, Source};
+use auditty::player::action::{Action, Panel, PromptKind};
+use auditty::player::app::{App, Options};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
@@ -50,7 +51,7 @@ fn main() {
             Box::new(|app| {
                 app.update(Action::Tick, ms(41_500));
                 app.update(Action::TogglePlay, ms(41_500));
-                app.update(Action::ToggleCommands, ms(41_500));
+                app.update(Action::TogglePanel(Panel::Commands), ms(41_500));
             }),
         ),
         (
@@ -63,7 +64,7 @@ fn main() {
                 app.update(Action::PromptSubmit, ms(0));
                 app.update(Action::SearchNext, ms(0));
                 app.update(Action::SearchNext, ms(0));
-                app.update(Action::ToggleHits, ms(0));
+                app.update(Action::TogglePanel(Panel::Hits), ms(0));
             }),
         ),
         (

@@ -117,6 +117,13 @@ impl Tmux {
         self.wait_for("the player to leave", |s| {
             !s.contains("⏸") && !s.contains("▶")
         });
+        // the session picker shows neither mark: wait for the program to leave the
+        // terminal restored too (it may take a moment on a loaded machine)
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let restored = "#{alternate_on}#{cursor_flag}#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}";
+        while self.display(restored) != "01000" && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(40));
+        }
         assert_eq!(
             self.display("#{alternate_on}"),
             "0",

@@ -1,15 +1,29 @@
 //! The player's state, changed only by [`App::update`].
 //!
 //! Everything that happens (a key, a click, a resize, time passing) is an [`Action`]; the
-//! caller passes the current time with it (a fake one in tests). Drawing reads the state and
-//! changes nothing (`ui::draw`).
+//! caller passes the current time with it (a fake one in tests). The state is in parts that
+//! each own their changes: [`Playback`] (clock, position, markers, moves through time),
+//! [`Search`], [`Panels`] (which side panel is open, its selection), [`Viewport`] (pan,
+//! follow the cursor); `update` hands each action to its part. The recorded screen kept at
+//! the clock's position, with the background work that feeds it, is in `app/sync.rs`; the
+//! mouse in `app/mouse.rs`. Where things are on the terminal comes from [`layout`], a
+//! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
+mod mouse;
+mod sync;
+
+use super::action::{Action, Ended, Mode, Mouse, Panel, PromptKind};
 use super::background::{Analysis, Background};
 use super::clock::{Clock, ClockOptions};
-use super::search::Hit;
-use crate::emulator::Replay;
+use super::layout::{self, Areas, Needs};
+use super::panels::{self, Cx, Jump, Panels};
+use super::playback::Playback;
+use super::prompt::Prompt;
+use super::search::Search;
+use super::viewport::Viewport;
 use crate::recording::Recording;
-use crate::timeline::{Kind, Nanos, TimeSpec, Timeline, NANOS_PER_SEC};
+use crate::emulator::Replay;
+use crate::timeline::{Nanos, TimeSpec, Timeline};
 use ratatui::layout::Rect;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,96 +35,6 @@ pub const SYNC_LIMIT: usize = 4 << 20;
 pub const STATUS_TICK: Duration = Duration::from_millis(100);
 /// How often progress of background work is looked at.
 pub const BACKGROUND_TICK: Duration = Duration::from_millis(100);
-/// Keystrokes stay beside the status this long (wall time, at the current speed).
-pub const KEYS_SHOWN: Duration = Duration::from_millis(1500);
-/// ←/→ step.
-pub const SEEK_STEP: Nanos = 5 * NANOS_PER_SEC;
-
-/// Everything the player can be asked to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    Quit,
-    TogglePlay,
-    /// Move by a presentation time, in milliseconds.
-    SeekBy(i64),
-    /// Go to a fraction of the recording (0.0 to 1.0).
-    SeekFraction(f64),
-    /// Move by a fraction of the recording.
-    SeekFractionBy(f64),
-    /// One event back (-1) or forward (+1); pauses.
-    Step(i8),
-    /// Previous / next command or marker.
-    PrevStop,
-    NextStop,
-    Start,
-    End,
-    SpeedUp,
-    SpeedDown,
-    SpeedReset,
-    OpenPrompt(PromptKind),
-    PromptInput(char),
-    PromptBackspace,
-    PromptClear,
-    PromptSubmit,
-    PromptCancel,
-    SearchNext,
-    SearchPrev,
-    ToggleCommands,
-    ToggleHits,
-    ToggleHelp,
-    /// Esc: close the help, else a panel, else forget the search, else (in a player opened
-    /// from the session picker) go back to the list.
-    Close,
-    PanelMove(i32),
-    PanelSelect,
-    /// Pan a cropped screen by columns, rows.
-    Pan(i32, i32),
-    /// Keep the cursor in view again.
-    Follow,
-    Mouse(Mouse),
-    Resize(u16, u16),
-    /// Time passed.
-    Tick,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mouse {
-    Down(u16, u16),
-    Drag(u16, u16),
-    Up,
-    /// At column, row: scroll by columns, rows.
-    Scroll(u16, u16, i32, i32),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptKind {
-    Search,
-    Time,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    Commands,
-    Hits,
-}
-
-/// How the player ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
-    /// `q`, Ctrl-C: the program ends.
-    Quit,
-    /// Esc with nothing open, in a player opened from the session picker: back to the list.
-    Back,
-}
-
-/// What keys mean now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    Help,
-    Prompt,
-    Panel,
-}
 
 /// How the player starts.
 #[derive(Debug, Clone)]
@@ -135,61 +59,32 @@ impl Default for Options {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Search {
-    pub pattern: String,
-    /// `None` until the output text is ready.
-    pub hits: Option<Vec<Hit>>,
-    /// The hit last jumped to.
-    pub current: Option<usize>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Drag {
-    Bar,
-    Screen { x: u16, y: u16, off: (u16, u16) },
-}
-
-/// Which part of a cropped screen is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct View {
-    pub off: (u16, u16),
-    /// Move with the cursor (until the user pans).
-    pub follow: bool,
-}
-
 pub struct App {
     pub name: String,
     pub(crate) tl: Arc<Timeline>,
     pub(crate) replay: Replay,
     /// The replay has every keyframe: any seek is fast.
     pub(crate) indexed: bool,
-    pub(crate) clock: Clock,
+    /// The screen lags behind the position, waiting for the indexer.
+    pub(crate) stale: bool,
+    pub(crate) analysis: Option<Analysis>,
+    pub(crate) bg: Background,
+    percents: (u8, u8),
     pub(crate) utc: bool,
     /// The user's terminal size.
     pub(crate) size: (u16, u16),
-    /// Recording time shown.
-    pub(crate) pos: Nanos,
-    /// The screen lags behind `pos`, waiting for the indexer.
-    pub(crate) stale: bool,
-    /// Times of input events and of markers (with their labels).
-    pub(crate) inputs: Vec<Nanos>,
-    pub(crate) markers: Vec<(Nanos, String)>,
-    pub(crate) analysis: Option<Analysis>,
-    pub(crate) bg: Background,
+    pub(crate) playback: Playback,
     pub(crate) search: Option<Search>,
-    pub(crate) prompt: Option<(PromptKind, String)>,
+    pub(crate) prompt: Option<Prompt>,
     pub(crate) help: bool,
-    pub(crate) panel: Option<Panel>,
-    pub(crate) selected: usize,
-    pub(crate) view: View,
-    drag: Option<Drag>,
+    pub(crate) panels: Panels,
+    pub(crate) view: Viewport,
+    drag: Option<mouse::Drag>,
     pub(crate) message: Option<String>,
     /// Esc with nothing open ends the player with [`Ended::Back`].
     pub(crate) back_to_list: bool,
     ended: Option<Ended>,
     dirty: bool,
-    percents: (u8, u8),
 }
 
 impl App {
@@ -214,71 +109,31 @@ impl App {
     ) -> Result<Self, String> {
         let replay = loaded.replay();
         let tl = Arc::clone(&loaded.tl);
-        let mut inputs = Vec::new();
-        let mut markers = Vec::new();
-        for ev in &tl.events {
-            match ev.kind {
-                Kind::Input => inputs.push(ev.t),
-                Kind::Marker => {
-                    let label = crate::render::escape::escape_controls(&tl.text_of(ev));
-                    markers.push((ev.t, label));
-                }
-                _ => {}
-            }
-        }
-        let mut clock_opts = opts.clock.clone();
-        if clock_opts.idle_limit.is_none() {
-            // the recording's own limit (asciicast header), as asciinema does
-            clock_opts.idle_limit = tl
-                .idle_time_limit
-                .filter(|s| *s > 0.0 && s.is_finite())
-                .map(super::clock::secs_to_nanos);
-        }
-        let clock = Clock::new(
-            tl.events.iter().map(|e| e.t),
-            markers.iter().map(|m| m.0).collect(),
-            &clock_opts,
-        );
+        let mut playback = Playback::new(Arc::clone(&tl), &opts.clock);
+        playback.start(now, opts.start_at.as_ref(), opts.paused)?;
         let mut app = App {
             name: loaded.name,
             tl,
             replay,
             indexed: false,
-            clock,
-            utc: opts.utc,
-            size,
-            pos: 0,
             stale: false,
-            inputs,
-            markers,
             analysis: None,
             bg,
+            percents: (0, 0),
+            utc: opts.utc,
+            size,
+            playback,
             search: None,
             prompt: None,
             help: false,
-            panel: None,
-            selected: 0,
-            view: View {
-                off: (0, 0),
-                follow: true,
-            },
+            panels: Panels::default(),
+            view: Viewport::default(),
             drag: None,
             message: None,
             back_to_list: false,
             ended: None,
             dirty: true,
-            percents: (0, 0),
         };
-        if let Some(spec) = &opts.start_at {
-            let t = spec
-                .resolve(&app.tl)
-                .map_err(|e| format!("--start-at: {e}"))?;
-            app.clock
-                .seek(now, t.clamp(0, app.tl.duration() as i128) as Nanos);
-        }
-        if !opts.paused {
-            app.clock.play(now);
-        }
         app.sync(now);
         app.follow_cursor();
         Ok(app)
@@ -289,7 +144,7 @@ impl App {
     }
 
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        self.playback.clock()
     }
 
     pub fn replay(&self) -> &Replay {
@@ -298,11 +153,11 @@ impl App {
 
     /// Recording time shown.
     pub fn position(&self) -> Nanos {
-        self.pos
+        self.playback.position()
     }
 
     pub fn playing(&self) -> bool {
-        self.clock.playing()
+        self.playback.clock().playing()
     }
 
     /// Whether the player has ended (quit, or back to the list).
@@ -345,123 +200,49 @@ impl App {
             Mode::Prompt
         } else if self.help {
             Mode::Help
-        } else if self.panel.is_some() {
+        } else if self.panels.open.is_some() {
             Mode::Panel
         } else {
             Mode::Normal
         }
     }
 
-    /// Wait for the background work and take its results (tests, screenshots).
-    pub fn wait_background(&mut self, now: Duration) {
-        if let Some(mut job) = self.bg.index.take() {
-            if let Some(r) = job.wait() {
-                self.install_index(r);
-            }
-        }
-        if let Some(mut job) = self.bg.analysis.take() {
-            if let Some(a) = job.wait() {
-                self.install_analysis(a, now);
-            }
-        }
-        self.sync(now);
+    /// What the side panels read of the state.
+    pub fn cx(&self) -> Cx<'_> {
+        cx(&self.analysis, &self.search, &self.playback, &self.bg)
     }
 
-    fn install_index(&mut self, r: Replay) {
-        self.replay = r;
-        self.indexed = true;
-        self.dirty = true;
+    /// What the layout must make room for.
+    pub fn needs(&self) -> Needs {
+        Needs {
+            screen: self.screen_size(),
+            panel: self.panels.open.is_some(),
+        }
     }
 
-    fn install_analysis(&mut self, a: Analysis, now: Duration) {
-        self.analysis = Some(a);
-        self.dirty = true;
-        if self.search.as_ref().is_some_and(|s| s.hits.is_none()) {
-            self.run_search(now);
-        }
+    /// The areas of the user's terminal now.
+    pub fn areas(&self) -> Areas {
+        layout::layout(Rect::new(0, 0, self.size.0, self.size.1), self.needs())
+    }
+
+    /// The recorded screen's size (columns, rows).
+    pub fn screen_size(&self) -> (u16, u16) {
+        let (rows, cols) = self.replay.screen().size();
+        (cols.get(), rows.get())
     }
 
     /// Progress of the background work, in percent: (indexing, analysis); 100 when done.
     pub fn progress(&self) -> (u8, u8) {
-        (
-            self.bg.index.as_ref().map_or(100, |j| j.percent()),
-            self.bg.analysis.as_ref().map_or(100, |j| j.percent()),
-        )
-    }
-
-    fn take_background(&mut self, now: Duration) {
-        if let Some(job) = self.bg.index.as_mut() {
-            if let Some(r) = job.try_take() {
-                self.bg.index = None;
-                self.install_index(r);
-            }
-        }
-        if let Some(job) = self.bg.analysis.as_mut() {
-            if let Some(a) = job.try_take() {
-                self.bg.analysis = None;
-                self.install_analysis(a, now);
-            }
-        }
-        let p = self.progress();
-        if p != self.percents {
-            self.percents = p;
-            self.dirty = true;
-        }
-    }
-
-    /// Output bytes to replay to show the first `n` events, past what is indexed (stops
-    /// counting past the limit).
-    fn replay_cost(&self, n: usize) -> usize {
-        let from = self.replay.indexed().min(n);
-        let mut cost = 0;
-        for ev in &self.tl.events[from..n] {
-            if ev.kind == Kind::Output {
-                cost += ev.len as usize;
-                if cost > SYNC_LIMIT {
-                    break;
-                }
-            }
-        }
-        cost
-    }
-
-    /// Bring the screen to the clock's position.
-    fn sync(&mut self, now: Duration) {
-        self.take_background(now);
-        let p = self.clock.tick(now);
-        if p != self.pos {
-            self.pos = p;
-            self.dirty = true;
-        }
-        let n = self.tl.count_at(p as i128);
-        if n != self.replay.position() {
-            if !self.indexed && n > self.replay.indexed() && self.replay_cost(n) > SYNC_LIMIT {
-                if !self.stale {
-                    self.stale = true;
-                    self.dirty = true;
-                }
-            } else {
-                self.replay.seek_index(n);
-                self.stale = false;
-                self.dirty = true;
-                self.follow_cursor();
-            }
-        } else if self.stale {
-            self.stale = false;
-            self.dirty = true;
-        }
+        progress(&self.bg)
     }
 
     /// How long the loop may sleep before something is due (`None`: until input arrives).
     pub fn next_wake(&self, now: Duration) -> Option<Duration> {
         let mut wake: Option<Duration> = None;
         let mut at = |d: Duration| wake = Some(wake.map_or(d, |w| w.min(d)));
-        if self.clock.playing() {
-            let n = self.tl.count_at(self.pos as i128);
-            if let Some(ev) = self.tl.events.get(n) {
-                if let Some(d) = self.clock.until(now, ev.t) {
-                    at(d);
-                }
+        if self.playing() {
+            if let Some(d) = self.playback.next_due(now) {
+                at(d);
             }
             at(STATUS_TICK);
         }
@@ -471,37 +252,14 @@ impl App {
         wake
     }
 
-    /// The recording position now (between ticks, while playing).
-    fn now_pos(&self, now: Duration) -> Nanos {
-        self.clock.squeeze().rec(self.clock.pres_position(now))
-    }
-
-    fn seek(&mut self, now: Duration, t: Nanos) {
-        self.clock.seek(now, t);
-    }
-
-    fn seek_pres(&mut self, now: Duration, p: i128) {
-        let p = p.clamp(0, self.clock.total() as i128) as Nanos;
-        self.clock.seek_pres(now, p);
-    }
-
     /// Times to stop at with `[` and `]`: commands submitted and markers.
     pub fn stops(&self) -> Vec<Nanos> {
-        let mut v: Vec<Nanos> = self.markers.iter().map(|m| m.0).collect();
-        if let Some(a) = &self.analysis {
-            v.extend(a.commands.iter().map(|l| l.t));
-        }
-        v.sort_unstable();
-        v.dedup();
-        v
+        self.playback.stops(command_times(self.analysis.as_ref()))
     }
 
     /// The command at or before the position (the one whose effect is on screen).
     pub fn current_command(&self) -> Option<usize> {
-        let a = self.analysis.as_ref()?;
-        a.commands
-            .partition_point(|l| l.t <= self.pos)
-            .checked_sub(1)
+        panels::commands::current(&self.cx())
     }
 
     pub fn update(&mut self, action: Action, now: Duration) {
@@ -517,92 +275,48 @@ impl App {
         match action {
             Action::Quit => self.ended = Some(Ended::Quit),
             Action::Tick => {}
-            Action::TogglePlay => self.clock.toggle(now),
-            Action::SeekBy(ms) => {
-                let p = self.clock.pres_position(now) as i128 + ms as i128 * 1_000_000;
-                self.seek_pres(now, p);
+            Action::TogglePlay
+            | Action::SeekBy(_)
+            | Action::SeekFraction(_)
+            | Action::SeekFractionBy(_)
+            | Action::Step(_)
+            | Action::PrevStop
+            | Action::NextStop
+            | Action::Start
+            | Action::End
+            | Action::SpeedUp
+            | Action::SpeedDown
+            | Action::SpeedReset => {
+                let analysis = self.analysis.as_ref();
+                let m = self
+                    .playback
+                    .update(&action, now, |p| p.stops(command_times(analysis)));
+                self.say(m);
             }
-            Action::SeekFraction(f) => {
-                let p = (self.clock.total() as f64 * f.clamp(0.0, 1.0)).round() as i128;
-                self.seek_pres(now, p);
-            }
-            Action::SeekFractionBy(f) => {
-                let p = self.clock.pres_position(now) as i128
-                    + (self.clock.total() as f64 * f).round() as i128;
-                self.seek_pres(now, p);
-            }
-            Action::Step(d) => self.step(now, d),
-            Action::PrevStop => {
-                let cur = self.now_pos(now);
-                let grace = if self.clock.playing() {
-                    NANOS_PER_SEC
-                } else {
-                    0
-                };
-                let before = cur.saturating_sub(grace);
-                match self.stops().into_iter().rev().find(|&s| s < before) {
-                    Some(s) => self.seek(now, s),
-                    None => self.seek(now, 0),
-                }
-            }
-            Action::NextStop => {
-                let cur = self.now_pos(now);
-                match self.stops().into_iter().find(|&s| s > cur) {
-                    Some(s) => self.seek(now, s),
-                    None => self.message = Some("no command or marker after this point".into()),
-                }
-            }
-            Action::Start => self.seek(now, 0),
-            Action::End => self.seek(now, self.tl.duration()),
-            Action::SpeedUp => self.clock.set_speed(now, self.clock.faster()),
-            Action::SpeedDown => self.clock.set_speed(now, self.clock.slower()),
-            Action::SpeedReset => self.clock.set_speed(now, 1.0),
             Action::OpenPrompt(kind) => {
-                let text = match (kind, &self.search) {
-                    (PromptKind::Search, Some(s)) => s.pattern.clone(),
-                    _ => String::new(),
-                };
-                self.prompt = Some((kind, text));
+                let last = self.search.as_ref().map(|s| s.pattern.as_str());
+                self.prompt = Some(Prompt::open(kind, last));
             }
-            Action::PromptInput(c) => {
-                if let Some((_, s)) = self.prompt.as_mut() {
-                    if !crate::render::escape::is_control(c) && s.chars().count() < 256 {
-                        s.push(c);
-                    }
-                }
-            }
-            Action::PromptBackspace => {
-                if let Some((_, s)) = self.prompt.as_mut() {
-                    s.pop();
-                }
-            }
-            Action::PromptClear => {
-                if let Some((_, s)) = self.prompt.as_mut() {
-                    s.clear();
+            Action::PromptInput(_) | Action::PromptBackspace | Action::PromptClear => {
+                if let Some(p) = self.prompt.as_mut() {
+                    p.edit(&action);
                 }
             }
             Action::PromptCancel => self.prompt = None,
             Action::PromptSubmit => {
-                if let Some((kind, text)) = self.prompt.take() {
-                    self.submit(now, kind, text);
+                if let Some(p) = self.prompt.take() {
+                    self.submit(now, p);
                 }
             }
             Action::SearchNext => self.search_step(now, true),
             Action::SearchPrev => self.search_step(now, false),
-            Action::ToggleCommands => self.toggle_panel(Panel::Commands),
-            Action::ToggleHits => {
-                if self.search.is_some() {
-                    self.toggle_panel(Panel::Hits)
-                } else {
-                    self.message = Some("no search yet: press / to search".into());
-                }
-            }
+            Action::TogglePanel(id) => self.toggle_panel(id),
             Action::ToggleHelp => self.help = !self.help,
             Action::Close => {
                 if self.help {
                     self.help = false;
-                } else if self.panel.is_some() {
-                    self.panel = None;
+                } else if self.panels.open.is_some() {
+                    self.panels.open = None;
                 } else if self.search.is_some() || !self.back_to_list {
                     self.search = None;
                 } else {
@@ -610,17 +324,13 @@ impl App {
                 }
             }
             Action::PanelMove(d) => {
-                let len = self.panel_len();
-                if len > 0 {
-                    self.selected =
-                        (self.selected as i64 + d as i64).clamp(0, len as i64 - 1) as usize;
-                }
+                let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                self.panels.move_by(d as i64, &cx);
             }
             Action::PanelSelect => self.panel_select(now),
             Action::Pan(dx, dy) => {
-                self.view.follow = false;
-                let (x, y) = self.view.off;
-                self.view.off = self.clamp_off(x as i32 + dx, y as i32 + dy);
+                let (view, screen) = (self.areas().view, self.screen_size());
+                self.view.pan(dx, dy, view, screen);
             }
             Action::Follow => {
                 self.view.follow = true;
@@ -629,55 +339,32 @@ impl App {
             Action::Mouse(m) => self.mouse(now, m),
             Action::Resize(w, h) => {
                 self.size = (w, h);
-                let (x, y) = self.view.off;
-                self.view.off = self.clamp_off(x as i32, y as i32);
+                self.reclamp();
                 self.follow_cursor();
             }
         }
         self.sync(now);
     }
 
-    fn step(&mut self, now: Duration, d: i8) {
-        self.clock.pause(now);
-        let cur = self.now_pos(now);
-        let n = self.tl.count_at(cur as i128);
-        let events = &self.tl.events;
-        if d > 0 {
-            if let Some(ev) = events.get(n) {
-                self.seek(now, ev.t);
-            }
-        } else if n > 0 {
-            let shown = events[n - 1].t;
-            let k = events.partition_point(|e| e.t < shown);
-            let t = if k == 0 { 0 } else { events[k - 1].t };
-            self.seek(now, t);
+    /// Show a part's message, if it has one.
+    fn say(&mut self, message: Option<String>) {
+        if let Some(m) = message {
+            self.message = Some(m);
         }
     }
 
-    fn submit(&mut self, now: Duration, kind: PromptKind, text: String) {
-        match kind {
-            PromptKind::Time => match text.parse::<TimeSpec>().and_then(|s| s.resolve(&self.tl)) {
-                Ok(t) => {
-                    if t < 0 {
-                        self.message =
-                            Some("that is before the recording: showing its start".into());
-                    } else if t > self.tl.duration() as i128 {
-                        self.message = Some("that is after the recording: showing its end".into());
-                    }
-                    self.seek(now, t.clamp(0, self.tl.duration() as i128) as Nanos);
-                }
-                Err(e) => self.message = Some(e),
-            },
+    fn submit(&mut self, now: Duration, p: Prompt) {
+        match p.kind {
+            PromptKind::Time => {
+                let m = self.playback.go_to(now, &p.text);
+                self.say(m);
+            }
             PromptKind::Search => {
-                if text.is_empty() {
+                if p.text.is_empty() {
                     self.search = None;
                     return;
                 }
-                self.search = Some(Search {
-                    pattern: text,
-                    hits: None,
-                    current: None,
-                });
+                self.search = Some(Search::new(p.text));
                 if self.analysis.is_some() {
                     self.run_search(now);
                 } else {
@@ -691,266 +378,120 @@ impl App {
         let (Some(a), Some(s)) = (&self.analysis, self.search.as_mut()) else {
             return;
         };
-        let hits = a.text.find(&self.tl, &s.pattern);
-        s.hits = Some(hits);
-        s.current = None;
-        if self.panel == Some(Panel::Hits) {
-            self.selected = 0;
-        }
+        s.run(&self.tl, &a.text);
+        self.panels.follow(Panel::Hits, 0);
         self.search_step(now, true);
     }
 
     fn search_step(&mut self, now: Duration, forward: bool) {
-        let cur = self.now_pos(now);
+        let cur = self.playback.now_pos(now);
         let Some(s) = self.search.as_ref() else {
             self.message = Some("no search yet: press / to search".into());
             return;
         };
-        let Some(hits) = s.hits.as_ref() else {
-            self.message = Some("preparing the text to search…".into());
-            return;
-        };
-        if hits.is_empty() {
-            self.message = Some(format!(
-                "no match for “{}”",
-                crate::render::escape::escape_controls(&s.pattern)
-            ));
-            return;
-        }
-        // still on the hit last jumped to: go on from it (hits may share a moment)
-        let on = s.current.filter(|&i| hits[i].t == cur);
-        let next = if forward {
-            match on {
-                Some(i) if i + 1 < hits.len() => Some(i + 1),
-                Some(_) => None,
-                None => hits.iter().position(|h| h.t > cur),
+        match s.next(cur, forward) {
+            Err(m) => self.message = Some(m),
+            Ok((i, wrapped)) => {
+                self.say(wrapped);
+                self.jump_to_hit(now, i);
             }
-        } else {
-            match on {
-                Some(i) => i.checked_sub(1),
-                None => hits.iter().rposition(|h| h.t < cur),
-            }
-        };
-        let (i, wrapped) = match next {
-            Some(i) => (i, false),
-            None if forward => (0, true),
-            None => (hits.len() - 1, true),
-        };
-        if wrapped {
-            self.message = Some(if forward {
-                "search wrapped to the start".into()
-            } else {
-                "search wrapped to the end".into()
-            });
         }
-        self.jump_to_hit(now, i);
     }
 
     fn jump_to_hit(&mut self, now: Duration, i: usize) {
         let Some(t) = self
             .search
             .as_ref()
-            .and_then(|s| s.hits.as_ref())
-            .and_then(|h| h.get(i))
+            .and_then(|s| s.found().get(i))
             .map(|h| h.t)
         else {
             return;
         };
         // paused, so that the match stays on screen
-        self.clock.pause(now);
-        self.seek(now, t);
+        self.playback.pause(now);
+        self.playback.seek(now, t);
         if let Some(s) = self.search.as_mut() {
             s.current = Some(i);
         }
-        if self.panel == Some(Panel::Hits) {
-            self.selected = i;
-        }
+        self.panels.follow(Panel::Hits, i);
     }
 
-    fn panel_len(&self) -> usize {
-        match self.panel {
-            Some(Panel::Commands) => self.analysis.as_ref().map_or(0, |a| a.commands.len()),
-            Some(Panel::Hits) => self
-                .search
-                .as_ref()
-                .and_then(|s| s.hits.as_ref())
-                .map_or(0, |h| h.len()),
-            None => 0,
+    fn toggle_panel(&mut self, id: Panel) {
+        let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+        match self.panels.toggle(id, &cx) {
+            Err(why) => self.message = Some(why.into()),
+            Ok(false) => {}
+            Ok(true) => {
+                self.reclamp();
+                self.follow_cursor();
+            }
         }
-    }
-
-    fn toggle_panel(&mut self, p: Panel) {
-        if self.panel == Some(p) {
-            self.panel = None;
-            return;
-        }
-        self.panel = Some(p);
-        self.selected = match p {
-            Panel::Commands => self.current_command().unwrap_or(0),
-            Panel::Hits => self
-                .search
-                .as_ref()
-                .and_then(|s| {
-                    s.current.or_else(|| {
-                        let hits = s.hits.as_ref()?;
-                        let i = hits.partition_point(|h| h.t < self.pos);
-                        Some(i.min(hits.len().saturating_sub(1)))
-                    })
-                })
-                .unwrap_or(0),
-        };
-        let (x, y) = self.view.off;
-        self.view.off = self.clamp_off(x as i32, y as i32);
-        self.follow_cursor();
     }
 
     fn panel_select(&mut self, now: Duration) {
-        match self.panel {
-            Some(Panel::Commands) => {
-                let t = self
-                    .analysis
-                    .as_ref()
-                    .and_then(|a| a.commands.get(self.selected))
-                    .map(|l| l.t);
-                if let Some(t) = t {
-                    self.seek(now, t);
-                }
-            }
-            Some(Panel::Hits) => self.jump_to_hit(now, self.selected),
+        match self.panels.enter(&self.cx()) {
+            Some(Jump::Seek(t)) => self.playback.seek(now, t),
+            Some(Jump::Hit(i)) => self.jump_to_hit(now, i),
             None => {}
         }
     }
 
-    /// The areas of the screen now.
-    pub fn areas(&self) -> super::ui::Areas {
-        super::ui::layout(Rect::new(0, 0, self.size.0, self.size.1), self)
-    }
-
-    /// The recorded screen's size (columns, rows).
-    pub fn screen_size(&self) -> (u16, u16) {
-        let (rows, cols) = self.replay.screen().size();
-        (cols.get(), rows.get())
-    }
-
-    fn clamp_off(&self, x: i32, y: i32) -> (u16, u16) {
-        let view = self.areas().view;
-        let (cols, rows) = self.screen_size();
-        let mx = cols.saturating_sub(view.width) as i32;
-        let my = rows.saturating_sub(view.height) as i32;
-        (x.clamp(0, mx) as u16, y.clamp(0, my) as u16)
+    fn reclamp(&mut self) {
+        let (view, screen) = (self.areas().view, self.screen_size());
+        self.view.reclamp(view, screen);
     }
 
     /// With follow on, move the view just enough to hold the cursor.
     fn follow_cursor(&mut self) {
-        if !self.view.follow {
-            return;
-        }
-        let view = self.areas().view;
-        if view.width == 0 || view.height == 0 {
-            return;
-        }
-        let (row, col) = self.replay.screen().cursor_position();
-        let (mut x, mut y) = self.view.off;
-        if col < x {
-            x = col;
-        } else if col >= x + view.width {
-            x = col + 1 - view.width;
-        }
-        if row < y {
-            y = row;
-        } else if row >= y + view.height {
-            y = row + 1 - view.height;
-        }
-        let off = self.clamp_off(x as i32, y as i32);
-        if off != self.view.off {
-            self.view.off = off;
+        let (view, screen) = (self.areas().view, self.screen_size());
+        let cursor = self.replay.screen().cursor_position();
+        if self.view.follow_cursor(cursor, view, screen) {
             self.dirty = true;
         }
     }
 
-    fn mouse(&mut self, now: Duration, m: Mouse) {
-        let a = self.areas();
-        let inside = |r: Rect, x: u16, y: u16| r.contains(ratatui::layout::Position { x, y });
-        match m {
-            Mouse::Down(x, y) => {
-                if inside(a.bar, x, y) {
-                    self.drag = Some(Drag::Bar);
-                    self.seek_bar(now, a.bar, x);
-                } else if inside(a.view, x, y) {
-                    self.drag = Some(Drag::Screen {
-                        x,
-                        y,
-                        off: self.view.off,
-                    });
-                } else if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
-                    let first = super::ui::panel::first_shown(self, p.height as usize);
-                    let i = first + (y - p.y) as usize;
-                    if i < self.panel_len() {
-                        self.selected = i;
-                        self.panel_select(now);
-                    }
-                }
-            }
-            Mouse::Drag(x, y) => match self.drag {
-                Some(Drag::Bar) => self.seek_bar(now, a.bar, x),
-                Some(Drag::Screen { x: sx, y: sy, off }) => {
-                    self.view.follow = false;
-                    let nx = off.0 as i32 - (x as i32 - sx as i32);
-                    let ny = off.1 as i32 - (y as i32 - sy as i32);
-                    self.view.off = self.clamp_off(nx, ny);
-                }
-                None => {}
-            },
-            Mouse::Up => self.drag = None,
-            Mouse::Scroll(x, y, dx, dy) => {
-                if a.panel_list.is_some_and(|p| inside(p, x, y)) {
-                    let len = self.panel_len();
-                    if len > 0 {
-                        self.selected =
-                            (self.selected as i64 + dy as i64).clamp(0, len as i64 - 1) as usize;
-                    }
-                } else {
-                    self.view.follow = false;
-                    let (ox, oy) = self.view.off;
-                    self.view.off = self.clamp_off(ox as i32 + dx, oy as i32 + dy);
-                }
-            }
-        }
-    }
-
-    fn seek_bar(&mut self, now: Duration, bar: Rect, x: u16) {
-        let w = bar.width.saturating_sub(1).max(1) as f64;
-        let f = (x.saturating_sub(bar.x) as f64 / w).clamp(0.0, 1.0);
-        let p = (self.clock.total() as f64 * f).round() as i128;
-        self.seek_pres(now, p);
-    }
-
     /// Keys typed shortly before the position, oldest first, as named in transcripts.
     pub fn recent_keys(&self) -> Vec<String> {
-        let sq = self.clock.squeeze();
-        let window = (KEYS_SHOWN.as_nanos() as f64 * self.clock.speed().max(1.0)) as Nanos;
-        let now_p = sq.pres(self.pos);
-        let from = now_p.saturating_sub(window);
-        let n = self.tl.count_at(self.pos as i128);
-        let mut keys: Vec<String> = Vec::new();
-        for ev in self.tl.events[..n].iter().rev().take(2000) {
-            if sq.pres(ev.t) < from || keys.len() >= 64 {
-                break;
-            }
-            if ev.kind == Kind::Input {
-                let names = crate::transcript::key_names(&self.tl.data(ev));
-                keys.extend(names.into_iter().rev());
-            }
-        }
-        keys.reverse();
-        keys
+        self.playback.recent_keys()
     }
 }
 
+/// What the side panels read, from the parts that hold it (borrowing only those, so that
+/// the panels' own state can change meanwhile).
+fn cx<'a>(
+    analysis: &'a Option<Analysis>,
+    search: &'a Option<Search>,
+    playback: &Playback,
+    bg: &Background,
+) -> Cx<'a> {
+    Cx {
+        analysis: analysis.as_ref(),
+        search: search.as_ref(),
+        pos: playback.position(),
+        progress: progress(bg),
+    }
+}
+
+/// Progress of the background work, in percent: (indexing, analysis); 100 when done.
+fn progress(bg: &Background) -> (u8, u8) {
+    (
+        bg.index.as_ref().map_or(100, |j| j.percent()),
+        bg.analysis.as_ref().map_or(100, |j| j.percent()),
+    )
+}
+
+/// The times of the commands typed, once the analysis has them.
+fn command_times(analysis: Option<&Analysis>) -> impl Iterator<Item = Nanos> + '_ {
+    analysis
+        .into_iter()
+        .flat_map(|a| a.commands.iter().map(|l| l.t))
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::recording::Settings;
+    use crate::timeline::{Kind, NANOS_PER_SEC};
 
     const S: Nanos = NANOS_PER_SEC;
 
@@ -1137,7 +678,7 @@ mod tests {
         let mut a = app();
         a.set_back_to_list();
         assert!(a.message().unwrap().contains("Esc"));
-        a.update(Action::ToggleCommands, ms(0));
+        a.update(Action::TogglePanel(Panel::Commands), ms(0));
         a.update(Action::OpenPrompt(PromptKind::Search), ms(0));
         a.update(Action::PromptInput('x'), ms(0));
         a.update(Action::PromptSubmit, ms(0));
@@ -1145,9 +686,9 @@ mod tests {
         a.update(Action::ToggleHelp, ms(0));
         assert!(a.help);
         a.update(Action::Close, ms(0));
-        assert!(!a.help && a.panel.is_some());
+        assert!(!a.help && a.panels.open.is_some());
         a.update(Action::Close, ms(0));
-        assert!(a.panel.is_none() && a.search().is_some());
+        assert!(a.panels.open.is_none() && a.search().is_some());
         a.update(Action::Close, ms(0));
         assert!(a.search().is_none());
         assert!(!a.should_quit());
@@ -1183,9 +724,9 @@ mod tests {
         assert!(a.message().is_some());
         a.update(Action::PrevStop, ms(0));
         assert_eq!(a.position(), 5 * S);
-        a.update(Action::ToggleCommands, ms(0));
+        a.update(Action::TogglePanel(Panel::Commands), ms(0));
         assert_eq!(a.mode(), Mode::Panel);
-        assert_eq!(a.selected, 1, "the current command is selected");
+        assert_eq!(a.panels.selected, 1, "the current command is selected");
         a.update(Action::PanelMove(-1), ms(0));
         a.update(Action::PanelSelect, ms(0));
         assert_eq!(a.position(), 2 * S);
@@ -1219,9 +760,9 @@ mod tests {
         assert!(a.message().unwrap().contains("wrapped"));
         a.update(Action::SearchPrev, ms(0));
         assert_eq!(a.position(), 6 * S);
-        a.update(Action::ToggleHits, ms(0));
-        assert_eq!(a.panel, Some(Panel::Hits));
-        assert_eq!(a.selected, 1);
+        a.update(Action::TogglePanel(Panel::Hits), ms(0));
+        assert_eq!(a.panels.open, Some(Panel::Hits));
+        assert_eq!(a.panels.selected, 1);
         a.update(Action::PanelMove(-1), ms(0));
         a.update(Action::PanelSelect, ms(0));
         assert_eq!(a.position(), 5 * S);
@@ -1341,10 +882,10 @@ mod tests {
         assert_eq!(a.view.off, (3, 2));
         // a click on a command jumps to it
         a.update(Action::Resize(120, 30), ms(0));
-        a.update(Action::ToggleCommands, ms(0));
+        a.update(Action::TogglePanel(Panel::Commands), ms(0));
         let list = a.areas().panel_list.unwrap();
         a.update(Action::Mouse(Mouse::Down(list.x + 3, list.y + 1)), ms(0));
-        assert_eq!(a.selected, 1);
+        assert_eq!(a.panels.selected, 1);
         assert_eq!(a.position(), 5 * S);
     }
 }

@@ -1,6 +1,9 @@
-//! Keys and the mouse → [`Action`], in one place. [`HELP`] lists them for the help overlay.
+//! Keys and the mouse → [`Action`], in one place (the session picker's too: [`picker`]).
+//! [`HELP`] lists the player's for the help overlay.
 
-use super::app::{Action, Mode, Mouse, PromptKind};
+use super::action::{Action, Mode, Mouse, PromptKind};
+use super::panels;
+use super::picker::{self, Action as PickerAction};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -100,8 +103,9 @@ fn key(mode: Mode, k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('/') => Action::OpenPrompt(PromptKind::Search),
         KeyCode::Char('n') => Action::SearchNext,
         KeyCode::Char('N') => Action::SearchPrev,
-        KeyCode::Char('l') => Action::ToggleHits,
-        KeyCode::Char('c') => Action::ToggleCommands,
+        KeyCode::Char(c) if panels::opened_by(c).is_some() => {
+            Action::TogglePanel(panels::opened_by(c)?)
+        }
         KeyCode::Char('f') => Action::Follow,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('q') => Action::Quit,
@@ -125,6 +129,40 @@ fn mouse(m: &MouseEvent) -> Option<Action> {
         MouseEventKind::ScrollRight => Mouse::Scroll(x, y, 3, 0),
         _ => return None,
     }))
+}
+
+/// What an input event means to the session picker (`None`: nothing).
+pub fn picker(ev: &Event) -> Option<PickerAction> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => picker_key(k),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(PickerAction::Move(-1)),
+            MouseEventKind::ScrollDown => Some(PickerAction::Move(1)),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(PickerAction::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+fn picker_key(k: &KeyEvent) -> Option<PickerAction> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')) {
+        return Some(PickerAction::Quit);
+    }
+    Some(match k.code {
+        KeyCode::Up | KeyCode::Char('k') => PickerAction::Move(-1),
+        KeyCode::Down | KeyCode::Char('j') => PickerAction::Move(1),
+        KeyCode::PageUp => PickerAction::Move(-(picker::PAGE as i64)),
+        KeyCode::PageDown => PickerAction::Move(picker::PAGE as i64),
+        KeyCode::Home | KeyCode::Char('g') => PickerAction::Home,
+        KeyCode::End | KeyCode::Char('G') => PickerAction::End,
+        KeyCode::Enter => PickerAction::Open,
+        KeyCode::Esc => PickerAction::Cancel,
+        KeyCode::Char('r') => PickerAction::Reload,
+        KeyCode::Char('q') => PickerAction::Quit,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -204,5 +242,23 @@ mod tests {
         ] {
             assert!(all.contains(k), "{k} is missing from the help");
         }
+    }
+
+    #[test]
+    fn picker_keys() {
+        use picker::Action;
+        let k = |c, m| picker(&Event::Key(KeyEvent::new(c, m)));
+        let n = KeyModifiers::NONE;
+        assert_eq!(k(KeyCode::Down, n), Some(Action::Move(1)));
+        assert_eq!(k(KeyCode::Char('k'), n), Some(Action::Move(-1)));
+        assert_eq!(k(KeyCode::Enter, n), Some(Action::Open));
+        assert_eq!(k(KeyCode::Esc, n), Some(Action::Cancel));
+        assert_eq!(k(KeyCode::Char('q'), n), Some(Action::Quit));
+        assert_eq!(
+            k(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
+        assert_eq!(k(KeyCode::Char('x'), n), None);
+        assert_eq!(picker(&Event::Resize(80, 24)), Some(Action::Resize(80, 24)));
     }
 }

@@ -7,9 +7,6 @@
 //! ([`Action::Listed`], [`Action::Progress`], …). Drawing is [`super::ui::picker`].
 
 use crate::scalingo::Session;
-use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
-};
 use std::time::Duration;
 
 /// Rows moved by PageUp / PageDown.
@@ -277,40 +274,6 @@ impl Picker {
     }
 }
 
-/// What an input event means to the picker (`None`: nothing).
-pub fn action(ev: &Event) -> Option<Action> {
-    match ev {
-        Event::Key(k) if k.kind != KeyEventKind::Release => key(k),
-        Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollUp => Some(Action::Move(-1)),
-            MouseEventKind::ScrollDown => Some(Action::Move(1)),
-            _ => None,
-        },
-        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
-        _ => None,
-    }
-}
-
-fn key(k: &KeyEvent) -> Option<Action> {
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')) {
-        return Some(Action::Quit);
-    }
-    Some(match k.code {
-        KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
-        KeyCode::PageUp => Action::Move(-(PAGE as i64)),
-        KeyCode::PageDown => Action::Move(PAGE as i64),
-        KeyCode::Home | KeyCode::Char('g') => Action::Home,
-        KeyCode::End | KeyCode::Char('G') => Action::End,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Esc => Action::Cancel,
-        KeyCode::Char('r') => Action::Reload,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -484,22 +447,5 @@ pub(crate) mod tests {
         assert!(!p.take_dirty(), "idle: no spinner");
         p.update(Action::Quit);
         assert!(p.should_quit());
-    }
-
-    #[test]
-    fn keys() {
-        let k = |c, m| action(&Event::Key(KeyEvent::new(c, m)));
-        let n = KeyModifiers::NONE;
-        assert_eq!(k(KeyCode::Down, n), Some(Action::Move(1)));
-        assert_eq!(k(KeyCode::Char('k'), n), Some(Action::Move(-1)));
-        assert_eq!(k(KeyCode::Enter, n), Some(Action::Open));
-        assert_eq!(k(KeyCode::Esc, n), Some(Action::Cancel));
-        assert_eq!(k(KeyCode::Char('q'), n), Some(Action::Quit));
-        assert_eq!(
-            k(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            Some(Action::Quit)
-        );
-        assert_eq!(k(KeyCode::Char('x'), n), None);
-        assert_eq!(action(&Event::Resize(80, 24)), Some(Action::Resize(80, 24)));
     }
 }

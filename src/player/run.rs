@@ -7,7 +7,9 @@
 //! SIGTERM/SIGHUP/SIGINT/SIGQUIT (a thread that restores it and exits), and when the guard is
 //! dropped.
 
-use super::app::{Action, App, Ended};
+use super::action::{Action, Ended};
+use super::app::App;
+use super::picker::Picker;
 use super::{keys, ui};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
@@ -33,6 +35,10 @@ pub trait Io {
     /// Wait for input at most `timeout` (`None`: as long as it takes).
     fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>>;
     fn draw(&mut self, app: &App) -> io::Result<()>;
+    /// Draw the session picker.
+    fn draw_picker(&mut self, picker: &Picker) -> io::Result<()>;
+    /// The terminal's size (columns, rows).
+    fn size(&self) -> io::Result<(u16, u16)>;
 }
 
 /// What the loop did, for tests and measurements.
@@ -147,11 +153,6 @@ impl TerminalIo {
         Ok(TerminalIo { terminal, start })
     }
 
-    pub fn size(&self) -> io::Result<(u16, u16)> {
-        let s = self.terminal.size()?;
-        Ok((s.width, s.height))
-    }
-
     /// Draw a frame (in one synchronized update, with the signal thread kept out).
     pub fn draw_with(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
         let _lock = TERM_LOCK.lock().unwrap_or_else(|e| e.into_inner());
@@ -179,6 +180,15 @@ impl Io for TerminalIo {
 
     fn draw(&mut self, app: &App) -> io::Result<()> {
         self.draw_with(|f| ui::draw(app, f))
+    }
+
+    fn draw_picker(&mut self, picker: &Picker) -> io::Result<()> {
+        self.draw_with(|f| ui::picker::draw(picker, f))
+    }
+
+    fn size(&self) -> io::Result<(u16, u16)> {
+        let s = self.terminal.size()?;
+        Ok((s.width, s.height))
     }
 }
 
@@ -252,7 +262,7 @@ pub fn with_terminal<T>(
 }
 
 /// Play `app` until it ends, in a terminal already set up; say how it ended.
-pub fn play(app: &mut App, io: &mut TerminalIo) -> Result<Ended, TerminalError> {
+pub fn play(app: &mut App, io: &mut impl Io) -> Result<Ended, TerminalError> {
     if let Ok(size) = io.size() {
         app.update(Action::Resize(size.0, size.1), io.now());
     }
@@ -270,70 +280,9 @@ mod tests {
     use super::*;
     use crate::player::app::Options;
     use crate::recording::{self, Settings, Source};
-    use crate::timeline::{Kind, Nanos};
-    use ratatui::backend::TestBackend;
+    use crate::player::fake::FakeIo;
+    use crate::timeline::Kind;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use std::collections::VecDeque;
-
-    /// A terminal in virtual time: waiting advances the clock to the timeout or to the next
-    /// scripted input, instantly.
-    struct FakeIo {
-        now: Duration,
-        script: VecDeque<(Duration, Event)>,
-        terminal: Terminal<TestBackend>,
-        /// (when, position shown) for every frame drawn.
-        draws: Vec<(Duration, Nanos)>,
-        /// (when, timeout) for every wait.
-        waits: Vec<(Duration, Option<Duration>)>,
-    }
-
-    impl FakeIo {
-        fn new(script: Vec<(u64, Event)>) -> Self {
-            FakeIo {
-                now: Duration::ZERO,
-                script: script
-                    .into_iter()
-                    .map(|(ms, e)| (Duration::from_millis(ms), e))
-                    .collect(),
-                terminal: Terminal::new(TestBackend::new(120, 34)).unwrap(),
-                draws: Vec::new(),
-                waits: Vec::new(),
-            }
-        }
-    }
-
-    impl Io for FakeIo {
-        fn now(&self) -> Duration {
-            self.now
-        }
-
-        fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
-            if timeout != Some(Duration::ZERO) {
-                self.waits.push((self.now, timeout));
-            }
-            if let Some((at, _)) = self.script.front() {
-                if timeout.is_none_or(|t| self.now + t >= *at) {
-                    self.now = self.now.max(*at);
-                    return Ok(self.script.pop_front().map(|(_, e)| e));
-                }
-            }
-            match timeout {
-                Some(t) => {
-                    self.now += t;
-                    Ok(None)
-                }
-                None => Err(io::Error::other(
-                    "would sleep forever with nothing to wake it",
-                )),
-            }
-        }
-
-        fn draw(&mut self, app: &App) -> io::Result<()> {
-            let _ = self.terminal.draw(|f| ui::draw(app, f));
-            self.draws.push((self.now, app.position()));
-            Ok(())
-        }
-    }
 
     fn key(c: char) -> Event {
         Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

@@ -6,7 +6,10 @@
 //! unless the pattern has an upper-case letter ("smart case").
 
 use crate::plaintext::PlainText;
+use crate::render::escape::escape_controls;
 use crate::timeline::{Kind, Nanos, Timeline};
+use ratatui::style::{Color, Style};
+use unicode_width::UnicodeWidthStr;
 
 /// Hits kept at most (a pattern such as `e` in a big log would find millions).
 pub const MAX_HITS: usize = 100_000;
@@ -29,6 +32,78 @@ pub struct Hit {
     /// The event that completed the line, and its time.
     pub event: usize,
     pub t: Nanos,
+}
+
+/// The search the player holds: what was asked, what was found, where `n`/`N` are.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub pattern: String,
+    /// `None` until the output text is ready.
+    pub hits: Option<Vec<Hit>>,
+    /// The hit last jumped to.
+    pub current: Option<usize>,
+}
+
+impl Search {
+    /// A search for `pattern`, its hits not looked for yet.
+    pub fn new(pattern: String) -> Search {
+        Search {
+            pattern,
+            hits: None,
+            current: None,
+        }
+    }
+
+    /// Find the hits in the session's text.
+    pub fn run(&mut self, tl: &Timeline, text: &SearchText) {
+        self.hits = Some(text.find(tl, &self.pattern));
+        self.current = None;
+    }
+
+    /// The hits found (none while the text is being prepared).
+    pub fn found(&self) -> &[Hit] {
+        self.hits.as_deref().unwrap_or_default()
+    }
+
+    /// Which hit `n` (`forward`) or `N` go to from the recording position `cur`, with a
+    /// message when the search wrapped around; or why there is none to go to.
+    pub fn next(&self, cur: Nanos, forward: bool) -> Result<(usize, Option<String>), String> {
+        let Some(hits) = self.hits.as_ref() else {
+            return Err("preparing the text to search…".into());
+        };
+        if hits.is_empty() {
+            return Err(format!("no match for “{}”", escape_controls(&self.pattern)));
+        }
+        // still on the hit last jumped to: go on from it (hits may share a moment)
+        let on = self.current.filter(|&i| hits[i].t == cur);
+        let next = if forward {
+            match on {
+                Some(i) if i + 1 < hits.len() => Some(i + 1),
+                Some(_) => None,
+                None => hits.iter().position(|h| h.t > cur),
+            }
+        } else {
+            match on {
+                Some(i) => i.checked_sub(1),
+                None => hits.iter().rposition(|h| h.t < cur),
+            }
+        };
+        Ok(match next {
+            Some(i) => (i, None),
+            None if forward => (0, Some("search wrapped to the start".into())),
+            None => (hits.len() - 1, Some("search wrapped to the end".into())),
+        })
+    }
+
+    /// The hit to select when the list opens at `pos`: the current one, else the first at or
+    /// after `pos`.
+    pub fn nearest(&self, pos: Nanos) -> Option<usize> {
+        self.current.or_else(|| {
+            let hits = self.hits.as_ref()?;
+            let i = hits.partition_point(|h| h.t < pos);
+            Some(i.min(hits.len().saturating_sub(1)))
+        })
+    }
 }
 
 /// Whether matching ignores case: when the pattern has no upper-case letter.
@@ -118,6 +193,14 @@ impl SearchText {
     }
 }
 
+/// How a match is shown, on the screen and in the hit list.
+pub const HIGHLIGHT: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
+
+/// Columns a cell's text takes: 1, or 2 for a wide character.
+pub fn cell_width(s: &str) -> u16 {
+    UnicodeWidthStr::width(s).clamp(1, 2) as u16
+}
+
 /// Where `pattern` occurs in a row of cells: the cell columns of each match. `cells` are the
 /// row's cells left to right as (column, text), wide-character continuations left out.
 pub fn find_in_cells(cells: &[(u16, &str)], pattern: &str) -> Vec<std::ops::Range<u16>> {
@@ -146,7 +229,7 @@ pub fn find_in_cells(cells: &[(u16, &str)], pattern: &str) -> Vec<std::ops::Rang
         let first = starts.partition_point(|&b| b <= at) - 1;
         let last = starts.partition_point(|&b| b < end) - 1;
         let from = cells[first].0;
-        let to = cells[last].0 + crate::player::ui::screen::cell_width(cells[last].1);
+        let to = cells[last].0 + cell_width(cells[last].1);
         out.push(from..to);
     }
     out

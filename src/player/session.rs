@@ -7,10 +7,11 @@
 //! download can be cancelled (Esc: its answer is then ignored). Their answers come back
 //! through a channel the loop looks at while the picker is waiting for one.
 
-use super::app::{self, App, Ended};
-use super::picker::{self, Action, Effect, Picker};
-use super::run::{self, Io, TerminalError, TerminalIo};
-use super::ui;
+use super::action::Ended;
+use super::app::{self, App};
+use super::keys;
+use super::picker::{Action, Effect, Picker};
+use super::run::{self, Io, TerminalError};
 use crate::recording::{self, Recording, Settings, Source};
 use crate::scalingo::{self, Config};
 use std::sync::mpsc::{self, Sender};
@@ -23,7 +24,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 
 /// What the threads send back: an action for the picker, or a recording ready to play (which
 /// the loop, not the picker, acts on).
-enum Msg {
+pub(crate) enum Msg {
     Picker(Action),
     Ready { ticket: u64, loaded: Recording },
 }
@@ -36,7 +37,13 @@ pub struct Picking {
     pub opts: app::Options,
 }
 
-impl Picking {
+/// Carries out what the picker asks for ([`Effect`]), answering on `tx`: the network, on
+/// threads ([`Picking`]), or a fake in tests.
+pub(crate) trait Effects {
+    fn perform(&self, effect: Effect, tx: &Sender<Msg>);
+}
+
+impl Effects for Picking {
     fn perform(&self, effect: Effect, tx: &Sender<Msg>) {
         match effect {
             Effect::List => self.list(tx.clone()),
@@ -47,7 +54,9 @@ impl Picking {
             } => self.download(ticket, id, size_hint, tx.clone()),
         }
     }
+}
 
+impl Picking {
     fn list(&self, tx: Sender<Msg>) {
         let (cfg, app) = (self.cfg.clone(), self.app.clone());
         spawn("auditty-sessions", move || {
@@ -104,14 +113,20 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) {
 
 /// Run the picker (and the players it opens) in the real terminal until the user quits.
 pub fn run(picking: Picking, start: Instant) -> Result<(), TerminalError> {
-    run::with_terminal(start, |io| pick(&picking, io))
+    run::with_terminal(start, |io| pick(&picking.app, &picking.opts, &picking, io))
 }
 
-fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), TerminalError> {
+/// The picker's loop, for `app`'s sessions, opening players with `opts`, through `io`.
+pub(crate) fn pick(
+    app: &str,
+    opts: &app::Options,
+    effects: &impl Effects,
+    io: &mut impl Io,
+) -> Result<(), TerminalError> {
     let term_err = TerminalError::Io;
-    let mut picker = Picker::new(&picking.app, io.size().unwrap_or((80, 24)));
+    let mut picker = Picker::new(app, io.size().unwrap_or((80, 24)));
     let (tx, rx) = mpsc::channel();
-    picking.perform(Effect::List, &tx);
+    effects.perform(Effect::List, &tx);
     loop {
         while let Ok(msg) = rx.try_recv() {
             let action = match msg {
@@ -121,7 +136,7 @@ fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), TerminalError> {
                         continue; // cancelled
                     }
                     let size = io.size().unwrap_or(picker.size);
-                    match App::new(loaded, picking.opts.clone(), size, io.now()) {
+                    match App::new(loaded, opts.clone(), size, io.now()) {
                         Err(message) => Action::Failed { ticket, message },
                         Ok(mut player) => {
                             picker.update(Action::Opened { ticket });
@@ -140,15 +155,14 @@ fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), TerminalError> {
         }
         picker.update(Action::Tick(io.now()));
         if picker.take_dirty() {
-            io.draw_with(|f| ui::picker::draw(&picker, f))
-                .map_err(term_err)?;
+            io.draw_picker(&picker).map_err(term_err)?;
         }
         let timeout = picker.busy().then_some(POLL);
         let mut next = io.next_event(timeout).map_err(term_err)?;
         while let Some(ev) = next {
-            if let Some(a) = picker::action(&ev) {
+            if let Some(a) = keys::picker(&ev) {
                 if let Some(effect) = picker.update(a) {
-                    picking.perform(effect, &tx);
+                    effects.perform(effect, &tx);
                 }
                 if picker.should_quit() {
                     return Ok(());
@@ -156,5 +170,191 @@ fn pick(picking: &Picking, io: &mut TerminalIo) -> Result<(), TerminalError> {
             }
             next = io.next_event(Some(Duration::ZERO)).map_err(term_err)?;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::player::fake::FakeIo;
+    use crate::player::picker::tests::sessions;
+    use crate::scalingo::Session;
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use std::cell::RefCell;
+
+    /// The network as the picker sees it: the listing answers at once; a download answers
+    /// with progress, then the recording (`app::tests::session()`) or a failure.
+    struct FakeNet {
+        sessions: Vec<Session>,
+        download_fails: Option<String>,
+        performed: RefCell<Vec<Effect>>,
+    }
+
+    impl FakeNet {
+        fn new(n: usize) -> Self {
+            FakeNet {
+                sessions: sessions(n),
+                download_fails: None,
+                performed: RefCell::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Effects for FakeNet {
+        fn perform(&self, effect: Effect, tx: &Sender<Msg>) {
+            self.performed.borrow_mut().push(effect.clone());
+            let send = |m| tx.send(m).unwrap();
+            match effect {
+                Effect::List => send(Msg::Picker(Action::Listed(Ok(self.sessions.clone())))),
+                Effect::Download { ticket, id, .. } => {
+                    send(Msg::Picker(Action::Progress {
+                        ticket,
+                        done: 10,
+                        total: Some(20),
+                    }));
+                    if let Some(message) = &self.download_fails {
+                        send(Msg::Picker(Action::Failed {
+                            ticket,
+                            message: message.clone(),
+                        }));
+                        return;
+                    }
+                    send(Msg::Picker(Action::Fetched { ticket }));
+                    let tl = crate::player::app::tests::session();
+                    let loaded = Recording::new(format!("{id}.json"), tl, &Settings::default());
+                    send(Msg::Ready { ticket, loaded });
+                }
+            }
+        }
+    }
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn run(net: &FakeNet, script: Vec<(u64, Event)>) -> (Result<(), String>, FakeIo) {
+        let mut io = FakeIo::with_size(script, (110, 16));
+        let r = pick("my-app", &app::Options::default(), net, &mut io).map_err(|e| e.to_string());
+        (r, io)
+    }
+
+    fn is_picker(frame: &str) -> bool {
+        frame.contains("one-off sessions of my-app")
+    }
+
+    #[test]
+    fn enter_plays_the_chosen_session_and_esc_comes_back_to_the_list() {
+        let net = FakeNet::new(3);
+        let (r, io) = run(
+            &net,
+            vec![
+                (100, key(KeyCode::Down)),
+                (200, key(KeyCode::Enter)),
+                (3000, key(KeyCode::Esc)),
+                (4000, key(KeyCode::Char('q'))),
+            ],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            *net.performed.borrow(),
+            [
+                Effect::List,
+                Effect::Download {
+                    ticket: 1,
+                    id: "log-1".into(),
+                    size_hint: Some(2000),
+                }
+            ]
+        );
+        // the list, then the player on the session chosen, then the list again
+        let first = &io.frames[0];
+        assert!(is_picker(first) && first.contains("3 sessions"), "{first}");
+        let player = io
+            .frames
+            .iter()
+            .position(|f| f.contains("log-1.json"))
+            .expect("the player was drawn");
+        assert!(io.frames[..player].iter().all(|f| is_picker(f)));
+        assert!(io.frames[player].contains("Esc: back to the session list"));
+        assert!(
+            io.frames[player..].iter().any(|f| f.contains("file-a")),
+            "the recording played"
+        );
+        let last = io.frames.last().unwrap();
+        assert!(is_picker(last), "{last}");
+        let selected = last.lines().find(|l| l.contains('▸')).unwrap();
+        assert!(
+            selected.contains("log-1"),
+            "the selection is kept: {selected}"
+        );
+    }
+
+    #[test]
+    fn q_in_the_player_ends_everything() {
+        let net = FakeNet::new(2);
+        let (r, io) = run(
+            &net,
+            vec![(100, key(KeyCode::Enter)), (2000, key(KeyCode::Char('q')))],
+        );
+        assert_eq!(r, Ok(()));
+        assert!(io.frames.last().unwrap().contains("log-0.json"));
+        assert!(io.script.is_empty());
+    }
+
+    #[test]
+    fn a_failed_download_is_said_in_the_list() {
+        let mut net = FakeNet::new(2);
+        net.download_fails = Some("scalingo://my-app/log-0: audit log log-0 not found".into());
+        let (r, io) = run(
+            &net,
+            vec![(100, key(KeyCode::Enter)), (500, key(KeyCode::Char('q')))],
+        );
+        assert_eq!(r, Ok(()));
+        assert!(io.frames.iter().all(|f| is_picker(f)), "no player opened");
+        let last = io.frames.last().unwrap();
+        assert!(
+            last.contains("error: scalingo://my-app/log-0: audit log log-0 not found"),
+            "{last}"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_download_is_not_played() {
+        let net = FakeNet::new(2);
+        // Esc comes in before the loop looks at the answers
+        let (r, io) = run(
+            &net,
+            vec![
+                (100, key(KeyCode::Enter)),
+                (100, key(KeyCode::Esc)),
+                (500, key(KeyCode::Char('q'))),
+            ],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            net.performed.borrow().len(),
+            2,
+            "the download was asked for"
+        );
+        assert!(io.frames.iter().all(|f| is_picker(f)), "and not played");
+        assert!(!io.frames.last().unwrap().contains("downloading"));
+    }
+
+    #[test]
+    fn r_lists_again_and_ctrl_c_quits() {
+        let net = FakeNet::new(1);
+        let (r, io) = run(
+            &net,
+            vec![
+                (100, key(KeyCode::Char('r'))),
+                (
+                    200,
+                    Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                ),
+            ],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(*net.performed.borrow(), [Effect::List, Effect::List]);
+        assert!(io.frames.last().unwrap().contains("1 session"));
     }
 }

@@ -2,18 +2,12 @@
 //! written to the user's terminal as it was recorded, only characters we place (control
 //! characters replaced) with styles we map.
 
-use crate::player::search::find_in_cells;
+use crate::player::search::{cell_width, find_in_cells, HIGHLIGHT};
 use crate::render::cell_text;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
-use unicode_width::UnicodeWidthStr;
-
-/// Columns a cell's text takes: 1, or 2 for a wide character.
-pub fn cell_width(s: &str) -> u16 {
-    UnicodeWidthStr::width(s).clamp(1, 2) as u16
-}
 
 /// A recorded colour as a terminal colour: the 16 ANSI colours by name (so they look as the
 /// user's terminal shows them), the 256-colour palette by index, RGB as RGB.
@@ -66,8 +60,6 @@ pub fn style_of(cell: &vt100::Cell) -> Style {
         .bg(color(cell.bgcolor()))
         .add_modifier(m)
 }
-
-pub const HIGHLIGHT: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
 
 /// The part of a screen at `off` (column, row) that fits the area.
 pub struct ScreenView<'a> {

@@ -50,28 +50,28 @@ impl Widget for StatusLine<'_> {
                 Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
             )
         }];
-        if let Some(w) = wall_clock(app, app.pos) {
+        if let Some(w) = wall_clock(app, app.playback.pos) {
             spans.push(Span::styled(w, Style::new().add_modifier(Modifier::BOLD)));
             spans.push(sep());
         }
         spans.push(Span::raw(format!(
             "{} / {}",
-            clock(app.pos),
+            clock(app.playback.pos),
             clock(app.tl.duration())
         )));
         spans.push(sep());
         spans.push(Span::styled(
-            speed(app.clock.speed()),
+            speed(app.playback.clock.speed()),
             Style::new().fg(Color::Cyan),
         ));
-        if let Some(l) = app.clock.idle_limit() {
+        if let Some(l) = app.playback.clock.idle_limit() {
             spans.push(sep());
             spans.push(Span::styled(
                 format!("idle ≤{}s", secs(l)),
                 Style::new().fg(Color::Blue),
             ));
         }
-        if app.clock.looping() {
+        if app.playback.clock.looping() {
             spans.push(sep());
             spans.push(Span::styled("loop", Style::new().fg(Color::Blue)));
         }

@@ -1,8 +1,9 @@
 //! Snapshots of whole frames (ratatui's `TestBackend`) in the player's main states, on the
 //! demo recording and on small timelines.
 
-use crate::player::app::{Action, App, Options, PromptKind};
-use crate::recording::{self, Recording, Settings, Source};
+use crate::recording::{self, Settings, Source};
+use crate::player::action::{Action, Panel, PromptKind};
+use crate::player::app::{App, Options};
 use crate::timeline::{Kind, Timeline, NANOS_PER_SEC};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -62,7 +63,7 @@ fn commands_panel() {
     let mut app = demo((170, 32), Options::default());
     app.update(Action::Tick, ms(43_000));
     app.update(Action::TogglePlay, ms(43_000));
-    app.update(Action::ToggleCommands, ms(43_000));
+    app.update(Action::TogglePanel(Panel::Commands), ms(43_000));
     app.update(Action::PanelMove(-1), ms(43_000));
     insta::assert_snapshot!(render(&app).backend());
 }
@@ -79,7 +80,7 @@ fn search_with_hits() {
     );
     app.update(Action::PromptSubmit, ms(0));
     app.update(Action::SearchNext, ms(0));
-    app.update(Action::ToggleHits, ms(0));
+    app.update(Action::TogglePanel(Panel::Hits), ms(0));
     let t = render(&app);
     insta::assert_snapshot!(t.backend());
     // the match is highlighted where it is on screen
@@ -127,7 +128,7 @@ fn wide_characters_markers_idle_and_title() {
         rows: Some(4),
         ..Default::default()
     };
-    let loaded = Recording::new("small.cast".into(), tl, &term);
+    let loaded = recording::Recording::new("small.cast".into(), tl, &term);
     let opts = Options {
         clock: crate::player::clock::ClockOptions {
             speed: 1.0,
@@ -148,7 +149,7 @@ fn tiny_terminals_do_not_break_the_layout() {
     for (w, h) in [(1, 1), (2, 2), (5, 3), (20, 4), (39, 10), (41, 5)] {
         let mut app = demo((w, h), Options::default());
         app.update(Action::Tick, ms(20_000));
-        app.update(Action::ToggleCommands, ms(20_000));
+        app.update(Action::TogglePanel(Panel::Commands), ms(20_000));
         app.update(Action::ToggleHelp, ms(20_000));
         render(&app);
         app.update(Action::ToggleHelp, ms(20_000));
@@ -156,7 +157,7 @@ fn tiny_terminals_do_not_break_the_layout() {
         typed(&mut app, "500", ms(20_000));
         render(&app);
         app.update(Action::PromptSubmit, ms(20_000));
-        app.update(Action::ToggleHits, ms(20_000));
+        app.update(Action::TogglePanel(Panel::Hits), ms(20_000));
         app.update(Action::Pan(5, 5), ms(20_000));
         render(&app);
     }

@@ -38,15 +38,15 @@ impl Widget for TimelineBar<'_> {
             return;
         }
         let w = area.width as u128;
-        let total = app.clock.total() as u128;
-        let sq = app.clock.squeeze();
+        let total = app.playback.clock.total() as u128;
+        let sq = app.playback.clock.squeeze();
         // the cell of a presentation time: 0 for the start, the last one for the end
         let cell = |p: Nanos| {
             ((p as u128 * (w - 1) + total / 2)
                 .checked_div(total)
                 .unwrap_or(w - 1)) as u16
         };
-        let head = cell(sq.pres(app.pos));
+        let head = cell(sq.pres(app.playback.pos));
         let hits: &[crate::player::search::Hit] = app
             .search
             .as_ref()
@@ -74,11 +74,11 @@ impl Widget for TimelineBar<'_> {
                 HEAD
             } else if any_in(hits, |h| h.t, r0, r1) {
                 HIT
-            } else if any_in(&app.markers, |m| m.0, r0, r1) {
+            } else if any_in(&app.playback.markers, |m| m.0, r0, r1) {
                 MARKER
             } else if cut_cells.contains(&x) {
                 SQUEEZED
-            } else if any_in(&app.inputs, |&t| t, r0, r1) {
+            } else if any_in(&app.playback.inputs, |&t| t, r0, r1) {
                 if played {
                     INPUT_PLAYED
                 } else {

@@ -1,0 +1,118 @@
+//! The list of every search hit (`l`), each with its time and its line, the match
+//! highlighted; Enter goes to the hit as `n` does.
+
+use super::{Cx, Jump, SidePanel};
+use crate::player::action::Panel;
+use crate::player::search::{find_in_cells, HIGHLIGHT, MAX_HITS};
+use crate::render::escape::escape_controls;
+use crate::timeline::clock;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+pub struct Hits;
+
+impl SidePanel for Hits {
+    fn id(&self) -> Panel {
+        Panel::Hits
+    }
+
+    fn key(&self) -> char {
+        'l'
+    }
+
+    fn unavailable(&self, cx: &Cx) -> Option<&'static str> {
+        cx.search
+            .is_none()
+            .then_some("no search yet: press / to search")
+    }
+
+    fn len(&self, cx: &Cx) -> usize {
+        cx.search.map_or(0, |s| s.found().len())
+    }
+
+    fn initial(&self, cx: &Cx) -> usize {
+        cx.search.and_then(|s| s.nearest(cx.pos)).unwrap_or(0)
+    }
+
+    fn enter(&self, _cx: &Cx, i: usize) -> Option<Jump> {
+        Some(Jump::Hit(i))
+    }
+
+    fn title(&self, cx: &Cx) -> Option<Line<'static>> {
+        let s = cx.search?;
+        let pat = escape_controls(&s.pattern);
+        Some(match (&s.hits, cx.analysis) {
+            (Some(hits), Some(_)) => {
+                let more = if hits.len() >= MAX_HITS { "+" } else { "" };
+                Line::styled(
+                    format!(" hits for “{pat}” ({}{more}) ", hits.len()),
+                    Style::new().add_modifier(Modifier::BOLD),
+                )
+            }
+            _ => Line::from(format!(" “{pat}”: preparing… {}% ", cx.progress.1)),
+        })
+    }
+
+    fn item(&self, cx: &Cx, i: usize) -> Line<'static> {
+        let (Some(s), Some(a)) = (cx.search, cx.analysis) else {
+            return Line::default();
+        };
+        let Some(h) = s.found().get(i) else {
+            return Line::default();
+        };
+        let text = escape_controls(a.text.line(h.line));
+        let mut spans = vec![Span::styled(
+            format!("{:>9} ", clock(h.t)),
+            Style::new().fg(Color::Cyan),
+        )];
+        spans.extend(highlighted(&text, &s.pattern));
+        Line::from(spans)
+    }
+}
+
+/// A line with the matches of `pattern` highlighted.
+fn highlighted(text: &str, pattern: &str) -> Vec<Span<'static>> {
+    let graphemes: Vec<&str> = text
+        .char_indices()
+        .map(|(i, c)| &text[i..i + c.len_utf8()])
+        .collect();
+    let cells: Vec<(u16, &str)> = graphemes
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (i.min(u16::MAX as usize) as u16, *g))
+        .collect();
+    // positions here are character indexes: every character counts one
+    let ranges: Vec<std::ops::Range<u16>> = find_in_cells(&cells, pattern)
+        .into_iter()
+        .map(|r| {
+            let last = cells
+                .iter()
+                .rposition(|c| c.0 < r.end)
+                .map_or(r.start, |i| cells[i].0 + 1);
+            r.start..last
+        })
+        .collect();
+    let mut spans = Vec::new();
+    let mut cur = String::new();
+    let mut cur_hl = false;
+    for (i, g) in graphemes.iter().enumerate() {
+        let hl = ranges.iter().any(|r| r.contains(&(i as u16)));
+        if hl != cur_hl && !cur.is_empty() {
+            spans.push(span(std::mem::take(&mut cur), cur_hl));
+        }
+        cur_hl = hl;
+        cur.push_str(g);
+    }
+    if !cur.is_empty() {
+        spans.push(span(cur, cur_hl));
+    }
+    spans
+}
+
+fn span(s: String, hl: bool) -> Span<'static> {
+    if hl {
+        Span::styled(s, HIGHLIGHT)
+    } else {
+        Span::raw(s)
+    }
+}
