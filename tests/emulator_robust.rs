@@ -293,3 +293,15 @@ fn resets_of_a_blank_huge_screen_are_cheap() {
     );
     assert_eq!(a.screen().bracketed_paste(), b.screen().bracketed_paste());
 }
+#[test]
+fn asciicast_v1_is_named_v1() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v1.json");
+    std::fs::write(
+        &p,
+        r#"{"version": 1, "width": 80, "height": 24, "stdout": [[0.1, "hi"]]}"#,
+    )
+    .unwrap();
+    let tl = auditty::formats::load(p.to_str().unwrap()).unwrap();
+    assert_eq!(tl.format.map(|f| f.name()), Some("asciicast-v1"));
+}

@@ -194,7 +194,7 @@ pub fn parse_v1(name: &str, text: &[u8]) -> Result<Timeline, LoadError> {
     let size = dim(v.width).zip(dim(v.height));
     let title = v.title.clone();
     drop(v);
-    let mut tl = b.finish(Timeline::new(owned), Format::AsciicastV2);
+    let mut tl = b.finish(Timeline::new(owned), Format::AsciicastV1);
     tl.header_size = size;
     tl.title = title;
     Ok(tl)
