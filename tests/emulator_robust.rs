@@ -260,6 +260,17 @@ fn decaln_and_deccolm() {
     // margins reset: a line feed at the bottom scrolls the whole screen
     let s = screen_after(5, 3, "\x1b[1;2r\x1b#8\x1b[3;1H\nx");
     assert_eq!(s, vec!["EEEEE", "EEEEE", "x"]);
+    // a row of E's in other attributes, or one changed since, is filled again
+    let mut t = Term::new(5, 3, false);
+    t.feed(b"\x1b#8\x1b[2;2H\x1b[31mE\x1b[3;3Hx\x1b#8");
+    assert_eq!(
+        t.screen().cell(1, 1).unwrap().fgcolor(),
+        vt100::Color::Default
+    );
+    assert_eq!(
+        auditty::render::text(t.screen()).lines().nth(2),
+        Some("EEEEE")
+    );
     let s = screen_after(5, 3, "abc\x1b[2;3r\x1b[3;3H\x1b[?3hx");
     assert_eq!(s, vec!["x", "", ""]);
     assert_eq!(cursor_after(7, 3, "abc\x1b[?3l"), (0, 0));

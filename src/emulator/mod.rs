@@ -177,8 +177,15 @@ fn apply_hook(pre: &mut Prefilter, screen: &vt100::Screen, hook: Hook, out: &mut
             let attrs = screen.attributes_formatted();
             out.extend_from_slice(b"\x1b[r\x1b[0m");
             if !pre.aligned() {
+                // only the rows that are not already E's of default attributes: reading a
+                // row costs far less than writing it (DECALN on 2000×1000 after drawing one
+                // character rewrites one row, not 2 million cells)
                 let line = "E".repeat(cols as usize);
-                for r in 1..=rows {
+                let formatted = screen.rows_formatted(0, cols);
+                for (r, now) in (1..=rows).zip(formatted) {
+                    if now.as_bytes() == line.as_bytes() && !screen.row_wrapped(r - 1) {
+                        continue;
+                    }
                     out.extend_from_slice(format!("\x1b[{r};1H").as_bytes());
                     out.extend_from_slice(line.as_bytes());
                 }
