@@ -303,6 +303,20 @@ fn resets_of_a_blank_huge_screen_are_cheap() {
         b.screen().application_cursor()
     );
     assert_eq!(a.screen().bracketed_paste(), b.screen().bracketed_paste());
+    // a reset after drawing, without the alternate screen, erases instead of re-allocating:
+    // the same screen, and REP has nothing to repeat
+    let mut a = Term::new(30, 5, false);
+    a.feed(b"drawn\x1b[41m\x1b[2;2Hred\x1b[?1h\x1b[3;4r\x1b7\x1bc\x1b[5b\x1b8x");
+    assert_eq!(a.screen().state_formatted(), b.screen().state_formatted());
+    assert_eq!(a.screen().cursor_position(), b.screen().cursor_position());
+    assert_eq!(
+        a.screen().application_cursor(),
+        b.screen().application_cursor()
+    );
+    let mut t = Term::new(2000, 1000, false);
+    let t0 = std::time::Instant::now();
+    t.feed(&b"x\x1bc".repeat(100));
+    assert!(t0.elapsed().as_secs() < 20, "{:?}", t0.elapsed());
 }
 #[test]
 fn asciicast_v1_is_named_v1() {

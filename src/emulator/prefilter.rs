@@ -119,6 +119,12 @@ pub struct Prefilter {
     /// holds it (scrolled, overwritten by other means) is no longer protected.
     protected: std::collections::BTreeMap<(u16, u16), String>,
     clean: Clean,
+    /// The alternate screen was entered since the last full reset given to vt100 (a reset
+    /// must then re-create it: vt100 does).
+    alt_used: bool,
+    /// A full reset was done by erasing: vt100 still remembers the last character printed,
+    /// which REP must not repeat until another is printed.
+    no_rep: bool,
     hook: Option<Hook>,
 }
 
@@ -229,6 +235,8 @@ impl Prefilter {
             protect: false,
             protected: Default::default(),
             clean: Clean::Blank,
+            alt_used: false,
+            no_rep: false,
             hook: None,
         }
     }
@@ -340,6 +348,7 @@ impl Prefilter {
                     self.last = text[run - 1];
                     self.utf8_pending = utf8_pending_after(text);
                     self.clean = Clean::Dirty;
+                    self.no_rep = false;
                     i += run;
                     continue;
                 }
@@ -573,11 +582,20 @@ impl Prefilter {
         match b {
             b'c' => {
                 let blank = self.clean == Clean::Blank;
+                let alt_used = self.alt_used;
+                let no_rep = self.no_rep;
                 let held = std::mem::take(&mut self.held);
                 *self = Prefilter::new(self.crlf);
                 if blank {
                     // a reset of a screen that is already blank: undo the modes, keep the cells
                     out.extend_from_slice(CHEAP_RESET);
+                    self.no_rep = no_rep;
+                } else if !alt_used {
+                    // only the main screen was used: erasing it is 4 times cheaper than the
+                    // new screen vt100 would allocate
+                    out.extend_from_slice(CHEAP_RESET);
+                    out.extend_from_slice(b"\x1b[0m\x1b[2J");
+                    self.no_rep = true;
                 } else {
                     out.extend_from_slice(&held);
                 }
@@ -716,6 +734,10 @@ impl Prefilter {
                 out.extend_from_slice(b"\x1b[0m\x1b[?25h");
                 return;
             }
+            (None, [], b'b') if self.no_rep => {
+                self.held.clear();
+                return;
+            }
             (None, [], b'H' | b'f' | b'A'..=b'G' | b'd' | b'`' | b'm') => None,
             _ => {
                 self.clean = Clean::Dirty;
@@ -740,10 +762,12 @@ impl Prefilter {
                     self.cs = self.saved_1049;
                 }
                 self.alternate = set;
+                self.alt_used |= set;
                 self.clean = Clean::Dirty;
             }
             47 | 1047 => {
                 self.alternate = set;
+                self.alt_used |= set;
                 self.clean = Clean::Dirty;
             }
             _ => {}
@@ -767,6 +791,7 @@ impl Prefilter {
             return;
         }
         self.clean = Clean::Dirty;
+        self.no_rep = false;
         if b >= 0x80 {
             if (0x80..0xC0).contains(&b) {
                 self.utf8_pending = self.utf8_pending.saturating_sub(1);
