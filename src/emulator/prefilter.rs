@@ -179,7 +179,9 @@ fn utf8_pending_after(text: &[u8]) -> u8 {
 
 /// Parameters of a control sequence: (private marker, numbers, intermediates, final), or
 /// `None` for one with sub-parameters or too many digits (passed on as it is).
-fn parse_csi(seq: &[u8]) -> Option<(Option<u8>, Vec<u16>, Vec<u8>, u8)> {
+type Csi = (Option<u8>, Vec<u16>, Vec<u8>, u8);
+
+fn parse_csi(seq: &[u8]) -> Option<Csi> {
     // seq is ESC [ ... final
     let body = seq.get(2..)?;
     let (&fin, body) = body.split_last()?;
@@ -419,11 +421,15 @@ impl Prefilter {
             return;
         }
         // other C0 controls inside a sequence are executed at once (vte does), before it
-        if b < 0x20 && b != 0x1B && b != 0x18 && b != 0x1A && self.st != St::Ground {
-            if self.executes_c0() {
-                self.control(b, out);
-                return;
-            }
+        if b < 0x20
+            && b != 0x1B
+            && b != 0x18
+            && b != 0x1A
+            && self.st != St::Ground
+            && self.executes_c0()
+        {
+            self.control(b, out);
+            return;
         }
         // an ESC that ends a string starts a sequence: hold it like any other
         if b == 0x1B && !self.executes_c0() {
@@ -654,7 +660,7 @@ impl Prefilter {
             }
             (Some(b'?'), [], b'h' | b'l') => {
                 let set = fin == b'h';
-                if params.iter().any(|&p| p == 3) {
+                if params.contains(&3) {
                     // DECCOLM: the size stays (the recording's size is the terminal's), the
                     // screen is cleared, the margins reset and the cursor homed
                     self.held.clear();
