@@ -56,6 +56,23 @@ const PIECES: &[&[u8]] = &[
     b"xyz",
     b"\x18",
     b"\x1b[10S",
+    // our own state beside vt100's: tab stops, insert mode, protection, saved cursors
+    b"\x1bH",
+    b"\x1b[g",
+    b"\x1b[3g",
+    b"\x1b[2I",
+    b"\x1b[Z",
+    b"\x1b[4l",
+    b"\x1b#8",
+    b"\x1b[?3h",
+    b"\x1b[1\"q",
+    b"\x1b[0\"q",
+    b"\x1b[?J",
+    b"\x1b[?1K",
+    b"\x1b[?6h",
+    b"\x1b[?6l",
+    b"\x1b[!p",
+    b"\x1b[3;0r",
 ];
 
 /// (time step, a resize instead of output, output bytes)

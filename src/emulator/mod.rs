@@ -12,7 +12,7 @@ pub mod newline;
 pub mod prefilter;
 pub mod replay;
 
-pub use prefilter::Prefilter;
+pub use prefilter::{Hook, Prefilter};
 pub use replay::Replay;
 
 use std::num::NonZeroU16;
@@ -121,6 +121,174 @@ impl Term {
     }
 }
 
+/// Feed `bytes` through the pre-filter into `parser`, applying the sequences that need the
+/// screen (tab stops, DECALN, scroll margins, selective erase) with what the screen holds.
+pub fn feed_parser<CB: vt100::Callbacks>(
+    pre: &mut Prefilter,
+    parser: &mut vt100::Parser<CB>,
+    bytes: &[u8],
+    buf: &mut Vec<u8>,
+) {
+    let mut rest = bytes;
+    loop {
+        buf.clear();
+        let n = pre.filter_step(rest, buf);
+        parser.process(buf);
+        rest = &rest[n..];
+        if let Some(hook) = pre.take_hook() {
+            buf.clear();
+            apply_hook(pre, parser.screen(), hook, buf);
+            parser.process(buf);
+        }
+        if rest.is_empty() {
+            break;
+        }
+    }
+}
+
+/// Move the cursor to (row, col) whatever the origin mode (VPA and CHA are absolute in vt100).
+fn goto(out: &mut Vec<u8>, row: u16, col: u16) {
+    out.extend_from_slice(format!("\x1b[{}d\x1b[{}G", row + 1, col + 1).as_bytes());
+}
+
+fn apply_hook(pre: &mut Prefilter, screen: &vt100::Screen, hook: Hook, out: &mut Vec<u8>) {
+    let (rows, cols) = screen.size();
+    let (rows, cols) = (rows.get(), cols.get());
+    let (row, col) = screen.cursor_position();
+    let here = col.min(cols - 1);
+    match hook {
+        Hook::Tab { n, forward } => {
+            let to = pre.tab_target(col, cols, n, forward);
+            out.extend_from_slice(format!("\x1b[{}G", to + 1).as_bytes());
+        }
+        Hook::SaveCursor => pre.save_cursor(row, here, screen.attributes_formatted()),
+        Hook::RestoreCursor => {
+            // nothing saved: home, default attributes (xterm)
+            let (r, c, attrs) = pre
+                .saved_cursor()
+                .cloned()
+                .unwrap_or((0, 0, "\x1b[m".to_string()));
+            goto(out, r.min(rows - 1), c.min(cols - 1));
+            out.extend_from_slice(attrs.as_bytes());
+        }
+        Hook::Alternate(true) => {
+            if !screen.alternate_screen() {
+                pre.save_cursor_1049(row, here, screen.attributes_formatted());
+            }
+            // vt100 homes the cursor on the cleared alternate screen: it stays where it was
+            out.extend_from_slice(b"\x1b[?1049h");
+            goto(out, row, here);
+        }
+        Hook::Alternate(false) => {
+            out.extend_from_slice(b"\x1b[?1049l");
+            if let Some((r, c, attrs)) = pre.take_cursor_1049() {
+                goto(out, r.min(rows - 1), c.min(cols - 1));
+                out.extend_from_slice(attrs.as_bytes());
+            }
+        }
+        Hook::SetTab => pre.set_tab(here, cols),
+        Hook::ClearTab => pre.clear_tab(here, cols),
+        Hook::Align => {
+            // margins reset, cursor home, the screen filled with E in default attributes
+            // (xterm); a second DECALN with nothing drawn since changes no cell
+            let attrs = screen.attributes_formatted();
+            out.extend_from_slice(b"\x1b[r\x1b[0m");
+            if !pre.aligned() {
+                // only the rows that are not already E's of default attributes: reading a
+                // row costs far less than writing it (DECALN on 2000×1000 after drawing one
+                // character rewrites one row, not 2 million cells)
+                let line = "E".repeat(cols as usize);
+                let formatted = screen.rows_formatted(0, cols);
+                for (r, now) in (1..=rows).zip(formatted) {
+                    if now.as_bytes() == line.as_bytes() && !screen.row_wrapped(r - 1) {
+                        continue;
+                    }
+                    out.extend_from_slice(format!("\x1b[{r};1H").as_bytes());
+                    out.extend_from_slice(line.as_bytes());
+                }
+            }
+            out.extend_from_slice(attrs.as_bytes());
+            out.extend_from_slice(b"\x1b[H");
+        }
+        Hook::Margins { top, bottom } => {
+            // xterm: a region of at least two lines is set and the cursor goes home (in the
+            // region with DECOM); anything else is ignored
+            let top = top.max(1);
+            let bottom = if bottom == 0 || bottom > rows {
+                rows
+            } else {
+                bottom
+            };
+            if bottom > top {
+                out.extend_from_slice(format!("\x1b[{top};{bottom}r\x1b[H").as_bytes());
+            }
+        }
+        Hook::Protected => {
+            if col > 0 {
+                let mut c = col - 1;
+                if c > 0
+                    && screen
+                        .cell(row, c)
+                        .is_some_and(|x| x.is_wide_continuation())
+                {
+                    c -= 1;
+                }
+                if let Some(cell) = screen.cell(row, c) {
+                    pre.protect_cell(row, c, cell.contents().to_string());
+                }
+            }
+        }
+        Hook::Erase {
+            selective,
+            line,
+            mode,
+        } => {
+            let last = cols - 1;
+            let range = match (line, mode) {
+                (false, 0) => Some(((row, here), (rows - 1, last))),
+                (false, 1) => Some(((0, 0), (row, here))),
+                (false, 2) => Some(((0, 0), (rows - 1, last))),
+                (true, 0) => Some(((row, here), (row, last))),
+                (true, 1) => Some(((row, 0), (row, here))),
+                (true, 2) => Some(((row, 0), (row, last))),
+                _ => None,
+            };
+            let Some((from, to)) = range else {
+                let q = if selective { "?" } else { "" };
+                let f = if line { 'K' } else { 'J' };
+                out.extend_from_slice(format!("\x1b[{q}{mode}{f}").as_bytes());
+                return;
+            };
+            if !selective {
+                let f = if line { 'K' } else { 'J' };
+                out.extend_from_slice(format!("\x1b[{mode}{f}").as_bytes());
+                pre.unprotect(from, to);
+                return;
+            }
+            // selective: erase every cell of the range but the protected ones
+            for r in from.0..=to.0 {
+                let c0 = if r == from.0 { from.1 } else { 0 };
+                let c1 = if r == to.0 { to.1 } else { last };
+                let keep = pre.protected_in(r, c0, c1, |c| {
+                    screen
+                        .cell(r, c)
+                        .map(|x| x.contents().to_string())
+                        .unwrap_or_default()
+                });
+                let mut c = c0;
+                for k in keep.iter().copied().chain(std::iter::once(c1 + 1)) {
+                    if k > c {
+                        goto(out, r, c);
+                        out.extend_from_slice(format!("\x1b[{}X", k - c).as_bytes());
+                    }
+                    c = k + 1;
+                }
+            }
+            goto(out, row, here);
+        }
+    }
+}
+
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
 }
@@ -150,14 +318,22 @@ impl Term {
     }
 
     pub fn feed(&mut self, bytes: &[u8]) {
-        self.buf.clear();
-        self.pre.filter(bytes, &mut self.buf);
-        self.parser.process(&self.buf);
+        feed_parser(&mut self.pre, &mut self.parser, bytes, &mut self.buf);
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
         let (cols, rows) = crate::geometry::bounded(cols, rows);
+        let (old_rows, old_cols) = self.parser.screen().size();
+        if (old_rows.get(), old_cols.get()) == (rows, cols) {
+            return;
+        }
+        self.pre.resized(old_cols.get() != cols);
         self.parser.screen_mut().set_size(nz(rows), nz(cols));
+    }
+
+    /// Our own state kept beside vt100's (for tests and exports).
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.pre
     }
 
     pub fn screen(&self) -> &vt100::Screen {

@@ -288,7 +288,7 @@ pub fn parse_v1(name: &str, text: &[u8]) -> Result<Timeline, LoadError> {
     let (size, header_warning) = header_size(v.width, v.height, 1);
     let title = v.title.clone();
     drop(v);
-    let mut tl = b.finish(Timeline::new(owned), Format::AsciicastV2);
+    let mut tl = b.finish(Timeline::new(owned), Format::AsciicastV1);
     tl.header_size = size;
     tl.title = title;
     tl.warnings.extend(header_warning);

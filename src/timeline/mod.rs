@@ -79,6 +79,8 @@ pub enum Format {
     ScalingoJson,
     /// The same objects, one per line.
     ScalingoNdjson,
+    /// asciicast v1: one JSON object with a `stdout` array.
+    AsciicastV1,
     AsciicastV2,
     AsciicastV3,
 }
@@ -88,6 +90,7 @@ impl Format {
         match self {
             Format::ScalingoJson => "scalingo-json",
             Format::ScalingoNdjson => "scalingo-ndjson",
+            Format::AsciicastV1 => "asciicast-v1",
             Format::AsciicastV2 => "asciicast-v2",
             Format::AsciicastV3 => "asciicast-v3",
         }
