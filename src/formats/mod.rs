@@ -21,7 +21,13 @@ pub fn max_bytes() -> u64 {
         .unwrap_or(DEFAULT_MAX_BYTES)
 }
 
-/// Read a source (a path, or `-` for standard input) into memory, refusing oversized ones.
+/// How much of the (decompressed) content is looked at before the rest is read: content that
+/// cannot be a recording is refused within it, whatever its size (a gzip bomb, a pipe of
+/// binary data), instead of after reading up to the size limit.
+pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// Read a source (a path, or `-` for standard input) into memory, refusing oversized ones,
+/// and uncompressed content that is not a recording within its first [`SNIFF_BYTES`].
 pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
     let name = display_name(spec);
     let limit = max_bytes();
@@ -36,18 +42,14 @@ pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
     };
     let io = |e: std::io::Error| LoadError::new(&name, Place::Whole, io_message(&e));
     let mut buf = Vec::new();
-    if spec == "-" {
+    let mut src: Box<dyn Read> = if spec == "-" {
         // a file redirected to standard input: refused by its size, without reading it
         if let Some(len) = stdin_file_len() {
             if len > limit {
                 return Err(too_big(len));
             }
         }
-        std::io::stdin()
-            .lock()
-            .take(limit + 1)
-            .read_to_end(&mut buf)
-            .map_err(io)?;
+        Box::new(std::io::stdin().lock())
     } else {
         let f = std::fs::File::open(spec).map_err(io)?;
         let meta = f.metadata().map_err(io)?;
@@ -58,12 +60,69 @@ pub fn read_source(spec: &str) -> Result<Vec<u8>, LoadError> {
             return Err(too_big(meta.len()));
         }
         buf.reserve_exact(meta.len() as usize);
-        f.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
+        Box::new(f)
+    };
+    let first = SNIFF_BYTES.min(
+        usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+    );
+    let complete = read_up_to(&mut src, &mut buf, first).map_err(io)?;
+    if !complete && buf.len() as u64 <= limit {
+        if !buf.starts_with(GZIP_MAGIC) {
+            sniff(&name, &buf)?;
+        }
+        let room = (limit + 1).saturating_sub(buf.len() as u64);
+        src.take(room).read_to_end(&mut buf).map_err(io)?;
     }
     if buf.len() as u64 > limit {
         return Err(too_big(buf.len() as u64));
     }
     Ok(buf)
+}
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// Read until `buf` holds `n` bytes or the source ends; whether it ended.
+fn read_up_to(src: &mut impl Read, buf: &mut Vec<u8>, n: usize) -> std::io::Result<bool> {
+    let want = n.saturating_sub(buf.len());
+    let got = src.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
+}
+
+/// Refuse content that cannot be a recording from its first [`SNIFF_BYTES`] (`head`; more
+/// follows), with the very error reading all of it would give: a start that is no JSON array
+/// or object, or a byte no JSON text may hold (a control character, invalid UTF-8) at which
+/// the parser, run on the head alone, stops before the head ends.
+fn sniff(name: &str, head: &[u8]) -> Result<(), LoadError> {
+    let body = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    let Some(first) = body.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(LoadError::new(
+            name,
+            Place::Whole,
+            format!("only white space in the first {SNIFF_BYTES} bytes: not a recording"),
+        ));
+    };
+    if matches!(body[first], b'[' | b'{') && !never_json(&body[first..]) {
+        return Ok(());
+    }
+    match parse(name, head.to_vec()) {
+        // the parser stopped at the end of the head: the rest decides
+        Err(e) if !e.what.ends_with(CUT_SHORT) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// What a JSON error says when the text ends too early.
+const CUT_SHORT: &str = "(the file is cut short)";
+
+/// Whether bytes hold something no JSON text does: a control character other than white
+/// space (form feed included, which line-based readers skip as blank), or invalid UTF-8 (a
+/// character cut at the end does not count).
+fn never_json(b: &[u8]) -> bool {
+    b.iter()
+        .any(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c))
+        || std::str::from_utf8(b).is_err_and(|e| e.error_len().is_some())
 }
 
 /// The size of standard input when it is a regular file (`< file`), else `None`.
@@ -114,7 +173,7 @@ pub fn load(spec: &str) -> Result<Timeline, LoadError> {
 pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
     let sha256 = hex(&Sha256::digest(&bytes));
     let source_len = bytes.len() as u64;
-    let (text, gzip) = if bytes.starts_with(&[0x1f, 0x8b]) {
+    let (text, gzip) = if bytes.starts_with(GZIP_MAGIC) {
         (gunzip(name, &bytes)?, true)
     } else {
         (bytes, false)
@@ -129,24 +188,49 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
 fn gunzip(name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     let limit = max_bytes();
     let mut out = Vec::new();
-    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit + 1);
-    match dec.read_to_end(&mut out) {
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes);
+    let corrupt = |e: std::io::Error, at: usize| {
+        if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            LoadError::new(
+                name,
+                Place::Byte(at as u64),
+                "the gzip stream is cut short (truncated download?)",
+            )
+        } else {
+            LoadError::new(
+                name,
+                Place::Byte(at as u64),
+                format!("corrupt gzip data: {e}"),
+            )
+        }
+    };
+    // the first megabyte decides whether the rest is worth decompressing
+    let first = SNIFF_BYTES.min(
+        usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+    );
+    let complete = match read_up_to(&mut dec, &mut out, first) {
+        Ok(complete) => complete,
+        Err(e) => return Err(corrupt(e, out.len())),
+    };
+    if !complete && out.len() as u64 <= limit {
+        sniff(name, &out)?;
+    }
+    let room = (limit + 1).saturating_sub(out.len() as u64);
+    let rest = if complete {
+        Ok(0)
+    } else {
+        dec.take(room).read_to_end(&mut out)
+    };
+    match rest {
         Ok(_) if out.len() as u64 > limit => Err(LoadError::new(
             name,
             Place::Whole,
             format!("too large once decompressed (over {limit} bytes; set AUDITTY_MAX_BYTES to raise the limit)"),
         )),
         Ok(_) => Ok(out),
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(LoadError::new(
-            name,
-            Place::Byte(out.len() as u64),
-            "the gzip stream is cut short (truncated download?)",
-        )),
-        Err(e) => Err(LoadError::new(
-            name,
-            Place::Byte(out.len() as u64),
-            format!("corrupt gzip data: {e}"),
-        )),
+        Err(e) => Err(corrupt(e, out.len())),
     }
 }
 
@@ -320,7 +404,7 @@ pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) 
         None => msg,
     };
     let what = match e.classify() {
-        Category::Eof => format!("{msg} (the file is cut short)"),
+        Category::Eof => format!("{msg} {CUT_SHORT}"),
         _ => msg,
     };
     LoadError::new(
