@@ -249,3 +249,111 @@ fn early_errors_are_the_errors_of_the_whole_file() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.contains("11999 xxx"), "{}", r.stdout);
 }
+
+/// `screen --at end` with the size given reads and emulates in two threads: the screen is the
+/// one replaying the loaded recording gives (`--at 100%` takes that path), whatever the
+/// format, the newline mode, resizes, compression or standard input.
+#[test]
+fn the_two_thread_screen_is_the_replayed_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(format!("{root}/tests/fixtures/recordings"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+    files.sort();
+    // LF only (the emulator waits to know), with resizes, and longer than a few batches
+    let mut cast = String::from("{\"version\":2,\"width\":40,\"height\":10}\n");
+    for i in 0..30_000 {
+        cast.push_str(&format!(
+            "[{}.0, \"o\", \"row {i} \\u001b[7mX\\u001b[m\\n\"]\n",
+            i / 100
+        ));
+        if i % 7000 == 0 {
+            cast.push_str(&format!(
+                "[{}.0, \"r\", \"{}x{}\"]\n",
+                i / 100,
+                30 + i / 1000,
+                8 + i / 3000
+            ));
+        }
+    }
+    let p = dir.path().join("lf.cast");
+    std::fs::write(&p, &cast).unwrap();
+    files.push(p.clone());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(log(30_000).as_bytes()).unwrap();
+    let g = dir.path().join("log.json.gz");
+    std::fs::write(&g, gz.finish().unwrap()).unwrap();
+    files.push(g);
+    // the size guessed from the first 4 MiB of output is wrong: a wider program comes later
+    let mut late = String::from("[\n");
+    for i in 0..5000 {
+        late.push_str(&format!(
+            "{{\"time\":\"2026-11-22T09:00:{:02}.{:06}+01:00\",\"content\":\"{i} {}\\r\\n\",\"type\":\"output\"}},\n",
+            i / 100,
+            i % 100,
+            "y".repeat(1000)
+        ));
+    }
+    late.push_str("{\"time\":\"2026-11-22T10:00:00Z\",\"content\":\"\\u001b[?1049h\\u001b[50;150Hwide\",\"type\":\"output\"}\n]\n");
+    let l = dir.path().join("late.json");
+    std::fs::write(&l, &late).unwrap();
+    files.push(l);
+    let sized = ["--cols", "50", "--rows", "12"];
+    for f in &files {
+        let f = f.to_str().unwrap();
+        for extra in [
+            &sized[..],
+            &[],
+            &["--cols", "50"],
+            &["--newline", "crlf", "--cols", "50", "--rows", "12"],
+            &["--newline", "raw"],
+            &["--format", "html", "--cols", "50", "--rows", "12"],
+        ] {
+            let args = |at: &'static str| {
+                let mut a = vec!["screen", f, "--at", at];
+                a.extend_from_slice(extra);
+                a
+            };
+            let want = run(&args("100%"), None);
+            let got = run(&args("end"), None);
+            assert_eq!(want.status, 0, "{f}: {}", want.stderr);
+            assert_eq!(got.stdout, want.stdout, "{f} {extra:?}");
+        }
+    }
+    // standard input, and a broken recording: the same error either way
+    let data = cast.clone().into_bytes();
+    let got = run(
+        &["screen", "-", "--cols", "50", "--rows", "12"],
+        Some(Box::new(move |mut stdin| {
+            let _ = stdin.write_all(&data);
+        })),
+    );
+    let want = run(
+        &[
+            "screen",
+            p.to_str().unwrap(),
+            "--at",
+            "100%",
+            "--cols",
+            "50",
+            "--rows",
+            "12",
+        ],
+        None,
+    );
+    assert_eq!(got.stdout, want.stdout);
+    let broken = dir.path().join("broken.cast");
+    std::fs::write(&broken, cast.replace("row 29000 ", "row\u{1} ")).unwrap();
+    let b = broken.to_str().unwrap();
+    let want = run(
+        &["screen", b, "--at", "100%", "--cols", "50", "--rows", "12"],
+        None,
+    );
+    let got = run(&["screen", b, "--cols", "50", "--rows", "12"], None);
+    assert_ne!(got.status, 0);
+    assert_eq!((got.status, got.stderr), (want.status, want.stderr));
+}

@@ -6,8 +6,9 @@ pub mod json;
 pub mod scalingo;
 
 use crate::error::{LoadError, Place};
-use crate::timeline::Timeline;
+use crate::timeline::{Kind, Timeline};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::io::Read;
 
 /// The largest recording read, decompressed. Larger ones are refused with a clear message
@@ -172,14 +173,46 @@ pub fn load(spec: &str) -> Result<Timeline, LoadError> {
 /// Load a recording from bytes already in memory; `name` is used in messages.
 pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
     let sha256 = hex(&Sha256::digest(&bytes));
+    let mut tl = decode(name, bytes, None)?;
+    tl.sha256 = sha256;
+    Ok(tl)
+}
+
+/// Given, as the reader goes, each event's kind and content as it stands in the source (a
+/// JSON string literal, quotes included): what a pipeline needs to work on the first events
+/// while the rest is still being read.
+pub type Tap = Box<dyn FnMut(Kind, &[u8])>;
+
+thread_local! {
+    static TAP: RefCell<Option<Tap>> = const { RefCell::new(None) };
+}
+
+/// The tap set for the parse running on this thread, if any (taken by the event builder).
+pub(crate) fn take_tap() -> Option<Tap> {
+    TAP.with(|t| t.borrow_mut().take())
+}
+
+/// Load a recording, handing every event to `tap` as it is read (on this thread, in order).
+/// The sha256 of the source is not computed (`sha256` is left empty): a one-shot command
+/// that shows a screen has no use for it.
+pub fn load_tapped(spec: &str, tap: Tap) -> Result<Timeline, LoadError> {
+    let bytes = read_source(spec)?;
+    decode(&display_name(spec), bytes, Some(tap))
+}
+
+/// Decompress (if need be) and parse, with `tap` given the events.
+fn decode(name: &str, bytes: Vec<u8>, tap: Option<Tap>) -> Result<Timeline, LoadError> {
     let source_len = bytes.len() as u64;
     let (text, gzip) = if bytes.starts_with(GZIP_MAGIC) {
         (gunzip(name, &bytes)?, true)
     } else {
         (bytes, false)
     };
-    let mut tl = parse(name, text)?;
-    tl.sha256 = sha256;
+    // set only now: the look at the first megabyte while decompressing parses too
+    TAP.with(|t| *t.borrow_mut() = tap);
+    let r = parse(name, text);
+    drop(take_tap());
+    let mut tl = r?;
     tl.source_len = source_len;
     tl.gzip = gzip;
     Ok(tl)
