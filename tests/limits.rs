@@ -17,6 +17,7 @@ struct Run {
 }
 
 /// Run auditty with `args`; `feed`, if given, writes its standard input from a thread.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
 fn run(args: &[&str], feed: Option<Box<dyn FnOnce(std::process::ChildStdin) + Send>>) -> Run {
     let mut child = Command::new(BIN)
         .args(args)
