@@ -2,19 +2,34 @@ use super::{emit, rfc3339};
 use crate::cli::{ScreenArgs, ScreenFormat};
 use crate::error::{Error, Result};
 use crate::recording::{self, Recording, Source};
-use crate::timeline::clock;
+use crate::timeline::{clock, TimeSpec};
 use std::io::Write;
 
 pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     let source = args.src.source()?;
-    let loaded = recording::open(&source, &args.src.settings())?;
-    let t = args
-        .at
-        .resolve(&loaded.tl)
-        .map_err(|e| Error::Usage(format!("--at: {e}")))?;
-    let mut replay = loaded.replay_once();
-    replay.seek_time(t);
-    let screen = replay.screen();
+    let settings = args.src.settings();
+    let at_end = if args.at == TimeSpec::End {
+        recording::pipeline::open_at_end(&source, &settings)?
+    } else {
+        None
+    };
+    let (loaded, t, term) = match at_end {
+        Some((loaded, term)) => {
+            let t = loaded.tl.duration() as i128;
+            (loaded, t, term)
+        }
+        None => {
+            let loaded = recording::open(&source, &settings)?;
+            let t = args
+                .at
+                .resolve(&loaded.tl)
+                .map_err(|e| Error::Usage(format!("--at: {e}")))?;
+            let mut replay = loaded.replay_once();
+            replay.seek_time(t);
+            (loaded, t, replay.into_term())
+        }
+    };
+    let screen = term.screen();
     let text = match args.format {
         ScreenFormat::Text => crate::render::text(screen),
         ScreenFormat::Ansi => crate::render::ansi::ansi_with(screen, args.color.colors()),

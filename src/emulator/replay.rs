@@ -42,25 +42,50 @@ pub struct Replay {
 
 /// Whether output should show bare LF as CR LF: it has LF but never CR LF.
 pub fn detect_crlf(tl: &Timeline) -> bool {
-    let mut saw_lf = false;
-    let mut last = 0u8;
+    let mut d = CrlfDetector::default();
     for (_, data) in tl.outputs() {
-        let d: &[u8] = &data;
+        if d.feed(&data).is_some() {
+            break;
+        }
+    }
+    d.finish()
+}
+
+/// [`detect_crlf`] as output arrives, one event's content after another.
+#[derive(Debug, Default)]
+pub struct CrlfDetector {
+    saw_lf: bool,
+    saw_crlf: bool,
+    last: u8,
+}
+
+impl CrlfDetector {
+    /// Look at the next output; `Some(false)` once the answer is known (a CR LF was seen).
+    pub fn feed(&mut self, d: &[u8]) -> Option<bool> {
+        if self.saw_crlf {
+            return Some(false);
+        }
         let mut from = 0;
         while let Some(i) = memchr::memchr(b'\n', &d[from..]) {
             let at = from + i;
-            let prev = if at == 0 { last } else { d[at - 1] };
+            let prev = if at == 0 { self.last } else { d[at - 1] };
             if prev == b'\r' {
-                return false;
+                self.saw_crlf = true;
+                return Some(false);
             }
-            saw_lf = true;
+            self.saw_lf = true;
             from = at + 1;
         }
         if let Some(&b) = d.last() {
-            last = b;
+            self.last = b;
         }
+        None
     }
-    saw_lf
+
+    /// The answer, all output seen.
+    pub fn finish(&self) -> bool {
+        !self.saw_crlf && self.saw_lf
+    }
 }
 
 pub fn resolve_newline(tl: &Timeline, mode: NewlineMode) -> bool {
@@ -126,6 +151,11 @@ impl Replay {
 
     pub fn screen(&self) -> &vt100::Screen {
         self.term.screen()
+    }
+
+    /// The terminal, at the position reached.
+    pub fn into_term(self) -> Term {
+        self.term
     }
 
     pub fn title(&self) -> &[u8] {

@@ -6,8 +6,9 @@ pub mod scalingo;
 pub mod sniff;
 
 use crate::error::{LoadError, Place};
-use crate::timeline::Timeline;
+use crate::timeline::{Kind, Timeline};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::io::Read;
 
 /// The largest recording read, decompressed. Larger ones are refused with a clear message
@@ -21,17 +22,97 @@ pub fn max_bytes() -> u64 {
         .unwrap_or(DEFAULT_MAX_BYTES)
 }
 
+/// How much of the (decompressed) content is looked at before the rest is read: content that
+/// cannot be a recording is refused within it, whatever its size (a gzip bomb, a pipe of
+/// binary data), instead of after reading up to the size limit.
+pub const SNIFF_BYTES: usize = 1 << 20;
+
+pub(crate) const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// Read until `buf` holds `n` bytes or the source ends; whether it ended.
+pub(crate) fn read_up_to(src: &mut impl Read, buf: &mut Vec<u8>, n: usize) -> std::io::Result<bool> {
+    let want = n.saturating_sub(buf.len());
+    let got = src.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
+}
+
+/// Refuse content that cannot be a recording from its first [`SNIFF_BYTES`] (`head`; more
+/// follows), with the very error reading all of it would give: a start that is no JSON array
+/// or object, or a byte no JSON text may hold (a control character, invalid UTF-8) at which
+/// the parser, run on the head alone, stops before the head ends.
+pub(crate) fn sniff(name: &str, head: &[u8]) -> Result<(), LoadError> {
+    let body = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    let Some(first) = body.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(LoadError::new(
+            name,
+            Place::Whole,
+            format!("only white space in the first {SNIFF_BYTES} bytes: not a recording"),
+        ));
+    };
+    if matches!(body[first], b'[' | b'{') && !never_json(&body[first..]) {
+        return Ok(());
+    }
+    match parse(name, head.to_vec()) {
+        // the parser stopped at the end of the head: the rest decides
+        Err(e) if !e.what.ends_with(CUT_SHORT) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// What a JSON error says when the text ends too early.
+const CUT_SHORT: &str = "(the file is cut short)";
+
+/// Whether bytes hold something no JSON text does: a control character other than white
+/// space (form feed included, which line-based readers skip as blank), or invalid UTF-8 (a
+/// character cut at the end does not count).
+fn never_json(b: &[u8]) -> bool {
+    b.iter()
+        .any(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c))
+        || std::str::from_utf8(b).is_err_and(|e| e.error_len().is_some())
+}
+
 /// Load a recording from bytes already in memory; `name` is used in messages.
 pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
     let sha256 = hex(&Sha256::digest(&bytes));
+    let mut tl = decode(name, bytes, None)?;
+    tl.sha256 = sha256;
+    Ok(tl)
+}
+
+/// Given, as the reader goes, each event's kind and content as it stands in the source (a
+/// JSON string literal, quotes included): what a pipeline needs to work on the first events
+/// while the rest is still being read.
+pub type Tap = Box<dyn FnMut(Kind, &[u8])>;
+
+thread_local! {
+    static TAP: RefCell<Option<Tap>> = const { RefCell::new(None) };
+}
+
+/// The tap set for the parse running on this thread, if any (taken by the event builder).
+pub(crate) fn take_tap() -> Option<Tap> {
+    TAP.with(|t| t.borrow_mut().take())
+}
+
+/// Load a recording, handing every event to `tap` as it is read (on this thread, in order).
+/// The sha256 of the source is not computed (`sha256` is left empty): a one-shot command
+/// that shows a screen has no use for it.
+pub fn load_bytes_tapped(name: &str, bytes: Vec<u8>, tap: Tap) -> Result<Timeline, LoadError> {
+    decode(name, bytes, Some(tap))
+}
+
+/// Decompress (if need be) and parse, with `tap` given the events.
+fn decode(name: &str, bytes: Vec<u8>, tap: Option<Tap>) -> Result<Timeline, LoadError> {
     let source_len = bytes.len() as u64;
-    let (text, gzip) = if bytes.starts_with(&[0x1f, 0x8b]) {
+    let (text, gzip) = if bytes.starts_with(GZIP_MAGIC) {
         (gunzip(name, &bytes)?, true)
     } else {
         (bytes, false)
     };
-    let mut tl = parse(name, text)?;
-    tl.sha256 = sha256;
+    // set only now: the look at the first megabyte while decompressing parses too
+    TAP.with(|t| *t.borrow_mut() = tap);
+    let r = parse(name, text);
+    drop(take_tap());
+    let mut tl = r?;
     tl.source_len = source_len;
     tl.gzip = gzip;
     Ok(tl)
@@ -40,24 +121,49 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
 fn gunzip(name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     let limit = max_bytes();
     let mut out = Vec::new();
-    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit + 1);
-    match dec.read_to_end(&mut out) {
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes);
+    let corrupt = |e: std::io::Error, at: usize| {
+        if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            LoadError::new(
+                name,
+                Place::Byte(at as u64),
+                "the gzip stream is cut short (truncated download?)",
+            )
+        } else {
+            LoadError::new(
+                name,
+                Place::Byte(at as u64),
+                format!("corrupt gzip data: {e}"),
+            )
+        }
+    };
+    // the first megabyte decides whether the rest is worth decompressing
+    let first = SNIFF_BYTES.min(
+        usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+    );
+    let complete = match read_up_to(&mut dec, &mut out, first) {
+        Ok(complete) => complete,
+        Err(e) => return Err(corrupt(e, out.len())),
+    };
+    if !complete && out.len() as u64 <= limit {
+        sniff(name, &out)?;
+    }
+    let room = (limit + 1).saturating_sub(out.len() as u64);
+    let rest = if complete {
+        Ok(0)
+    } else {
+        dec.take(room).read_to_end(&mut out)
+    };
+    match rest {
         Ok(_) if out.len() as u64 > limit => Err(LoadError::new(
             name,
             Place::Whole,
             format!("too large once decompressed (over {limit} bytes; set AUDITTY_MAX_BYTES to raise the limit)"),
         )),
         Ok(_) => Ok(out),
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(LoadError::new(
-            name,
-            Place::Byte(out.len() as u64),
-            "the gzip stream is cut short (truncated download?)",
-        )),
-        Err(e) => Err(LoadError::new(
-            name,
-            Place::Byte(out.len() as u64),
-            format!("corrupt gzip data: {e}"),
-        )),
+        Err(e) => Err(corrupt(e, out.len())),
     }
 }
 
@@ -246,7 +352,7 @@ pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) 
     // serde_json quotes what it found ("invalid type: string \"…\""), which may be long
     let msg = cut(&msg, 200);
     let what = match e.classify() {
-        Category::Eof => format!("{msg} (the file is cut short)"),
+        Category::Eof => format!("{msg} {CUT_SHORT}"),
         _ => msg,
     };
     LoadError::new(

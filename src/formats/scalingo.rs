@@ -66,6 +66,8 @@ pub(crate) struct Builder {
     /// The index in the file of each event pushed (skipped events leave gaps), so that
     /// warnings name the event as the file numbers it.
     file_index: Vec<usize>,
+    /// Given each event as it is pushed, when a pipeline asked for it (see [`super::Tap`]).
+    tap: Option<super::Tap>,
 }
 
 impl Builder {
@@ -79,6 +81,7 @@ impl Builder {
             start_ns: None,
             unknown: BTreeMap::new(),
             file_index: Vec::new(),
+            tap: super::take_tap(),
         }
     }
 
@@ -112,6 +115,9 @@ impl Builder {
             ),
             None => (0, 0),
         };
+        if let Some(tap) = self.tap.as_mut() {
+            tap(kind, content.map_or(&b""[..], |c| c.get().as_bytes()));
+        }
         self.file_index.push(idx);
         self.events.push(Event {
             t,

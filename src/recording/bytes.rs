@@ -1,7 +1,9 @@
-//! Reading a source's bytes into memory, refusing oversized ones (`AUDITTY_MAX_BYTES`).
+//! Reading a source's bytes into memory, refusing oversized ones (`AUDITTY_MAX_BYTES`), and
+//! content that cannot be a recording within its first megabyte
+//! ([`crate::formats::SNIFF_BYTES`]: a pipe of binary data is not read to the limit first).
 
 use crate::error::{LoadError, Place};
-use crate::formats::max_bytes;
+use crate::formats::{max_bytes, read_up_to, sniff, GZIP_MAGIC, SNIFF_BYTES};
 use std::io::Read;
 use std::path::Path;
 
@@ -32,8 +34,7 @@ pub fn file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
     }
     let mut buf = Vec::new();
     buf.reserve_exact(meta.len() as usize);
-    f.take(limit + 1).read_to_end(&mut buf).map_err(io(name))?;
-    checked(name, buf, limit)
+    read_sniffed(name, f, buf, limit)
 }
 
 /// Standard input; `name` is used in messages.
@@ -45,16 +46,31 @@ pub fn stdin(name: &str) -> Result<Vec<u8>, LoadError> {
             return Err(too_big(name, len, limit));
         }
     }
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(io(name))?;
-    checked(name, buf, limit)
+    read_sniffed(name, std::io::stdin().lock(), Vec::new(), limit)
 }
 
-fn checked(name: &str, buf: Vec<u8>, limit: u64) -> Result<Vec<u8>, LoadError> {
+/// Read `src` to its end into `buf`, at most `limit` bytes; after the first
+/// [`SNIFF_BYTES`], content that cannot be a recording is refused (gzip is looked at once
+/// decompressed, by the reader).
+fn read_sniffed(
+    name: &str,
+    mut src: impl Read,
+    mut buf: Vec<u8>,
+    limit: u64,
+) -> Result<Vec<u8>, LoadError> {
+    let first = SNIFF_BYTES.min(
+        usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+    );
+    let complete = read_up_to(&mut src, &mut buf, first).map_err(io(name))?;
+    if !complete && buf.len() as u64 <= limit {
+        if !buf.starts_with(GZIP_MAGIC) {
+            sniff(name, &buf)?;
+        }
+        let room = (limit + 1).saturating_sub(buf.len() as u64);
+        src.take(room).read_to_end(&mut buf).map_err(io(name))?;
+    }
     if buf.len() as u64 > limit {
         return Err(too_big(name, buf.len() as u64, limit));
     }

@@ -7,6 +7,7 @@
 //! [`from_bytes`]; nothing else reads a source or decides how it is emulated.
 
 pub mod bytes;
+pub mod pipeline;
 
 use crate::emulator::replay::detect_crlf;
 use crate::emulator::{NewlineMode, Replay};
