@@ -14,6 +14,7 @@ pub mod geometry;
 pub mod plaintext;
 pub mod player;
 pub mod render;
+pub mod review;
 pub mod scalingo;
 pub mod timeline;
 pub mod transcript;
