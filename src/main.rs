@@ -30,6 +30,7 @@ fn main() {
         Some(Command::Sessions(a)) => commands::api::sessions(a),
         Some(Command::Fetch(a)) => commands::api::fetch(a),
         Some(Command::Export(a)) => commands::export::run(a),
+        Some(Command::Review(a)) => commands::review::run(a),
         Some(Command::Completions(a)) => commands::completions::completions(a),
         Some(Command::Man(a)) => commands::completions::man(a),
     };

@@ -4,6 +4,7 @@ pub mod api;
 pub mod completions;
 pub mod export;
 pub mod info;
+pub mod review;
 pub mod screen;
 pub mod transcript;
 

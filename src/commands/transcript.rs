@@ -79,21 +79,39 @@ pub fn entries(tl: &Timeline, crlf: bool, output: bool) -> Vec<Entry> {
 pub fn run(args: &TranscriptArgs) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
+    // what each typed line ran, read from the screen (one per typed line, in order)
+    let executed = crate::review::executed::commands(tl, l.geometry.cols, l.geometry.rows, l.crlf);
+    let mut executed = executed.into_iter();
     let mut s = String::new();
     for e in entries(tl, l.crlf, args.output) {
         let time = tl.wall_clock(e.t).map(|w| rfc3339(&w));
+        let ran = if e.input {
+            executed.next().flatten()
+        } else {
+            None
+        };
         if args.json {
-            let v = json!({
+            let mut v = json!({
                 "t": secs(e.t),
                 "time": time,
                 "type": if e.input { "input" } else { "output" },
                 "text": e.text,
             });
+            if e.input {
+                v["executed"] = json!(ran);
+            }
             s.push_str(&super::to_json(&v, false));
             s.push('\n');
         } else if e.input {
             let when = time.unwrap_or_else(|| clock(e.t));
-            s.push_str(&format!("[{when}] $ {}\n", escape_controls(&e.text)));
+            match ran.filter(|r| *r != e.text) {
+                Some(r) => s.push_str(&format!(
+                    "[{when}] $ {}  (executed: {})\n",
+                    escape_controls(&e.text),
+                    escape_controls(&r)
+                )),
+                None => s.push_str(&format!("[{when}] $ {}\n", escape_controls(&e.text))),
+            }
         } else {
             for line in e.text.split('\n') {
                 s.push_str(&format!("    {}\n", escape_controls(line)));
