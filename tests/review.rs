@@ -359,3 +359,39 @@ fn findings_are_escaped() {
     assert!(f.iter().any(|v| v["rule"] == "rm-rf-broad"), "{f:?}");
     assert!(f.iter().any(|v| v["rule"] == "cloud-access-key"), "{f:?}");
 }
+
+#[test]
+fn each_command_rule_at_its_command() {
+    let path = review_fixture("tracks.json");
+    let lines = transcript(&path);
+    let f = findings(&path, &[]);
+    for (rule, level, cmd) in [
+        ("history-off", "high", "unset HISTFILE"),
+        (
+            "world-writable",
+            "medium",
+            "touch shared.txt && chmod 777 shared.txt",
+        ),
+        // typed key by key at sqlite's own prompt, which is stripped
+        ("sql-delete-without-where", "high", "delete from orders;"),
+        (
+            "curl-pipe-shell",
+            "high",
+            "curl -s http://127.0.0.1:9/install.sh | sh",
+        ),
+        ("history-wiped", "high", "history -c"),
+    ] {
+        let line = lines
+            .iter()
+            .find(|l| l.2.as_deref() == Some(cmd))
+            .unwrap_or_else(|| panic!("{cmd} executed in {lines:?}"));
+        let hit = f
+            .iter()
+            .find(|v| v["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule} in {f:#?}"));
+        assert_eq!(hit["command"], cmd);
+        assert_eq!(hit["level"], level);
+        assert_eq!(hit["t"].as_f64().unwrap(), line.0, "{rule}");
+    }
+    assert_eq!(f.len(), 5, "nothing else: {f:#?}");
+}
