@@ -18,15 +18,18 @@
 //!   first common prompt ending (`$ `, `# `, `> `, `% `); otherwise nothing is stripped.
 //! - **Not a command**: a line entered while the alternate screen was active (vim, less,
 //!   psql's pager, htop…), or after the main screen was redrawn by absolute cursor moves
-//!   (`CSI row;col H` below the top row, `CSI row d`, a scroll region) with no line editor
-//!   started since (readline, zle and most REPLs switch bracketed paste on, `CSI ?2004h`,
-//!   each time they read a line); a line whose keys were all typed without echo (hidden
-//!   input); and a line ended by ^C or ^D, or still open at the end.
+//!   (`CSI row;col H` below the top row, `CSI row d`, a scroll region) since the last Enter,
+//!   with no line editor started since (readline, zle and most REPLs switch bracketed paste
+//!   on, `CSI ?2004h`, each time they read a line; `clear`'s move home is not a redraw); a
+//!   line whose keys were all typed without echo (hidden input); and a line ended by ^C or
+//!   ^D, or still open at the end.
 //! - **Hidden input**: printable keys after which neither the cursor nor its row changed
 //!   (compared just before the next input event, or at the Enter's reading point), on the
 //!   main screen, until the Enter: a password prompt, `read -s`, `stty -echo`. A stretch
 //!   in which any key turned out to be echoed (a slow echo) is not hidden.
 
+pub use super::screen::strip_prompt;
+use super::screen::{cursor_line, left_of_cursor, look, Look, Redraws};
 use crate::emulator::Term;
 use crate::timeline::{Kind, Nanos, Timeline};
 use crate::transcript::{Line, LineEditor};
@@ -91,152 +94,6 @@ pub struct Analysis {
     /// One per line of [`crate::transcript::lines`], in the same order.
     pub lines: Vec<Executed>,
     pub hidden: Vec<Hidden>,
-}
-
-/// Common endings of a shell or REPL prompt, for when the prompt was not seen.
-const PROMPT_ENDINGS: [&str; 4] = ["$ ", "# ", "> ", "% "];
-
-/// The text of one row, every cell (empty ones as spaces), wide characters once.
-fn row_text(screen: &vt100::Screen, row: u16) -> String {
-    let (_, cols) = screen.size();
-    let mut s = String::new();
-    for col in 0..cols.get() {
-        match screen.cell(row, col) {
-            Some(c) if c.is_wide_continuation() => {}
-            Some(c) if c.has_contents() => s.push_str(c.contents()),
-            _ => s.push(' '),
-        }
-    }
-    s
-}
-
-/// The rows of the logical line holding `row`: the rows it wraps from and into.
-fn line_rows(screen: &vt100::Screen, row: u16) -> (u16, u16) {
-    let (rows, _) = screen.size();
-    let mut first = row;
-    while first > 0 && screen.row_wrapped(first - 1) {
-        first -= 1;
-    }
-    let mut last = row;
-    while last + 1 < rows.get() && screen.row_wrapped(last) {
-        last += 1;
-    }
-    (first, last)
-}
-
-/// The logical line at the cursor, trailing spaces trimmed.
-fn cursor_line(screen: &vt100::Screen) -> String {
-    let (row, _) = screen.cursor_position();
-    let (first, last) = line_rows(screen, row);
-    let mut s = String::new();
-    for r in first..=last {
-        s.push_str(&row_text(screen, r));
-    }
-    s.trim_end().to_string()
-}
-
-/// The logical line at the cursor, up to the cursor: the prompt when typing starts.
-fn left_of_cursor(screen: &vt100::Screen) -> String {
-    let (row, col) = screen.cursor_position();
-    let (first, _) = line_rows(screen, row);
-    let mut s = String::new();
-    for r in first..row {
-        s.push_str(&row_text(screen, r));
-    }
-    let (_, cols) = screen.size();
-    for c in 0..col.min(cols.get()) {
-        match screen.cell(row, c) {
-            Some(cell) if cell.is_wide_continuation() => {}
-            Some(cell) if cell.has_contents() => s.push_str(cell.contents()),
-            _ => s.push(' '),
-        }
-    }
-    s
-}
-
-/// Strip the prompt from a line read off the screen: the prompt seen when typing started if
-/// the line still starts with it, else up to the first common prompt ending.
-pub fn strip_prompt(line: &str, seen: Option<&str>) -> (String, String) {
-    if let Some(p) = seen {
-        let p_trim = p.trim_end();
-        if !p_trim.is_empty() {
-            if let Some(rest) = line.strip_prefix(p) {
-                return (p.to_string(), rest.trim().to_string());
-            }
-            if let Some(rest) = line.strip_prefix(p_trim) {
-                if rest.is_empty() || rest.starts_with(' ') {
-                    return (p_trim.to_string(), rest.trim().to_string());
-                }
-            }
-        }
-    }
-    let first = PROMPT_ENDINGS
-        .iter()
-        .filter_map(|e| line.find(e).map(|i| i + e.len()))
-        .min();
-    match first {
-        Some(i) => (line[..i].to_string(), line[i..].trim().to_string()),
-        None => (String::new(), line.trim().to_string()),
-    }
-}
-
-/// What the cursor and its row look like: compared to tell whether a key was echoed.
-#[derive(PartialEq, Eq, Clone)]
-struct Look {
-    cursor: (u16, u16),
-    row: String,
-    alternate: bool,
-}
-
-fn look(screen: &vt100::Screen) -> Look {
-    let cursor = screen.cursor_position();
-    Look {
-        cursor,
-        row: row_text(screen, cursor.0),
-        alternate: screen.alternate_screen(),
-    }
-}
-
-/// Watches output for what full-screen programs do on the main screen.
-#[derive(Default)]
-struct Redraws {
-    alternate: bool,
-    /// The main screen was drawn by absolute moves since a line editor last started.
-    redrawn: bool,
-}
-
-impl vte::Perform for Redraws {
-    fn csi_dispatch(&mut self, params: &vte::Params, inter: &[u8], _: bool, c: char) {
-        let first = params
-            .iter()
-            .next()
-            .and_then(|p| p.first().copied())
-            .unwrap_or(0);
-        if inter == b"?" {
-            let modes: Vec<u16> = params.iter().filter_map(|p| p.first().copied()).collect();
-            let set = match c {
-                'h' => true,
-                'l' => false,
-                _ => return,
-            };
-            for m in modes {
-                match m {
-                    47 | 1047 | 1049 => self.alternate = set,
-                    2004 if set && !self.alternate => self.redrawn = false,
-                    _ => {}
-                }
-            }
-            return;
-        }
-        if !inter.is_empty() || self.alternate {
-            return;
-        }
-        match c {
-            'H' | 'f' | 'd' if first > 1 => self.redrawn = true,
-            'r' if !params.is_empty() && first > 1 => self.redrawn = true,
-            _ => {}
-        }
-    }
 }
 
 /// A line whose Enter has been typed, waiting for the screen to show it.
@@ -686,6 +543,15 @@ mod tests {
             c,
             [Some("vim".into()), None, Some("less -X f".into()), None]
         );
+        // `clear` only moves home: the next line is a command
+        let c = commands(&[
+            (O, "$ "),
+            (I, "clear\r"),
+            (O, "clear\r\n\x1b[H\x1b[2J\x1b[3J$ "),
+            (I, "ls\r"),
+            (O, "ls\r\n"),
+        ]);
+        assert_eq!(c, [Some("clear".into()), Some("ls".into())]);
         // a shell prompt after it (readline's bracketed paste) is a command again
         let c = commands(&[(O, "\x1b[5;1Hx\x1b[?2004h$ "), (I, "ls\r"), (O, "ls\r\n")]);
         assert_eq!(c, [Some("ls".into())]);

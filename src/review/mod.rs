@@ -7,3 +7,4 @@
 pub mod executed;
 pub mod findings;
 pub mod rules;
+mod screen;
