@@ -607,6 +607,28 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_pasted_with_its_enter_is_hidden_too() {
+        let a = analyse(
+            &tl(&[
+                (O, "$ "),
+                (I, "stty -echo; read x; stty echo\r"),
+                (O, "stty -echo; read x; stty echo\r\n"),
+                (I, "pasted-secret\r"),
+                (O, "\r\n$ "),
+            ]),
+            40,
+            10,
+            false,
+        );
+        assert_eq!(a.hidden.len(), 1, "{:?}", a.hidden);
+        assert_eq!(
+            (a.hidden[0].len, a.hidden[0].text.as_str()),
+            (13, "pasted-secret")
+        );
+        assert_eq!(a.lines[1].command, Err(NotCommand::Hidden));
+    }
+
+    #[test]
     fn slow_echo_is_not_hidden() {
         let a = analyse(
             &tl(&[

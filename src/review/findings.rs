@@ -59,6 +59,41 @@ pub fn describe_hidden(h: &Hidden, show_secrets: bool) -> String {
     }
 }
 
+/// Whether a prompt asks for the rest of a statement: psql's `db->`, `db(>`, `db'>`,
+/// sqlite's `...>`, mysql's `->`, a shell's `>` (PS2).
+fn continues(prompt: &str) -> bool {
+    let p = prompt.trim_end();
+    p == ">"
+        || ["->", "(>", "'>", "\">", "...>"]
+            .iter()
+            .any(|e| p.ends_with(e))
+}
+
+/// The commands executed, with the lines typed at a continuation prompt joined to the line
+/// they continue (by a space), each at the time of its last Enter: a multi-line SQL
+/// statement is judged whole.
+pub fn statements(analysis: &super::executed::Analysis) -> Vec<(Nanos, String)> {
+    let mut out: Vec<(Nanos, String)> = Vec::new();
+    let mut open = false;
+    for e in &analysis.lines {
+        let Some(cmd) = e.command() else {
+            open = false;
+            continue;
+        };
+        match out.last_mut() {
+            Some((t, s)) if open && continues(&e.prompt) => {
+                *t = e.keys.t;
+                s.push(' ');
+                s.push_str(cmd);
+            }
+            _ => out.push((e.keys.t, cmd.to_string())),
+        }
+        open = true;
+    }
+    out.retain(|(_, s)| !s.is_empty());
+    out
+}
+
 /// Every finding in a recording, in time order.
 pub fn find(
     tl: &Timeline,
@@ -68,11 +103,9 @@ pub fn find(
     show_secrets: bool,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for e in &analysis.lines {
-        if let Some(cmd) = e.command() {
-            for (rule, _) in rules.on_command(cmd) {
-                out.push(finding(rule, e.keys.t, Some(cmd.to_string()), clip(cmd)));
-            }
+    for (t, cmd) in statements(analysis) {
+        for (rule, _) in rules.on_command(&cmd) {
+            out.push(finding(rule, t, Some(cmd.clone()), clip(&cmd)));
         }
     }
     if let Some(rule) = rules.on_hidden() {
@@ -108,4 +141,52 @@ pub fn find(
     }
     out.sort_by_key(|f| f.t);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::executed::Executed;
+    use crate::transcript::Line;
+
+    fn typed(t: Nanos, prompt: &str, cmd: &str) -> Executed {
+        Executed {
+            keys: Line {
+                t,
+                started: t,
+                text: cmd.to_string(),
+                event: t as usize,
+                end: "enter",
+            },
+            command: Ok(cmd.to_string()),
+            prompt: prompt.to_string(),
+        }
+    }
+
+    #[test]
+    fn continuation_lines_make_one_statement() {
+        let a = Analysis {
+            lines: vec![
+                typed(1, "app=> ", "DELETE FROM users"),
+                typed(2, "app-> ", "WHERE id = 3;"),
+                typed(3, "app=> ", "DELETE FROM"),
+                typed(4, "app-> ", "orders;"),
+                typed(5, "$ ", "echo 'a"),
+                typed(6, "> ", "b'"),
+            ],
+            hidden: Vec::new(),
+        };
+        assert_eq!(
+            statements(&a),
+            [
+                (2, "DELETE FROM users WHERE id = 3;".to_string()),
+                (4, "DELETE FROM orders;".to_string()),
+                (6, "echo 'a b'".to_string()),
+            ]
+        );
+        let tl = Timeline::new(Vec::new());
+        let f = find(&tl, false, &a, &Rules::builtin(), false);
+        let hits: Vec<(Nanos, &str)> = f.iter().map(|f| (f.t, f.rule.as_str())).collect();
+        assert_eq!(hits, [(4, "sql-delete-without-where")]);
+    }
 }
