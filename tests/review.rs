@@ -393,5 +393,9 @@ fn each_command_rule_at_its_command() {
         assert_eq!(hit["level"], level);
         assert_eq!(hit["t"].as_f64().unwrap(), line.0, "{rule}");
     }
+    // `delete from orders` then `where id = 1;` at sqlite's `...>`: one statement, no finding
+    assert!(lines
+        .iter()
+        .any(|l| l.2.as_deref() == Some("where id = 1;")));
     assert_eq!(f.len(), 5, "nothing else: {f:#?}");
 }
