@@ -4,18 +4,32 @@
 /// Common endings of a shell or REPL prompt, for when the prompt was not seen.
 pub(super) const PROMPT_ENDINGS: [&str; 4] = ["$ ", "# ", "> ", "% "];
 
-/// The text of one row, every cell (empty ones as spaces), wide characters once.
+/// The text of one row's first `width` columns, padded with spaces to that width.
+fn row_upto(screen: &vt100::Screen, row: u16, width: u16) -> String {
+    // the one row, found without formatting the rows above it (which `rows().nth()` does)
+    // nor walking the grid for every cell (which `cell()` does)
+    let full = screen.contents_between(row, 0, row.saturating_add(1), 0);
+    let mut s = String::with_capacity(full.len());
+    let mut w = 0;
+    for c in full.trim_end_matches('\n').chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > usize::from(width) {
+            break;
+        }
+        s.push(c);
+        w += cw;
+    }
+    s.extend(std::iter::repeat_n(
+        ' ',
+        usize::from(width).saturating_sub(w),
+    ));
+    s
+}
+
+/// The text of one row, every column (empty ones as spaces), wide characters once.
 pub(super) fn row_text(screen: &vt100::Screen, row: u16) -> String {
     let (_, cols) = screen.size();
-    let mut s = String::new();
-    for col in 0..cols.get() {
-        match screen.cell(row, col) {
-            Some(c) if c.is_wide_continuation() => {}
-            Some(c) if c.has_contents() => s.push_str(c.contents()),
-            _ => s.push(' '),
-        }
-    }
-    s
+    row_upto(screen, row, cols.get())
 }
 
 /// The rows of the logical line holding `row`: the rows it wraps from and into.
@@ -52,13 +66,7 @@ pub(super) fn left_of_cursor(screen: &vt100::Screen) -> String {
         s.push_str(&row_text(screen, r));
     }
     let (_, cols) = screen.size();
-    for c in 0..col.min(cols.get()) {
-        match screen.cell(row, c) {
-            Some(cell) if cell.is_wide_continuation() => {}
-            Some(cell) if cell.has_contents() => s.push_str(cell.contents()),
-            _ => s.push(' '),
-        }
-    }
+    s.push_str(&row_upto(screen, row, col.min(cols.get())));
     s
 }
 
