@@ -53,6 +53,8 @@ pub enum Command {
     Transcript(TranscriptArgs),
     /// Write a recording, or a clip of it, as asciicast (asciinema, agg) or as plain text
     Export(ExportArgs),
+    /// Findings a reviewer must see: dangerous commands, secrets shown, input typed unseen
+    Review(ReviewArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder
@@ -280,6 +282,45 @@ pub struct TranscriptArgs {
     /// One JSON object per line: {t, time, type, text}
     #[arg(long)]
     pub json: bool,
+}
+
+/// A finding level, for `--fail-on`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelArg {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Commands are read from the emulated screen at each Enter (what ran, after \
+history recall, completion and edits), prompt stripped. Rules are data: see assets/rules.toml \
+for the built-in set and its format. Exit status 0, or 3 with --fail-on when a finding at \
+that level or above exists."
+)]
+pub struct ReviewArgs {
+    /// The recordings: file paths, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
+    #[arg(required = true, value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// A TOML file of rules: new names are added, a built-in name is overridden, and
+    /// `enabled = false` switches a rule off
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub rules: Option<std::path::PathBuf>,
+    /// One JSON object per finding and line: {t, time, level, rule, command, evidence, why}
+    /// (and session, with several sources)
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with status 3 when a finding at this level or above exists
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<LevelArg>,
+    /// Show what was typed without echo (passwords) instead of only its length
+    #[arg(long)]
+    pub show_secrets: bool,
+    #[command(flatten)]
+    pub term: TermArgs,
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod export;
 pub mod info;
 pub mod play;
+pub mod review;
 pub mod screen;
 pub mod transcript;
 

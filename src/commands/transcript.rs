@@ -173,6 +173,9 @@ pub fn each_piece(
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
+    // what each typed line ran, read from the screen (one per typed line, in order)
+    let executed = crate::review::executed::commands(tl, l.geometry.cols, l.geometry.rows, l.crlf);
+    let mut executed = executed.into_iter();
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
     let write = |w: &mut std::io::BufWriter<&mut dyn Write>, s: &str| {
@@ -185,12 +188,21 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
                 "time": time_of(t),
                 "type": "input",
                 "text": text,
+                "executed": executed.next().flatten(),
             });
             write(&mut w, &format!("{}\n", super::to_json(&v, false)))
         }
         Piece::Input { t, text } => {
             let when = time_of(t).unwrap_or_else(|| clock(t));
-            write(&mut w, &format!("[{when}] $ {}\n", escape_controls(text)))
+            let line = match executed.next().flatten().filter(|r| r != text) {
+                Some(r) => format!(
+                    "[{when}] $ {}  (executed: {})\n",
+                    escape_controls(text),
+                    escape_controls(&r)
+                ),
+                None => format!("[{when}] $ {}\n", escape_controls(text)),
+            };
+            write(&mut w, &line)
         }
         Piece::Output { t, first, line } if args.json => {
             // the object is written as serde_json writes it (keys in order: t, text, time,

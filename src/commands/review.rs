@@ -1,0 +1,114 @@
+//! `auditty review`: the findings of one or more recordings, in time order.
+
+use super::{emit, rfc3339, Loaded};
+use crate::cli::{LevelArg, ReviewArgs, SourceArgs};
+use crate::error::{Error, Result};
+use crate::render::escape::escape_controls;
+use crate::review::findings::Finding;
+use crate::review::rules::{Level, Rules};
+use crate::timeline::{clock, secs};
+use serde_json::json;
+use std::io::Write;
+
+/// Exit status when `--fail-on` finds a finding at its level or above.
+pub const FAIL_STATUS: i32 = 3;
+
+/// Open one source: the one place `review` loads recordings.
+fn open(args: &ReviewArgs, source: &str) -> Result<Loaded> {
+    super::load(&SourceArgs {
+        source: source.to_string(),
+        term: args.term.clone(),
+        api: args.api.clone(),
+    })
+}
+
+fn level(l: LevelArg) -> Level {
+    match l {
+        LevelArg::High => Level::High,
+        LevelArg::Medium => Level::Medium,
+        LevelArg::Low => Level::Low,
+    }
+}
+
+/// The rules: built in, with `--rules FILE` on top.
+pub fn rules(args: &ReviewArgs) -> Result<Rules> {
+    match &args.rules {
+        None => Rules::load(None),
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::Runtime(format!("{name}: cannot read the rules: {e}")))?;
+            Rules::load(Some((&name, &text)))
+        }
+    }
+}
+
+/// The findings of a loaded recording.
+pub fn findings(l: &Loaded, rules: &Rules, show_secrets: bool) -> Vec<Finding> {
+    let analysis =
+        crate::review::executed::analyse(&l.tl, l.geometry.cols, l.geometry.rows, l.crlf);
+    crate::review::findings::find(&l.tl, l.crlf, &analysis, rules, show_secrets)
+}
+
+/// Write the findings of every source to `out`; whether one reached `--fail-on`'s level.
+pub fn review_to(args: &ReviewArgs, out: &mut dyn Write) -> Result<bool> {
+    let rules = rules(args)?;
+    let several = args.sources.len() > 1;
+    let gate = args.fail_on.map(level);
+    let mut failed = false;
+    // load every source first: a bad one is an error before anything is printed
+    let mut loaded = Vec::new();
+    for src in &args.sources {
+        loaded.push(open(args, src)?);
+    }
+    let mut s = String::new();
+    for l in &loaded {
+        let tl = &l.tl;
+        for f in findings(l, &rules, args.show_secrets) {
+            failed |= gate.is_some_and(|g| f.level >= g);
+            let time = tl.wall_clock(f.t).map(|w| rfc3339(&w));
+            if args.json {
+                let mut v = json!({
+                    "t": secs(f.t),
+                    "time": time,
+                    "level": f.level.as_str(),
+                    "rule": f.rule,
+                    "command": f.command,
+                    "evidence": f.evidence,
+                    "why": f.why,
+                });
+                if several {
+                    v["session"] = json!(l.name);
+                }
+                s.push_str(&super::to_json(&v, false));
+                s.push('\n');
+            } else {
+                let when = time.unwrap_or_else(|| clock(f.t));
+                if several {
+                    s.push_str(&escape_controls(&l.name));
+                    s.push_str(": ");
+                }
+                s.push_str(&format!(
+                    "[{when}] {:<6} {}: {} ({})\n",
+                    f.level.as_str(),
+                    escape_controls(&f.rule),
+                    escape_controls(&f.evidence),
+                    escape_controls(&f.why),
+                ));
+            }
+        }
+    }
+    out.write_all(s.as_bytes())
+        .map_err(|e| Error::Runtime(format!("cannot write the findings: {e}")))?;
+    Ok(failed)
+}
+
+pub fn run(args: &ReviewArgs) -> Result<()> {
+    let mut buf = Vec::new();
+    let failed = review_to(args, &mut buf)?;
+    emit(&String::from_utf8_lossy(&buf))?;
+    if failed {
+        std::process::exit(FAIL_STATUS);
+    }
+    Ok(())
+}
