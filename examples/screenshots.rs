@@ -9,9 +9,9 @@
 //! written as SVG by the small writer below (one text run per cell style, backgrounds as
 //! rectangles, a dark theme with the xterm palette).
 
-use auditty::recording::{self, Settings, Source};
 use auditty::player::action::{Action, Panel, PromptKind};
 use auditty::player::app::{App, Options};
+use auditty::recording::{self, Settings, Source};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};

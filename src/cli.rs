@@ -302,7 +302,7 @@ that level or above exists."
 pub struct ReviewArgs {
     /// The recordings: file paths, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
     #[arg(required = true, value_name = "SOURCE")]
-    pub sources: Vec<String>,
+    pub sources: Vec<OsString>,
     /// A TOML file of rules: new names are added, a built-in name is overridden, and
     /// `enabled = false` switches a rule off
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]

@@ -734,6 +734,8 @@ fn long_time_arguments_are_quoted_cut() {
         "error: invalid value '1e300' for '--at <AT>': invalid time '1e300': use seconds \
          (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end, or an RFC 3339 \
          timestamp\n\nFor more information, try '--help'.\n"
+    );
+}
 
 /// A file name need not be UTF-8 (Linux allows any bytes but `/` and NUL): it opens, and is
 /// shown with U+FFFD for its odd bytes.

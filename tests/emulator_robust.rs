@@ -318,6 +318,7 @@ fn resets_of_a_blank_huge_screen_are_cheap() {
     t.feed(&b"x\x1bc".repeat(100));
     assert!(t0.elapsed().as_secs() < 20, "{:?}", t0.elapsed());
 }
+
 #[test]
 fn asciicast_v1_is_named_v1() {
     let dir = tempfile::tempdir().unwrap();
@@ -327,6 +328,7 @@ fn asciicast_v1_is_named_v1() {
         r#"{"version": 1, "width": 80, "height": 24, "stdout": [[0.1, "hi"]]}"#,
     )
     .unwrap();
-    let tl = auditty::formats::load(p.to_str().unwrap()).unwrap();
+    let tl = auditty::recording::read(&auditty::recording::Source::Path(p), &Default::default())
+        .unwrap();
     assert_eq!(tl.format.map(|f| f.name()), Some("asciicast-v1"));
 }

@@ -1,8 +1,9 @@
 //! `auditty review`: the findings of one or more recordings, in time order.
 
-use super::{emit, rfc3339, Loaded};
-use crate::cli::{LevelArg, ReviewArgs, SourceArgs};
+use super::{emit, rfc3339};
+use crate::cli::{LevelArg, ReviewArgs};
 use crate::error::{Error, Result};
+use crate::recording::{self, Recording, Source};
 use crate::render::escape::escape_controls;
 use crate::review::findings::Finding;
 use crate::review::rules::{Level, Rules};
@@ -14,12 +15,8 @@ use std::io::Write;
 pub const FAIL_STATUS: i32 = 3;
 
 /// Open one source: the one place `review` loads recordings.
-fn open(args: &ReviewArgs, source: &str) -> Result<Loaded> {
-    super::load(&SourceArgs {
-        source: source.to_string(),
-        term: args.term.clone(),
-        api: args.api.clone(),
-    })
+fn open(args: &ReviewArgs, source: &std::ffi::OsStr) -> Result<Recording> {
+    recording::open(&Source::parse(source)?, &args.term.settings(&args.api))
 }
 
 fn level(l: LevelArg) -> Level {
@@ -44,7 +41,7 @@ pub fn rules(args: &ReviewArgs) -> Result<Rules> {
 }
 
 /// The findings of a loaded recording.
-pub fn findings(l: &Loaded, rules: &Rules, show_secrets: bool) -> Vec<Finding> {
+pub fn findings(l: &Recording, rules: &Rules, show_secrets: bool) -> Vec<Finding> {
     let analysis =
         crate::review::executed::analyse(&l.tl, l.geometry.cols, l.geometry.rows, l.crlf);
     crate::review::findings::find(&l.tl, l.crlf, &analysis, rules, show_secrets)
@@ -103,10 +100,10 @@ pub fn review_to(args: &ReviewArgs, out: &mut dyn Write) -> Result<bool> {
     Ok(failed)
 }
 
-pub fn run(args: &ReviewArgs) -> Result<()> {
+pub fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<()> {
     let mut buf = Vec::new();
     let failed = review_to(args, &mut buf)?;
-    emit(&String::from_utf8_lossy(&buf))?;
+    emit(out, &String::from_utf8_lossy(&buf))?;
     if failed {
         std::process::exit(FAIL_STATUS);
     }

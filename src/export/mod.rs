@@ -116,9 +116,11 @@ impl<'a> Items<'a> {
         if let Some(f) = range.from {
             // a clip's times count from --from: they must fit a timeline too
             if tl.duration() as i128 - f > crate::timeline::MAX_SPAN as i128 {
-                return Err("--from is more than 292 years before the recording's end: \
-                            a clip cannot span so long"
-                    .into());
+                return Err(Error::Usage(
+                    "--from is more than 292 years before the recording's end: \
+                     a clip cannot span so long"
+                        .into(),
+                ));
             }
         }
         let end = range.to.map_or(tl.events.len(), |t| tl.count_at(t));

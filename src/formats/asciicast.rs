@@ -202,8 +202,8 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
             "i" => Kind::Input,
             "m" => Kind::Marker,
             "r" => {
-                let s = String::from_utf8_lossy(&json::unescape(ev.2.get().as_bytes()))
-                    .into_owned();
+                let s =
+                    String::from_utf8_lossy(&json::unescape(ev.2.get().as_bytes())).into_owned();
                 match parse_size_asked(&s) {
                     Some((asked, (cols, rows))) => {
                         cut.note(index, asked, (cols, rows));

@@ -30,7 +30,11 @@ pub const SNIFF_BYTES: usize = 1 << 20;
 pub(crate) const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 
 /// Read until `buf` holds `n` bytes or the source ends; whether it ended.
-pub(crate) fn read_up_to(src: &mut impl Read, buf: &mut Vec<u8>, n: usize) -> std::io::Result<bool> {
+pub(crate) fn read_up_to(
+    src: &mut impl Read,
+    buf: &mut Vec<u8>,
+    n: usize,
+) -> std::io::Result<bool> {
     let want = n.saturating_sub(buf.len());
     let got = src.by_ref().take(want as u64).read_to_end(buf)?;
     Ok(got < want)

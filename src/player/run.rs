@@ -279,8 +279,8 @@ pub fn run(mut app: App, start: Instant) -> Result<Ended, TerminalError> {
 mod tests {
     use super::*;
     use crate::player::app::Options;
-    use crate::recording::{self, Settings, Source};
     use crate::player::fake::FakeIo;
+    use crate::recording::{self, Settings, Source};
     use crate::timeline::Kind;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

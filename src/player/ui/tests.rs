@@ -1,9 +1,9 @@
 //! Snapshots of whole frames (ratatui's `TestBackend`) in the player's main states, on the
 //! demo recording and on small timelines.
 
-use crate::recording::{self, Settings, Source};
 use crate::player::action::{Action, Panel, PromptKind};
 use crate::player::app::{App, Options};
+use crate::recording::{self, Settings, Source};
 use crate::timeline::{Kind, Timeline, NANOS_PER_SEC};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
