@@ -332,3 +332,19 @@ fn asciicast_v1_is_named_v1() {
         .unwrap();
     assert_eq!(tl.format.map(|f| f.name()), Some("asciicast-v1"));
 }
+
+/// A sequence of ours (DECSCA) that ends an unterminated DCS ends it for vt100 too: what
+/// follows is printed (the ESC ends the string, as in every terminal), and replaying from a
+/// keyframe taken after it gives the same screen (found by `seek_equals_replay`).
+#[test]
+fn a_sequence_of_ours_ends_the_string_before_it() {
+    let mut t = Term::new(20, 8, false);
+    t.feed(b"hello \x1bP1$r");
+    t.feed(b"swallowed \x1b[1\"q");
+    t.feed(b"shown");
+    assert_eq!(t.screen().contents(), "hello shown");
+    let mut t = Term::new(20, 8, false);
+    t.feed(b"\x1b]2;title\x1b[1\"qshown");
+    assert_eq!(t.screen().contents(), "shown");
+    assert_eq!(t.title(), b"title");
+}

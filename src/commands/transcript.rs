@@ -174,7 +174,13 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
     // what each typed line ran, read from the screen (one per typed line, in order)
-    let executed = crate::review::executed::commands(tl, l.geometry.cols, l.geometry.rows, l.crlf);
+    let executed = crate::review::executed::commands(
+        std::sync::Arc::clone(&l.tl),
+        l.geometry.cols,
+        l.geometry.rows,
+        l.crlf,
+    )
+    .map_err(|e| Error::Runtime(format!("cannot start a thread: {e}")))?;
     let mut executed = executed.into_iter();
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));

@@ -123,6 +123,8 @@ pub struct Prefilter {
     /// The alternate screen was entered since the last full reset given to vt100 (a reset
     /// must then re-create it: vt100 does).
     alt_used: bool,
+    /// The held ESC ended a string (OSC, DCS, …) that vt100 is still reading.
+    string_open: bool,
     /// A full reset was done by erasing: vt100 still remembers the last character printed,
     /// which REP must not repeat until another is printed.
     no_rep: bool,
@@ -248,6 +250,7 @@ impl Prefilter {
             protected: Default::default(),
             clean: Clean::Blank,
             alt_used: false,
+            string_open: false,
             no_rep: false,
             hook: None,
         }
@@ -447,11 +450,17 @@ impl Prefilter {
             self.held.clear();
             self.overflow = false;
             self.held.push(b);
+            self.string_open = true;
             return;
         }
         match self.st {
             St::Ground => self.ground(b, out),
             St::Esc => {
+                if std::mem::take(&mut self.string_open) && b != b'\\' {
+                    // vt100 has not seen the ESC that ended the string (it is held): end it
+                    // there as the ESC does (ST), whatever becomes of the sequence it starts
+                    out.extend_from_slice(b"\x1b\\");
+                }
                 self.hold_or_pass(&[b], out);
                 match b {
                     0x20..=0x2F => self.st = St::EscInt(b),

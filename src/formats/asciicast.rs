@@ -181,11 +181,23 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
             let (l, c) = line_col(&text, line_start);
             LoadError::new(name, Place::Event(index, Some((l, c))), what)
         };
-        let Some(n) = serde_json::from_str::<f64>(ev.0.get())
-            .ok()
-            .and_then(secs_to_nanos)
-        else {
-            return Err(fail(format!("invalid time {}", as_written(ev.0))));
+        let secs = serde_json::from_str::<f64>(ev.0.get());
+        let Some(n) = secs.as_ref().ok().copied().and_then(secs_to_nanos) else {
+            if secs.is_ok() {
+                return Err(fail(format!("invalid time {}", as_written(ev.0))));
+            }
+            // not even a number JSON readers take (out of range): at its last character,
+            // where they stop
+            let end = (ev.0.get().as_ptr() as usize)
+                .wrapping_sub(line.as_ptr() as usize)
+                .saturating_add(ev.0.get().len());
+            let at = if end <= line.len() { end } else { 1 };
+            let (l, c) = line_col(&text, line_start + at - 1);
+            return Err(LoadError::new(
+                name,
+                Place::Event(index, Some((l, c))),
+                format!("invalid time {}", as_written(ev.0)),
+            ));
         };
         let t = if version == 3 {
             // a sum past what a timeline holds (even one that saturates) is refused by push

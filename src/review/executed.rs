@@ -122,6 +122,18 @@ struct HiddenRun {
     spoilt: bool,
 }
 
+/// Lines waiting for the screen held at most (see [`Pass::ended`]).
+const MAX_PENDING: usize = 4096;
+
+/// What an input event found, for each line it ends.
+struct Seen<'k> {
+    t: Nanos,
+    keys: &'k str,
+    has_enter: bool,
+    full: bool,
+    before: &'k Look,
+}
+
 struct Pass<'a> {
     tl: &'a Timeline,
     term: Term,
@@ -137,6 +149,13 @@ struct Pass<'a> {
     /// The last input event with printable keys and no Enter, and the look before it.
     unechoed_check: Option<(Nanos, Look, String)>,
     run: HiddenRun,
+    /// The index of `out.lines[0]` among all lines (lines given to `sink` are dropped).
+    base: usize,
+    /// Given each line, in order, once it is settled; `None`: all are kept in `out.lines`.
+    sink: Option<&'a mut dyn FnMut(Executed)>,
+    /// The cursor's line and the look of the screen, while nothing was fed since they were
+    /// read (many lines ended by one input event are read at the same screen).
+    view: Option<(String, Look)>,
 }
 
 /// Printable characters in a chunk of input, Backspace applied, up to the first Enter;
@@ -191,7 +210,13 @@ fn push_keys(text: &mut String, keys: &str) {
 }
 
 impl<'a> Pass<'a> {
-    fn new(tl: &'a Timeline, cols: u16, rows: u16, crlf: bool) -> Self {
+    fn new(
+        tl: &'a Timeline,
+        cols: u16,
+        rows: u16,
+        crlf: bool,
+        sink: Option<&'a mut dyn FnMut(Executed)>,
+    ) -> Self {
         Pass {
             tl,
             term: Term::new(cols, rows, crlf),
@@ -204,7 +229,38 @@ impl<'a> Pass<'a> {
             fresh: true,
             unechoed_check: None,
             run: HiddenRun::default(),
+            base: 0,
+            sink,
+            view: None,
         }
+    }
+
+    /// The cursor's line and the look of the screen as it is now.
+    fn view(&mut self) -> &(String, Look) {
+        let term = &self.term;
+        self.view.get_or_insert_with(|| {
+            let screen = term.screen();
+            (cursor_line(screen), look(screen))
+        })
+    }
+
+    /// The line of index `i` among all lines.
+    fn line(&mut self, i: usize) -> &mut Executed {
+        &mut self.out.lines[i - self.base]
+    }
+
+    /// With a sink: give it the lines settled so far (those before the first one waiting for
+    /// the screen), and forget them.
+    fn flush(&mut self) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        let end = self.base + self.out.lines.len();
+        let settled = self.pending.front().map_or(end, |p| p.line) - self.base;
+        for e in self.out.lines.drain(..settled) {
+            sink(e);
+        }
+        self.base += settled;
     }
 
     fn full_screen(&self) -> bool {
@@ -222,26 +278,26 @@ impl<'a> Pass<'a> {
     }
 
     fn read_line(&mut self, p: Pending) {
-        let screen = self.term.screen();
         let mut verdict = p.verdict;
-        if verdict.is_ok() && screen.alternate_screen() {
+        if verdict.is_ok() && self.term.screen().alternate_screen() {
             verdict = Err(NotCommand::FullScreen);
         }
-        let shown = cursor_line(screen);
-        let (prompt, mut command) = strip_prompt(&shown, p.prompt.as_deref());
+        let (shown, now) = self.view();
+        let unchanged = *now == p.before;
+        let (prompt, mut command) = strip_prompt(shown, p.prompt.as_deref());
         if let Some(want) = &p.expect {
             if !shown.ends_with(want.as_str()) {
                 // never echoed as expected before the next input: what was typed
                 command = want.clone();
             }
         }
-        if verdict.is_ok() && !p.chunk_keys.is_empty() && look(screen) == p.before {
+        if verdict.is_ok() && !p.chunk_keys.is_empty() && unchanged {
             // the keys that came with the Enter were not echoed: hidden input
             verdict = Err(NotCommand::Hidden);
             let mut text = String::new();
             push_keys(&mut text, &p.chunk_keys);
             if !text.is_empty() {
-                let t = self.out.lines[p.line].keys.t;
+                let t = self.line(p.line).keys.t;
                 self.out.hidden.push(Hidden {
                     t,
                     end: t,
@@ -251,7 +307,7 @@ impl<'a> Pass<'a> {
                 });
             }
         }
-        let e = &mut self.out.lines[p.line];
+        let e = self.line(p.line);
         match verdict {
             Ok(()) => {
                 e.command = Ok(command);
@@ -291,6 +347,7 @@ impl<'a> Pass<'a> {
             return;
         }
         self.term.feed(bytes);
+        self.view = None;
         self.vte.advance(&mut self.redraws, bytes);
     }
 
@@ -337,76 +394,34 @@ impl<'a> Pass<'a> {
         // lines still waiting: the program never echoed their Enter
         self.settle(true);
         self.check_echo();
+        let before = self.view().1.clone();
         let screen = self.term.screen();
-        let before = look(screen);
         if self.fresh {
             self.prompt = Some(left_of_cursor(screen));
             self.fresh = false;
         }
         let full = self.full_screen();
-        let n = self.ed.lines.len();
-        self.ed.feed(t, i, data);
-        let ended = self.ed.lines.len() - n;
         let (keys, has_enter) = printable(data);
-        if ended == 0 {
+        // each line as it ends (an event of a million Enter keys is not held as a million)
+        let mut ed = std::mem::replace(&mut self.ed, LineEditor::new());
+        let mut k = 0;
+        let seen = Seen {
+            t,
+            keys: &keys,
+            has_enter,
+            full,
+            before: &before,
+        };
+        ed.feed_each(t, i, data, &mut |line| {
+            self.ended(k, line, &seen);
+            k += 1;
+        });
+        self.ed = ed;
+        if k == 0 {
             if !keys.is_empty() {
                 self.unechoed_check = Some((t, before, keys));
             }
             return;
-        }
-        for k in 0..ended {
-            let line = self.ed.lines[n + k].clone();
-            let first_in_event = k == 0;
-            let entered = line.end == "enter";
-            // hidden input: the keys before this Enter went unechoed
-            let mut hidden = false;
-            if first_in_event && has_enter && !full && !before.alternate {
-                // keys typed in this same chunk count as hidden only if the screen does not
-                // show them at the reading point; that is judged in `read_line`
-                hidden = self.end_hidden_run(t, &keys, true);
-            } else if first_in_event {
-                self.run = HiddenRun::default();
-            }
-            let chunk_keys = if first_in_event && !hidden {
-                keys.clone()
-            } else {
-                String::new()
-            };
-            let verdict = if !entered {
-                Err(NotCommand::NotEntered)
-            } else if hidden {
-                Err(NotCommand::Hidden)
-            } else if full || before.alternate {
-                Err(NotCommand::FullScreen)
-            } else {
-                Ok(())
-            };
-            let prompt = if first_in_event {
-                self.prompt.take()
-            } else {
-                None
-            };
-            self.out.lines.push(Executed {
-                keys: line,
-                command: Err(NotCommand::NotEntered),
-                prompt: String::new(),
-            });
-            let idx = self.out.lines.len() - 1;
-            if entered {
-                self.pending.push_back(Pending {
-                    line: idx,
-                    verdict,
-                    prompt,
-                    before: before.clone(),
-                    chunk_keys,
-                    expect: (!first_in_event
-                        && !self.out.lines[idx].keys.text.is_empty()
-                        && !self.out.lines[idx].keys.text.contains(['<', '^', '⏎']))
-                    .then(|| self.out.lines[idx].keys.text.clone()),
-                });
-            } else {
-                self.out.lines[idx].command = verdict.map(|()| String::new());
-            }
         }
         // a new line starts with the next key, unless this chunk went on after its last Enter
         self.fresh = matches!(data.last(), Some(b'\r' | b'\n' | 0x03 | 0x04));
@@ -416,27 +431,103 @@ impl<'a> Pass<'a> {
         }
     }
 
+    /// The `k`th line ended by an input event, with what was seen at that event.
+    fn ended(&mut self, k: usize, line: Line, seen: &Seen) {
+        let Seen {
+            t,
+            keys,
+            has_enter,
+            full,
+            before,
+        } = *seen;
+        let first_in_event = k == 0;
+        let entered = line.end == "enter";
+        // hidden input: the keys before this Enter went unechoed
+        let mut hidden = false;
+        if first_in_event && has_enter && !full && !before.alternate {
+            // keys typed in this same chunk count as hidden only if the screen does not
+            // show them at the reading point; that is judged in `read_line`
+            hidden = self.end_hidden_run(t, keys, true);
+        } else if first_in_event {
+            self.run = HiddenRun::default();
+        }
+        let chunk_keys = if first_in_event && !hidden {
+            keys.to_string()
+        } else {
+            String::new()
+        };
+        let verdict = if !entered {
+            Err(NotCommand::NotEntered)
+        } else if hidden {
+            Err(NotCommand::Hidden)
+        } else if full || before.alternate {
+            Err(NotCommand::FullScreen)
+        } else {
+            Ok(())
+        };
+        let prompt = if first_in_event {
+            self.prompt.take()
+        } else {
+            None
+        };
+        self.out.lines.push(Executed {
+            keys: line,
+            command: Err(NotCommand::NotEntered),
+            prompt: String::new(),
+        });
+        let idx = self.base + self.out.lines.len() - 1;
+        if entered {
+            let expect = {
+                let typed = &self.line(idx).keys.text;
+                (!first_in_event && !typed.is_empty() && !typed.contains(['<', '^', '⏎']))
+                    .then(|| typed.clone())
+            };
+            self.pending.push_back(Pending {
+                line: idx,
+                verdict,
+                prompt,
+                before: before.clone(),
+                chunk_keys,
+                expect,
+            });
+        } else {
+            self.line(idx).command = verdict.map(|()| String::new());
+        }
+        if self.pending.len() > MAX_PENDING {
+            // Enters by the thousand with no output between: read the oldest half now, at
+            // the screen as it is, rather than hold them all
+            while self.pending.len() > MAX_PENDING / 2 {
+                self.settle(false);
+            }
+            self.flush();
+        }
+    }
+
     fn run(mut self) -> Analysis {
         let tl = self.tl;
         for (i, ev) in tl.events.iter().enumerate() {
             match ev.kind {
                 Kind::Output => self.output(&tl.data(ev)),
                 Kind::Input => self.input(i, ev.t, &tl.data(ev)),
-                Kind::Resize { cols, rows } => self.term.resize(cols, rows),
+                Kind::Resize { cols, rows } => {
+                    self.term.resize(cols, rows);
+                    self.view = None;
+                }
                 _ => {}
             }
+            self.flush();
         }
         self.settle(true);
-        let n = self.ed.lines.len();
         self.ed
             .finish(tl.duration(), tl.events.len().saturating_sub(1));
-        for line in self.ed.lines.drain(n..) {
+        for line in std::mem::take(&mut self.ed.lines) {
             self.out.lines.push(Executed {
                 keys: line,
                 command: Err(NotCommand::NotEntered),
                 prompt: String::new(),
             });
         }
+        self.flush();
         self.out
     }
 }
@@ -444,17 +535,47 @@ impl<'a> Pass<'a> {
 /// Every line typed in a recording, with what the screen shows was run, and the keys typed
 /// without echo. `cols`×`rows` and `crlf` as the recording is replayed.
 pub fn analyse(tl: &Timeline, cols: u16, rows: u16, crlf: bool) -> Analysis {
-    Pass::new(tl, cols, rows, crlf).run()
+    Pass::new(tl, cols, rows, crlf, None).run()
 }
 
-/// What each typed line ran, one per line of [`crate::transcript::lines`] (None: not a
-/// command).
-pub fn commands(tl: &Timeline, cols: u16, rows: u16, crlf: bool) -> Vec<Option<String>> {
-    analyse(tl, cols, rows, crlf)
-        .lines
-        .into_iter()
-        .map(|e| e.command.ok())
-        .collect()
+/// The same pass, giving each typed line to `sink` as soon as the screen has settled it
+/// (in order), holding only the lines not settled yet: memory does not grow with the
+/// number of lines. The [`Analysis`] returned has no lines, only the hidden input.
+pub fn each_line(
+    tl: &Timeline,
+    cols: u16,
+    rows: u16,
+    crlf: bool,
+    sink: &mut dyn FnMut(Executed),
+) -> Analysis {
+    Pass::new(tl, cols, rows, crlf, Some(sink)).run()
+}
+
+/// What each typed line ran, one per line of [`crate::transcript::lines`], in order (None:
+/// not a command), read on a thread of its own while the caller goes on: a bounded channel
+/// of batches, so that memory does not grow with the number of lines.
+pub fn commands(
+    tl: std::sync::Arc<Timeline>,
+    cols: u16,
+    rows: u16,
+    crlf: bool,
+) -> std::io::Result<impl Iterator<Item = Option<String>>> {
+    const BATCH: usize = 512;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Option<String>>>(16);
+    std::thread::Builder::new()
+        .name("auditty-executed".into())
+        .spawn(move || {
+            // a receiver gone (the caller stopped early) leaves the rest unread
+            let mut batch = Vec::with_capacity(BATCH);
+            each_line(&tl, cols, rows, crlf, &mut |e| {
+                batch.push(e.command.ok());
+                if batch.len() == BATCH {
+                    let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            });
+            let _ = tx.send(batch);
+        })?;
+    Ok(rx.into_iter().flatten())
 }
 
 #[cfg(test)]
