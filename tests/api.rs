@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use auditty::scalingo::{
-    commands, ApiError, Client, Config, FetchTarget, RetryPolicy, Timeouts, TokenOrigin, USER_AGENT,
+    self, ApiError, Client, Config, FetchTarget, RetryPolicy, Timeouts, TokenOrigin, USER_AGENT,
 };
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -265,7 +265,7 @@ async fn download(cfg: Config, app: &str, id: &str) -> Result<Vec<u8>, ApiError>
 }
 
 /// A runtime for the blocking `commands` tests (the wiremock servers run on their own
-/// threads, so they keep answering while `commands::*` blocks this one).
+/// threads, so they keep answering while `scalingo::*` blocks this one).
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -401,7 +401,7 @@ async fn sessions_across_pages_newest_first_run_events_only() {
     assert_eq!(as_json["user"]["email"], "john@doe.com");
 
     // And the table shows them in their own offsets, the operator by name.
-    let table = commands::render_sessions_table(&sessions);
+    let table = auditty::views::sessions::render_sessions_table(&sessions);
     assert!(table.contains("2015-02-12 18:05:14 +01:00"), "{table}");
     assert!(table.contains("2015-02-11 08:00:00 -05:00"), "{table}");
     assert!(table.contains("Scalingo operator"), "{table}");
@@ -531,7 +531,7 @@ fn sessions_command_blocking() {
         fake.mount_events().await;
         fake
     });
-    let sessions = commands::sessions(fake.config(), APP, Some(4)).unwrap();
+    let sessions = scalingo::sessions(fake.config(), APP, Some(4)).unwrap();
     assert_eq!(sessions.len(), 4);
     assert_eq!(sessions[0].id, "run-5");
 }
@@ -692,8 +692,8 @@ fn fetch_saves_the_exact_bytes_and_their_sha256() {
     });
     let dir = tempfile::tempdir().unwrap();
     for (id, body) in [("log-4", sample_audit_log()), ("big", big_audit_log())] {
-        let target = dir.path().join(commands::default_fetch_path(APP, id));
-        let report = commands::fetch(
+        let target = dir.path().join(scalingo::default_fetch_path(APP, id));
+        let report = scalingo::fetch(
             fake.config(),
             APP,
             id,
@@ -717,8 +717,8 @@ fn fetch_saves_the_exact_bytes_and_their_sha256() {
     );
 
     // The scalingo:// source: into memory.
-    let (app, id) = commands::parse_source_url("scalingo://my-app/log-4").unwrap();
-    let bytes = commands::fetch_to_memory(fake.config(), &app, &id).unwrap();
+    let (app, id) = scalingo::parse_source_url("scalingo://my-app/log-4").unwrap();
+    let bytes = scalingo::fetch_to_memory(fake.config(), &app, &id).unwrap();
     assert_eq!(bytes, sample_audit_log());
 }
 
@@ -734,7 +734,7 @@ fn fetch_refuses_to_overwrite_without_force_and_replaces_with_it() {
     let target = dir.path().join("evidence.json");
     std::fs::write(&target, b"previous evidence").unwrap();
 
-    let err = commands::fetch(
+    let err = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -758,7 +758,7 @@ fn fetch_refuses_to_overwrite_without_force_and_replaces_with_it() {
         0
     );
 
-    let report = commands::fetch(
+    let report = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -807,7 +807,7 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
             "cut",
         ),
     ] {
-        let err = commands::fetch(
+        let err = scalingo::fetch(
             cfg.clone(),
             APP,
             id,
@@ -823,7 +823,7 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
             ),
             "{err:?}"
         );
-        let err = commands::fetch(
+        let err = scalingo::fetch(
             cfg,
             APP,
             id,
@@ -853,7 +853,7 @@ fn fetch_into_a_missing_folder_or_onto_a_folder_is_named() {
         fake.mount_audit_log("log-4", sample_audit_log()).await;
         fake
     });
-    let err = commands::fetch(
+    let err = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -864,7 +864,7 @@ fn fetch_into_a_missing_folder_or_onto_a_folder_is_named() {
     .unwrap_err();
     assert!(err.to_string().ends_with("it is a folder"), "{err}");
     let missing = dir.path().join("nope").join("x.json");
-    let err = commands::fetch(
+    let err = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -1000,7 +1000,7 @@ fn missing_token_names_the_flag_and_the_variable() {
         msg.contains("--token") && msg.contains("SCALINGO_API_TOKEN"),
         "{msg}"
     );
-    let err = commands::sessions(
+    let err = scalingo::sessions(
         Config {
             token: Some("  ".into()),
             ..fast_config()
@@ -1280,7 +1280,7 @@ async fn tokens_go_only_where_they_belong_and_never_into_errors() {
     let mut c = client(fake.config()).await;
     let sessions = c.sessions(APP, None).await.unwrap();
     outputs.push(serde_json::to_string(&sessions).unwrap());
-    outputs.push(commands::render_sessions_table(&sessions));
+    outputs.push(auditty::views::sessions::render_sessions_table(&sessions));
     outputs.push(format!("{c:?}"));
     outputs.push(format!("{:?}", fake.config()));
     let mut sink = Vec::new();

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use auditty::scalingo::{commands, ApiError, Client, Config, FetchTarget};
+use auditty::scalingo::{self, ApiError, Client, Config, FetchTarget};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use common::*;
@@ -446,7 +446,7 @@ fn fetch_saves_nothing_that_is_not_a_whole_audit_log() {
     for id in ["html", "cut", "numbers", "lines"] {
         let fresh = dir.path().join(format!("{id}.json"));
         for (target, force) in [(&fresh, false), (&existing, true)] {
-            let err = commands::fetch(
+            let err = scalingo::fetch(
                 fake.config(),
                 APP,
                 id,
