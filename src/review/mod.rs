@@ -6,5 +6,6 @@
 
 pub mod executed;
 pub mod findings;
+mod pass;
 pub mod rules;
 mod screen;
