@@ -9,38 +9,39 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWrite;
 
-/// Hashes (SHA-256) exactly the bytes its inner writer accepts.
-pub struct HashingWriter<W> {
+/// A writer that shows `observe` exactly the bytes its inner writer accepts (a hash, a
+/// streaming check of the format, …).
+pub struct Observed<W, O> {
     inner: W,
-    hasher: Sha256,
+    pub observer: O,
 }
 
-impl<W> HashingWriter<W> {
-    pub fn new(inner: W) -> Self {
-        HashingWriter {
-            inner,
-            hasher: Sha256::new(),
-        }
-    }
-
-    pub fn hex_digest(&self) -> String {
-        use std::fmt::Write as _;
-        self.hasher
-            .clone()
-            .finalize()
-            .iter()
-            .fold(String::with_capacity(64), |mut s, b| {
-                let _ = write!(s, "{b:02x}");
-                s
-            })
+impl<W, O> Observed<W, O> {
+    pub fn new(inner: W, observer: O) -> Self {
+        Observed { inner, observer }
     }
 
     pub fn into_inner(self) -> W {
         self.inner
     }
+
+    pub fn into_parts(self) -> (W, O) {
+        (self.inner, self.observer)
+    }
 }
 
-impl<W: AsyncWrite + Unpin> AsyncWrite for HashingWriter<W> {
+/// What an [`Observed`] writer shows the bytes to.
+pub trait Observe {
+    fn observe(&mut self, bytes: &[u8]);
+}
+
+impl Observe for Sha256 {
+    fn observe(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl<W: AsyncWrite + Unpin, O: Observe + Unpin> AsyncWrite for Observed<W, O> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -49,7 +50,7 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for HashingWriter<W> {
         let this = self.get_mut();
         match Pin::new(&mut this.inner).poll_write(cx, buf) {
             Poll::Ready(Ok(n)) => {
-                this.hasher.update(&buf[..n.min(buf.len())]);
+                this.observer.observe(&buf[..n.min(buf.len())]);
                 Poll::Ready(Ok(n))
             }
             other => other,
@@ -62,6 +63,27 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for HashingWriter<W> {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Hashes (SHA-256) exactly the bytes its inner writer accepts.
+pub type HashingWriter<W> = Observed<W, Sha256>;
+
+impl<W> Observed<W, Sha256> {
+    pub fn hashing(inner: W) -> Self {
+        Observed::new(inner, Sha256::new())
+    }
+
+    pub fn hex_digest(&self) -> String {
+        use std::fmt::Write as _;
+        self.observer
+            .clone()
+            .finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 }
 
@@ -115,7 +137,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashing_writer_hashes_what_it_writes() {
-        let mut w = HashingWriter::new(Vec::new());
+        let mut w = HashingWriter::hashing(Vec::new());
         w.write_all(b"ab").await.unwrap();
         w.write_all(b"c").await.unwrap();
         assert_eq!(

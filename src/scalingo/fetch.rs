@@ -5,17 +5,16 @@
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use serde::Serialize;
-use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncWriteExt, BufWriter};
 
 use super::blocking::runtime;
 use super::client::Client;
 use super::config::Config;
 use super::error::ApiError;
-use crate::net::download::{HashingWriter, Progress};
+use crate::formats::sniff::StreamCheck;
+use crate::net::download::{HashingWriter, Observe, Observed, Progress};
 use crate::output;
 
 /// Where `fetch` puts the audit log.
@@ -91,14 +90,14 @@ async fn fetch_to_stdout(
 ) -> Result<FetchReport, ApiError> {
     let mut client = Client::new(cfg).await?;
     let bar = Progress::new(progress);
-    let mut out = HashingWriter::new(Checking::new(tokio::io::stdout()));
+    let mut out = HashingWriter::hashing(Checking::new(tokio::io::stdout(), StreamCheck::new()));
     let bytes = until_interrupted(
         client.download_audit_log(app, id, &mut out, &|done, total| bar.update(done, total)),
     )
     .await?;
     let sha256_hex = out.hex_digest();
     // Already written: the status at least says so.
-    out.into_inner().finish()?;
+    checked(out.into_inner().observer)?;
     Ok(FetchReport {
         path: None,
         bytes,
@@ -169,7 +168,7 @@ async fn fetch_to_file(
     };
     let file = saved.file().try_clone().map_err(write_err)?;
     let bar = Progress::new(progress);
-    let mut out = HashingWriter::new(BufWriter::with_capacity(
+    let mut out = HashingWriter::hashing(BufWriter::with_capacity(
         256 * 1024,
         tokio::fs::File::from_std(file),
     ));
@@ -256,49 +255,18 @@ async fn until_interrupted<T>(
 
 /// Checks, streaming, that what goes through it is a whole audit log (for standard
 /// output, which cannot be read back).
-struct Checking<W> {
-    inner: W,
-    check: crate::formats::sniff::StreamCheck,
-}
+type Checking<W> = Observed<W, StreamCheck>;
 
-impl<W> Checking<W> {
-    fn new(inner: W) -> Self {
-        Checking {
-            inner,
-            check: crate::formats::sniff::StreamCheck::new(),
-        }
-    }
-
-    fn finish(self) -> Result<(), ApiError> {
-        self.check
-            .finish()
-            .map_err(|reason| ApiError::InvalidStreamed { reason })
+impl Observe for StreamCheck {
+    fn observe(&mut self, bytes: &[u8]) {
+        self.feed(bytes);
     }
 }
 
-impl<W: AsyncWrite + Unpin> AsyncWrite for Checking<W> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write(cx, buf) {
-            Poll::Ready(Ok(n)) => {
-                this.check.feed(&buf[..n.min(buf.len())]);
-                Poll::Ready(Ok(n))
-            }
-            other => other,
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
-    }
+fn checked(check: StreamCheck) -> Result<(), ApiError> {
+    check
+        .finish()
+        .map_err(|reason| ApiError::InvalidStreamed { reason })
 }
 
 #[cfg(test)]
