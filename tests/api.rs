@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use auditty::net;
 use auditty::scalingo::{
     self, ApiError, Client, Config, FetchTarget, RetryPolicy, Timeouts, TokenOrigin, USER_AGENT,
 };
@@ -819,7 +820,8 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
         assert!(
             matches!(
                 err,
-                ApiError::ServerError { .. } | ApiError::CutShort { .. }
+                ApiError::Net(net::Error::ServerError { .. })
+                    | ApiError::Net(net::Error::CutShort { .. })
             ),
             "{err:?}"
         );
@@ -835,7 +837,8 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
         assert!(
             matches!(
                 err,
-                ApiError::ServerError { .. } | ApiError::CutShort { .. }
+                ApiError::Net(net::Error::ServerError { .. })
+                    | ApiError::Net(net::Error::CutShort { .. })
             ),
             "{err:?}"
         );
@@ -1390,7 +1393,10 @@ async fn connection_refused() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, ApiError::Connect { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Net(net::Error::Connect { .. })),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
