@@ -206,6 +206,40 @@ impl FakeScalingo {
     }
 }
 
+/// The fake API for tests that run the binary from a plain `#[test]`: it keeps a runtime of
+/// its own to mount answers with (the servers run on wiremock's own threads).
+pub struct BlockingFake {
+    pub fake: FakeScalingo,
+    rt: tokio::runtime::Runtime,
+}
+
+impl BlockingFake {
+    pub fn start(token: &str) -> BlockingFake {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let fake = rt.block_on(FakeScalingo::start(token));
+        BlockingFake { fake, rt }
+    }
+
+    /// Answers every GET on `p` (on the API server) with `template`.
+    pub fn on(&self, p: &str, template: ResponseTemplate) {
+        self.rt.block_on(self.fake.on_get(p, template));
+    }
+
+    /// The binary with `token` and the fake's URLs in the environment.
+    pub fn run(&self, token: &str, args: &[&str]) -> Output {
+        run_auditty(
+            token,
+            &self.fake.auth.uri(),
+            &self.fake.api.uri(),
+            &[],
+            args,
+        )
+    }
+}
+
 /// Answers every GET on `p` with `template`, on `server`.
 pub async fn on_get(server: &MockServer, p: impl AsRef<str>, template: ResponseTemplate) {
     Mock::given(method("GET"))
