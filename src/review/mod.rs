@@ -6,5 +6,6 @@
 
 pub mod executed;
 pub mod findings;
+pub mod redact;
 pub mod rules;
 mod screen;
