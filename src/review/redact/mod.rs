@@ -137,6 +137,14 @@ impl Redactor {
         out
     }
 
+    /// Findings with their evidence and command masked.
+    pub fn findings(&self, fs: &mut [super::findings::Finding]) {
+        for f in fs {
+            f.evidence = self.text(&f.evidence);
+            f.command = f.command.as_deref().map(|c| self.text(c));
+        }
+    }
+
     /// A screen with its secrets masked cell by cell: same size, same positions, same
     /// colours, `*` in place of each masked character.
     pub fn screen(&self, s: &vt100::Screen) -> vt100::Screen {
