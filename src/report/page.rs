@@ -60,7 +60,7 @@ fn style() -> String {
 }
 
 fn row(out: &mut String, name: &str, value: &str) {
-    let _ = write!(out, "<dt>{}</dt><dd>{}</dd>\n", esc(name), esc(value));
+    let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", esc(name), esc(value));
 }
 
 pub fn html(r: &Report) -> String {
@@ -155,7 +155,7 @@ pub fn html(r: &Report) -> String {
                 }
                 out.push_str("</ul>");
             }
-            let _ = write!(out, "</td><td>{}</td></tr>\n", esc(&f.why));
+            let _ = writeln!(out, "</td><td>{}</td></tr>", esc(&f.why));
         }
         out.push_str("</tbody>\n</table>\n");
     }
@@ -178,9 +178,9 @@ pub fn html(r: &Report) -> String {
             esc(&s.command),
         );
         if let Some(k) = &s.keys {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<p class=\"keys\">keys typed: <code>{}</code></p>\n",
+                "<p class=\"keys\">keys typed: <code>{}</code></p>",
                 esc(k)
             );
         }
