@@ -11,6 +11,8 @@ const SECRETS: &[&str] = &[
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ",
     "c2lnbmF0dXJlZmFrZQ",
+    // the JWT's start, as the line editor left it on the screen (its end redrawn elsewhere)
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIi",
     "pgFakePass123",
     "MIIBfakeKEYbodyAAAA",
     "ZZZfakeKEYtailBBBB",
@@ -109,6 +111,11 @@ fn no_secret_in_any_redacted_output() {
     let plain = outputs(false);
     let all: String = plain.iter().map(|(_, s)| s.as_str()).collect();
     assert_eq!(leaks(&all), SECRETS, "the fixture shows every secret");
+    let report = &plain.last().unwrap().1;
+    assert!(
+        report.contains("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIiQ"),
+        "{report}"
+    );
     for (cmd, s) in outputs(true) {
         assert!(leaks(&s).is_empty(), "{cmd}: {:?}\n{s}", leaks(&s));
         assert!(!s.is_empty(), "{cmd}");
@@ -164,4 +171,28 @@ fn redact_and_show_secrets_contradict() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_command_finding_is_read_off_the_masked_screen() {
+    // a rule on the command that printed the JWT: its evidence is the command line, which the
+    // line editor redrew in pieces (no pattern matches the piece left on the screen whole)
+    let rules = tmp("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"echo-token\"\nlevel = \"low\"\nreason = \"r\"\ncommand = '^echo eyJ|^echo \\*'\n",
+    )
+    .unwrap();
+    let r = rules.to_string_lossy().into_owned();
+    let plain =
+        String::from_utf8(run(&["review", "--json", "--rules", &r, &fixture()]).stdout).unwrap();
+    assert!(
+        plain.contains("echo-token") && !leaks(&plain).is_empty(),
+        "{plain}"
+    );
+    let masked =
+        String::from_utf8(run(&["review", "--json", "--redact", "--rules", &r, &fixture()]).stdout)
+            .unwrap();
+    assert!(masked.contains("echo-token"), "{masked}");
+    assert!(leaks(&masked).is_empty(), "{masked}");
 }

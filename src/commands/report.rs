@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::output::{CreateError, Options, Overwrite, Writer};
 use crate::recording::{self, Source};
 use crate::report::{time_of, Header, Report};
-use crate::review::redact::{redacted, Redactor};
+use crate::review::redact::Redactor;
 use std::io::Write;
 
 pub fn run(args: &ReportArgs, _out: &mut dyn Write) -> Result<()> {
@@ -24,11 +24,14 @@ pub fn run(args: &ReportArgs, _out: &mut dyn Write) -> Result<()> {
     let source = Source::parse(&args.source)?;
     let rec = recording::open(&source, &args.term.settings(&args.api))?;
     let findings = super::review::findings(&rec, &rules, args.show_secrets, args.redact);
-    let redactor = args.redact.then(|| Redactor::new(&rules));
-    let shown = if args.redact {
-        redacted(&rec, &rules)
+    let (redactor, shown) = if args.redact {
+        let g = &rec.geometry;
+        let hidden = crate::review::executed::analyse(&rec.tl, g.cols, g.rows, rec.crlf).hidden;
+        let r = Redactor::new(&rules).with_hidden(&hidden);
+        let shown = r.recording(&rec, &hidden);
+        (Some(r), shown)
     } else {
-        rec.clone()
+        (None, rec.clone())
     };
     let tl = &rec.tl;
     let (app, session) = match &source {

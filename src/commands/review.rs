@@ -41,15 +41,28 @@ pub fn rules(args: &ReviewArgs) -> Result<Rules> {
     }
 }
 
-/// The findings of a loaded recording; with `redact`, their evidence masked.
+/// The findings of a loaded recording; with `redact`, their evidence masked, and commands
+/// as the masked recording's screen shows them (a secret the line editor redrew in pieces,
+/// which no pattern matches whole, is masked there).
 pub fn findings(l: &Recording, rules: &Rules, show_secrets: bool, redact: bool) -> Vec<Finding> {
-    let analysis =
-        crate::review::executed::analyse(&l.tl, l.geometry.cols, l.geometry.rows, l.crlf);
+    let g = &l.geometry;
+    let analysis = crate::review::executed::analyse(&l.tl, g.cols, g.rows, l.crlf);
     let mut found = crate::review::findings::find(&l.tl, l.crlf, &analysis, rules, show_secrets);
     if redact {
-        Redactor::new(rules)
-            .with_hidden(&analysis.hidden)
-            .findings(&mut found);
+        let r = Redactor::new(rules).with_hidden(&analysis.hidden);
+        let shown = r.recording(l, &analysis.hidden);
+        let masked = crate::review::executed::analyse(&shown.tl, g.cols, g.rows, shown.crlf);
+        let commands: std::collections::HashMap<_, _> =
+            crate::review::findings::statements(&masked)
+                .into_iter()
+                .collect();
+        for f in found.iter_mut().filter(|f| f.command.is_some()) {
+            if let Some(c) = commands.get(&f.t) {
+                f.evidence = crate::review::findings::clip(c);
+                f.command = Some(c.clone());
+            }
+        }
+        r.findings(&mut found);
     }
     found
 }

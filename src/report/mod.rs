@@ -90,8 +90,9 @@ fn settled(tl: &Timeline, t: Nanos, next: Nanos) -> Nanos {
 }
 
 impl Report {
-    /// The facts of a report. `shown` is the recording the screens are drawn from (a redacted
-    /// copy of `rec`, or `rec` itself); with `redactor`, every text and screen is masked.
+    /// The facts of a report. `shown` is the recording the commands and screens are read from
+    /// (a redacted copy of `rec`, or `rec` itself); with `redactor` (which knows the input
+    /// typed without echo), every text and screen is masked too. Times are `rec`'s.
     pub fn build(
         rec: &Recording,
         shown: &Recording,
@@ -100,10 +101,15 @@ impl Report {
         redactor: Option<&Redactor>,
     ) -> Report {
         let tl = &rec.tl;
-        let analysis =
-            crate::review::executed::analyse(tl, rec.geometry.cols, rec.geometry.rows, rec.crlf);
-        let redactor = redactor.map(|r| r.clone().with_hidden(&analysis.hidden));
-        let mask = |s: &str| match &redactor {
+        // the commands as the shown recording's screen has them: with `--redact`, read off
+        // the masked screen (a secret the line editor redrew in pieces is masked there too)
+        let analysis = crate::review::executed::analyse(
+            &shown.tl,
+            shown.geometry.cols,
+            shown.geometry.rows,
+            shown.crlf,
+        );
+        let mask = |s: &str| match redactor {
             Some(r) => r.text(s),
             None => s.to_string(),
         };
@@ -117,7 +123,7 @@ impl Report {
                 .map_or(tl.duration() + 1, |n| n.keys.started.max(e.keys.t + 1));
             let at = settled(tl, e.keys.t, next);
             replay.seek_time(at as i128);
-            let screen = match &redactor {
+            let screen = match redactor {
                 Some(r) => r.screen(replay.screen()),
                 None => replay.screen().clone(),
             };
