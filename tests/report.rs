@@ -207,3 +207,25 @@ fn chromium_renders_it_with_no_request_and_selectable_text() {
         bytes.len()
     );
 }
+
+#[test]
+fn recorded_text_is_escaped() {
+    let d = dir();
+    let src = d.join("hostile.cast");
+    std::fs::write(
+        &src,
+        "{\"version\": 2, \"width\": 40, \"height\": 5, \"title\": \"<b>t</b>\"}\n\
+         [0.1, \"o\", \"$ \"]\n[0.2, \"i\", \"echo '<script>x</script>'\\r\"]\n\
+         [0.3, \"o\", \"echo '<script>x</script>'\\r\\n<script>x</script>\\r\\n\\u001b]0;<img src=x>\\u0007$ \"]\n",
+    )
+    .unwrap();
+    let out = d.join("hostile.html");
+    let o = report(&src.to_string_lossy(), &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let h = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !h.contains("<script") && !h.contains("<img") && !h.contains("<b>t"),
+        "{h}"
+    );
+    assert!(h.contains("&lt;script&gt;x&lt;/script&gt;"), "{h}");
+}
