@@ -17,6 +17,7 @@ pub mod plaintext;
 pub mod player;
 pub mod recording;
 pub mod render;
+pub mod report;
 pub mod review;
 pub mod scalingo;
 pub mod timeline;

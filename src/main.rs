@@ -33,6 +33,7 @@ fn main() {
         Some(Command::Fetch(a)) => commands::api::fetch(a, out),
         Some(Command::Export(a)) => commands::export::run(a, out),
         Some(Command::Review(a)) => commands::review::run(a, out),
+        Some(Command::Report(a)) => commands::report::run(a, out),
         Some(Command::Completions(a)) => commands::completions::completions(a, out),
         Some(Command::Man(a)) => commands::completions::man(a, out),
     };

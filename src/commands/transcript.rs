@@ -171,7 +171,7 @@ pub fn each_piece(
 }
 
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
-    let l = load(&args.src)?;
+    let l = super::redact_if(load(&args.src)?, args.redact);
     let tl = &l.tl;
     // what each typed line ran, read from the screen (one per typed line, in order)
     let executed = crate::review::executed::commands(

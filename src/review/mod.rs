@@ -7,5 +7,6 @@
 pub mod executed;
 pub mod findings;
 mod pass;
+pub mod redact;
 pub mod rules;
 mod screen;
