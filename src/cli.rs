@@ -63,6 +63,8 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Download an audit log from the Scalingo API, byte for byte
     Fetch(FetchArgs),
+    /// An app's logs from the Scalingo API, dumped or followed live, control characters escaped
+    Logs(LogsArgs),
 }
 
 /// How to reach the Scalingo API (the official CLI's environment variables are read too).
@@ -122,6 +124,27 @@ pub struct FetchArgs {
     /// Overwrite an existing file
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    /// The app [default: $SCALINGO_APP]
+    #[arg(long, env = "SCALINGO_APP")]
+    pub app: String,
+    /// Lines of history: the last N (with --follow, before the live lines)
+    #[arg(short = 'n', long = "lines", value_name = "N")]
+    pub lines: Option<u64>,
+    /// Only lines of a container, a type or a regex (`web`, `router`, `web|worker`)
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// Stream new lines live until Ctrl-C, reconnecting when the connection drops
+    #[arg(short, long)]
+    pub follow: bool,
+    /// One JSON object per line: {"time", "container", "message"}
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub api: ApiArgs,
 }

@@ -35,14 +35,15 @@ const SESSIONS_LIMIT: usize = 64 * 1024 * 1024;
 /// A client of the Scalingo API. Holds the API token, the bearer token made from it (reused
 /// until it has less than five minutes left) and the API's base URL.
 pub struct Client {
-    net: net::Client,
-    cfg: Config,
+    pub(super) net: net::Client,
+    pub(super) cfg: Config,
     token: String,
     auth_base: Url,
-    api_base: Url,
+    pub(super) api_base: Url,
     bearer: Option<Bearer>,
-    /// Every form of the API token and of every bearer token issued.
-    redactor: Redactor,
+    /// Every form of the API token and of every bearer token issued (and, once asked for,
+    /// of the app's log URLs).
+    pub(super) redactor: Redactor,
 }
 
 impl fmt::Debug for Client {
@@ -57,11 +58,21 @@ impl fmt::Debug for Client {
 
 /// What a request is for, to name its errors.
 #[derive(Clone, Copy)]
-enum Ctx<'a> {
+pub(super) enum Ctx<'a> {
     Exchange,
     Regions,
-    Events { app: &'a str },
-    AuditLog { app: &'a str, id: &'a str },
+    Events {
+        app: &'a str,
+    },
+    AuditLog {
+        app: &'a str,
+        id: &'a str,
+    },
+    /// Another resource of an app: "the logs URL", "the logs archives".
+    App {
+        app: &'a str,
+        what: &'a str,
+    },
 }
 
 impl Ctx<'_> {
@@ -72,15 +83,16 @@ impl Ctx<'_> {
             Ctx::Regions => format!("the regions list from {origin}"),
             Ctx::Events { app } => format!("the events of app '{app}' from {origin}"),
             Ctx::AuditLog { app, id } => format!("audit log '{id}' of app '{app}' from {origin}"),
+            Ctx::App { app, what } => format!("{what} of app '{app}' from {origin}"),
         }
     }
 }
 
 /// One page of events, split but not parsed: each event is parsed on its own.
-struct Page {
-    events: Option<Vec<Box<RawValue>>>,
+pub(super) struct Page {
+    pub(super) events: Option<Vec<Box<RawValue>>>,
     /// `{"meta": …}`, for [`next_page`].
-    meta: Value,
+    pub(super) meta: Value,
 }
 
 impl Client {
@@ -197,7 +209,7 @@ impl Client {
 
     /// Splits an events page into its events (not parsed yet) and its `meta`, or names
     /// what is wrong with it. `events: None` means a `null` list (the end).
-    fn events_page(&self, bytes: &[u8], what: &str) -> Result<Page, ApiError> {
+    pub(super) fn events_page(&self, bytes: &[u8], what: &str) -> Result<Page, ApiError> {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         let split = match first {
             Some(b'[') => serde_json::from_slice::<Vec<Box<RawValue>>>(bytes)
@@ -460,7 +472,11 @@ impl Client {
 
     /// GET on the API with the bearer token. A 401 with a reused bearer token exchanges
     /// once more and retries; any other answer than 2xx becomes an error.
-    async fn api_get(&mut self, url: &Url, ctx: Ctx<'_>) -> Result<reqwest::Response, ApiError> {
+    pub(super) async fn api_get(
+        &mut self,
+        url: &Url,
+        ctx: Ctx<'_>,
+    ) -> Result<reqwest::Response, ApiError> {
         let mut exchanged_again = false;
         loop {
             let (jwt, fresh) = self.bearer().await?;
@@ -527,11 +543,13 @@ impl Client {
                 message: field("error").or(message),
                 url: field("url"),
             },
-            (403, Ctx::Events { app }) | (403, Ctx::AuditLog { app, .. }) => ApiError::Forbidden {
+            (403, Ctx::Events { app })
+            | (403, Ctx::AuditLog { app, .. })
+            | (403, Ctx::App { app, .. }) => ApiError::Forbidden {
                 app: app.to_string(),
                 message,
             },
-            (404, Ctx::Events { app }) => ApiError::AppNotFound {
+            (404, Ctx::Events { app }) | (404, Ctx::App { app, .. }) => ApiError::AppNotFound {
                 app: app.to_string(),
             },
             (404, Ctx::AuditLog { app, id }) => {
@@ -556,7 +574,7 @@ impl Client {
 
     /// Removes every form of the API token and the bearer tokens from a server-supplied
     /// string, then cuts it.
-    fn clean(&self, text: &str) -> String {
+    pub(super) fn clean(&self, text: &str) -> String {
         self.redactor.clean(text, MESSAGE_LIMIT)
     }
 }

@@ -5,6 +5,9 @@
 //! - [`Client`] does the talking (async, tokio): token exchange and refresh, region lookup,
 //!   paginated run events, streamed audit log download, retries on 429/5xx.
 //! - [`commands`] has the blocking functions the CLI calls, and the table rendering.
+//! - App context: [`fetch_events`] (every event type over a window), [`fetch_logs`] (the
+//!   log dump), [`fetch_logs_archives`] (a past window's lines), [`follow_logs`] (the live
+//!   stream over a websocket, reconnecting).
 //!
 //! Transport, retries, redirects, redaction and size limits are [`crate::net`]'s; this module
 //! holds what is Scalingo's: configuration, token exchange, endpoints and wire types.
@@ -19,6 +22,10 @@ mod client;
 pub mod commands;
 mod config;
 mod error;
+mod events;
+mod logline;
+mod logs;
+mod logstream;
 mod text;
 mod wire;
 
@@ -32,4 +39,8 @@ pub use config::{
     ENV_APP, ENV_AUTH_URL, ENV_REGION, ENV_TOKEN,
 };
 pub use error::ApiError;
+pub use events::fetch_events;
+pub use logline::{parse_log_line, LogLine};
+pub use logs::{archive_time, fetch_logs, fetch_logs_archives, stream_url, Archive};
+pub use logstream::{follow_logs, stream_event, FollowOptions, StreamEvent};
 pub use text::{escape_controls, human_size};
