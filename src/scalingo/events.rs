@@ -29,7 +29,7 @@ impl Client {
     /// The app's events of every type created from `start` to `end` (both in), in the order
     /// the API lists them (newest first), each as the API sent it. Events whose
     /// `created_at` cannot be read are kept (the reader says so). Pages are followed until
-    /// one holds only events older than `start`, or the last one.
+    /// one reaches back before `start` (the API lists newest first), or the last one.
     pub async fn events_between(
         &mut self,
         app: &str,
@@ -58,10 +58,10 @@ impl Client {
             if events.is_empty() {
                 break;
             }
-            let mut any_recent = false;
+            let mut crossed = false;
             for raw in events {
                 let when = created_at(&raw);
-                any_recent |= when.is_none_or(|t| t >= start);
+                crossed |= when.is_some_and(|t| t < start);
                 if when.is_some_and(|t| t < start || t > end) {
                     continue;
                 }
@@ -74,7 +74,7 @@ impl Client {
                 }
                 kept.push(raw);
             }
-            if !any_recent {
+            if crossed {
                 break;
             }
             match next_page(&body.meta, page) {

@@ -183,7 +183,7 @@ impl Client {
 
     /// The archives listed for the app whose span overlaps `start`..`end` (an archive whose
     /// times cannot be read is kept), oldest first. Pages are followed while `has_more`,
-    /// until one lists only archives that ended before `start`.
+    /// until one lists an archive that ended before `start` (newest are listed first).
     pub async fn archives_between(
         &mut self,
         app: &str,
@@ -214,11 +214,11 @@ impl Client {
                     detail: "it has no \"archives\" list".into(),
                 });
             };
-            let mut any_recent = archives.is_empty();
+            let mut crossed = false;
             for archive in archives {
                 let from = archive.from.as_deref().and_then(archive_time);
                 let to = archive.to.as_deref().and_then(archive_time);
-                any_recent |= to.is_none_or(|t| t >= start);
+                crossed |= to.is_some_and(|t| t < start);
                 let before = to.is_some_and(|t| t < start);
                 let after = from.is_some_and(|f| f > end);
                 if !before && !after {
@@ -226,7 +226,7 @@ impl Client {
                 }
             }
             let next = body.next_cursor.filter(|c| !c.is_empty());
-            if body.has_more != Some(true) || next.is_none() || !any_recent || next == cursor {
+            if body.has_more != Some(true) || next.is_none() || crossed || next == cursor {
                 break;
             }
             cursor = next;

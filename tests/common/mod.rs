@@ -601,3 +601,44 @@ impl Running {
         (status, self.stdout_text(), self.stderr_text())
     }
 }
+
+// ----- Losant and Datafold configurations for fake servers ---------------------------------
+
+/// A Losant configuration for a fake API at `url`, the token as if from `LOSANT_API_TOKEN`,
+/// with [`fast_config`]'s waits.
+pub fn losant_config(url: &str, token: &str) -> auditty::losant::Config {
+    let fast = fast_config();
+    let env = |name: &str| match name {
+        "LOSANT_API_TOKEN" => Some(token.to_string()),
+        "LOSANT_API_URL" => Some(url.to_string()),
+        _ => None,
+    };
+    auditty::losant::Config {
+        timeouts: fast.timeouts,
+        retry: fast.retry,
+        ..auditty::losant::Config::from_lookup(None, None, &env)
+    }
+}
+
+/// A Datafold configuration for a fake API at `url`, the key as if from `DATAFOLD_API_KEY`.
+pub fn datafold_config(url: &str, key: &str) -> auditty::datafold::Config {
+    let fast = fast_config();
+    let env = |name: &str| match name {
+        "DATAFOLD_API_KEY" => Some(key.to_string()),
+        "DATAFOLD_API_URL" => Some(url.to_string()),
+        _ => None,
+    };
+    auditty::datafold::Config {
+        timeouts: fast.timeouts,
+        retry: fast.retry,
+        ..auditty::datafold::Config::from_lookup(None, None, &env)
+    }
+}
+
+/// Gzip of `text`, as a logs archive is served.
+pub fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
