@@ -12,9 +12,13 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::auth::{unix_now, Bearer};
 use super::config::{base_url, Config, ENV_API_URL, ENV_AUTH_URL};
+pub(super) use super::ctx::Ctx;
 use super::error::{ApiError, AUDIT_LOG};
 use super::text::truncate_chars;
-use super::wire::{check_name, endpoint, next_page, session_from_event, sort_newest_first};
+use super::wire::{
+    check_name, cut_session, endpoint, next_page, session_from_event, session_size,
+    sort_newest_first,
+};
 use crate::formats::sniff::{sniff_audit_log, NotAuditLog, Sniff, SNIFF_LIMIT};
 use crate::net::message::{html_description, json_message, server_message};
 use crate::net::{self, origin_of, Credential, Redactor, Request, MESSAGE_LIMIT};
@@ -26,9 +30,6 @@ pub const USER_AGENT: &str = concat!("auditty/", env!("CARGO_PKG_VERSION"));
 
 /// JSON answers (events pages, regions, token) larger than this are refused.
 const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
-/// A session's strings are cut to this many characters (a command of a megabyte is not a
-/// command anyone reads in a table).
-const FIELD_LIMIT: usize = 64 * 1024;
 /// The sessions of one listing hold at most this many bytes of strings.
 const SESSIONS_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -53,38 +54,6 @@ impl fmt::Debug for Client {
             .field("api_base", &self.api_base.as_str())
             .field("has_bearer", &self.bearer.is_some())
             .finish_non_exhaustive()
-    }
-}
-
-/// What a request is for, to name its errors.
-#[derive(Clone, Copy)]
-pub(super) enum Ctx<'a> {
-    Exchange,
-    Regions,
-    Events {
-        app: &'a str,
-    },
-    AuditLog {
-        app: &'a str,
-        id: &'a str,
-    },
-    /// Another resource of an app: "the logs URL", "the logs archives".
-    App {
-        app: &'a str,
-        what: &'a str,
-    },
-}
-
-impl Ctx<'_> {
-    fn waiting_for(&self, url: &Url) -> String {
-        let origin = origin_of(url);
-        match self {
-            Ctx::Exchange => format!("the token exchange at {origin}"),
-            Ctx::Regions => format!("the regions list from {origin}"),
-            Ctx::Events { app } => format!("the events of app '{app}' from {origin}"),
-            Ctx::AuditLog { app, id } => format!("audit log '{id}' of app '{app}' from {origin}"),
-            Ctx::App { app, what } => format!("{what} of app '{app}' from {origin}"),
-        }
     }
 }
 
@@ -577,40 +546,4 @@ impl Client {
     pub(super) fn clean(&self, text: &str) -> String {
         self.redactor.clean(text, MESSAGE_LIMIT)
     }
-}
-
-/// A session with every string cut to [`FIELD_LIMIT`] characters.
-fn cut_session(mut s: Session) -> Session {
-    for field in [
-        &mut s.id,
-        &mut s.created_at,
-        &mut s.user.username,
-        &mut s.user.email,
-        &mut s.user.id,
-        &mut s.app_name,
-        &mut s.command,
-    ] {
-        if field.len() > FIELD_LIMIT {
-            *field = truncate_chars(field, FIELD_LIMIT);
-        }
-    }
-    if let Some(id) = s.audit_log_id.as_mut() {
-        if id.len() > FIELD_LIMIT {
-            *id = truncate_chars(id, FIELD_LIMIT);
-        }
-    }
-    s
-}
-
-/// Bytes a session holds, about.
-fn session_size(s: &Session) -> usize {
-    std::mem::size_of::<Session>()
-        + s.id.len()
-        + s.created_at.len()
-        + s.user.username.len()
-        + s.user.email.len()
-        + s.user.id.len()
-        + s.app_name.len()
-        + s.command.len()
-        + s.audit_log_id.as_ref().map_or(0, String::len)
 }

@@ -21,6 +21,7 @@ mod auth;
 mod client;
 pub mod commands;
 mod config;
+mod ctx;
 mod error;
 mod events;
 mod logline;
