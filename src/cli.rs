@@ -128,6 +128,34 @@ pub struct FetchArgs {
     pub api: ApiArgs,
 }
 
+/// How to reach the context providers' APIs (flattened where `--with losant://…` or
+/// `--with datafold://` is taken); their variables are read too.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ContextApiArgs {
+    /// Losant API token [default: $LOSANT_API_TOKEN]
+    #[arg(long, value_name = "TOKEN", help_heading = "Context APIs")]
+    pub losant_token: Option<String>,
+    /// Losant API base URL [default: $LOSANT_API_URL, else https://api.losant.com]
+    #[arg(long, value_name = "URL", help_heading = "Context APIs")]
+    pub losant_url: Option<String>,
+    /// Datafold API key [default: $DATAFOLD_API_KEY]
+    #[arg(long, value_name = "KEY", help_heading = "Context APIs")]
+    pub datafold_key: Option<String>,
+    /// Datafold API base URL [default: $DATAFOLD_API_URL, else https://app.datafold.com]
+    #[arg(long, value_name = "URL", help_heading = "Context APIs")]
+    pub datafold_url: Option<String>,
+}
+
+impl ContextApiArgs {
+    pub fn losant(&self) -> crate::losant::Config {
+        crate::losant::Config::from_env(self.losant_token.clone(), self.losant_url.clone())
+    }
+
+    pub fn datafold(&self) -> crate::datafold::Config {
+        crate::datafold::Config::from_env(self.datafold_key.clone(), self.datafold_url.clone())
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct LogsArgs {
     /// The app [default: $SCALINGO_APP]
