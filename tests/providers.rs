@@ -577,3 +577,54 @@ fn scalingo_archives_overlapping_the_window_decompressed_in_order() {
     assert!(err.contains("/archives/bad.gz"), "{err}");
     no_trace(&err, SIG);
 }
+
+// ----- Scalingo: the log dump ---------------------------------------------------------------
+
+#[test]
+fn scalingo_log_dump_bytes_as_sent_and_empty_when_there_are_none() {
+    let rt = rt();
+    let dump = "2015-02-16 02:02:43.930163178 +0000 UTC [web-1] [martini] Started GET / for [filtered IP]\n2015-02-16 02:02:43.930366145 +0000 UTC [web-1] \u{1b}[31mraw\n";
+    let (fake, logs) = rt.block_on(async {
+        let fake = FakeScalingo::start("tk-us-dump-0123456789").await;
+        let logs = MockServer::start().await;
+        let url = format!(
+            "{}/apps/{APP}/logs?token=log-token-0123456789abcdef&timestamp=1",
+            logs.uri()
+        );
+        fake.on_get(
+            &format!("/v1/apps/{APP}/logs"),
+            ResponseTemplate::new(200).set_body_json(json!({"app": {}, "logs_url": url})),
+        )
+        .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/apps/{APP}/logs")))
+            .and(query_param("n", "10"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(dump.as_bytes(), "text/plain"))
+            .mount(&logs)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/apps/{APP}/logs")))
+            .and(query_param("n", "0"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&logs)
+            .await;
+        (fake, logs)
+    });
+    let bytes = scalingo::fetch_logs(fake.config(), APP, Some(10), None).unwrap();
+    assert_eq!(bytes, dump.as_bytes(), "exactly what the log server sent");
+    let none = scalingo::fetch_logs(fake.config(), APP, Some(0), None).unwrap();
+    assert!(none.is_empty());
+    let requests = rt.block_on(logs.received_requests()).unwrap();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert!(r.headers.get("authorization").is_none());
+        assert_eq!(
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "timestamp")
+                .unwrap()
+                .1,
+            "1"
+        );
+    }
+}
