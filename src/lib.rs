@@ -6,11 +6,13 @@
 
 pub mod cli;
 pub mod commands;
+pub mod datafold;
 pub mod emulator;
 pub mod error;
 pub mod export;
 pub mod formats;
 pub mod geometry;
+pub mod losant;
 pub mod net;
 pub mod output;
 pub mod plaintext;

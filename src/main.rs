@@ -31,6 +31,7 @@ fn main() {
         None => commands::play::run(&cli.play_args()),
         Some(Command::Sessions(a)) => commands::api::sessions(a, out),
         Some(Command::Fetch(a)) => commands::api::fetch(a, out),
+        Some(Command::Logs(a)) => commands::logs::run(a, out),
         Some(Command::Export(a)) => commands::export::run(a, out),
         Some(Command::Review(a)) => commands::review::run(a, out),
         Some(Command::Report(a)) => commands::report::run(a, out),

@@ -6,6 +6,7 @@ pub mod api;
 pub mod completions;
 pub mod export;
 pub mod info;
+pub mod logs;
 pub mod play;
 pub mod report;
 pub mod review;
