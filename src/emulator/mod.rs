@@ -107,7 +107,8 @@ impl Snapshot {
     pub fn approx_bytes(&self) -> usize {
         let (rows, cols) = self.screen.size();
         let grids = if self.screen.alternate_screen() { 2 } else { 1 };
-        grids * rows.get() as usize * (cols.get() as usize * 32 + 48) + self.title.len() + 256
+        let lines = grids * rows.get() as usize + self.screen.scrollback_len();
+        lines * (cols.get() as usize * 32 + 48) + self.title.len() + 256
     }
 }
 
@@ -117,7 +118,8 @@ impl Term {
         let screen = self.parser.screen();
         let (rows, cols) = screen.size();
         let grids = if screen.alternate_screen() { 2 } else { 1 };
-        grids * rows.get() as usize * (cols.get() as usize * 32 + 48) + self.title().len() + 256
+        let lines = grids * rows.get() as usize + screen.scrollback_len();
+        lines * (cols.get() as usize * 32 + 48) + self.title().len() + 256
     }
 }
 
@@ -295,9 +297,20 @@ pub fn nz(n: u16) -> NonZeroU16 {
 
 impl Term {
     pub fn new(cols: u16, rows: u16, crlf: bool) -> Self {
+        Self::with_scrollback(cols, rows, crlf, 0)
+    }
+
+    /// A terminal keeping up to `lines` rows scrolled off the top of its main screen (the
+    /// player's scrollback; see [`Replay::with_scrollback`]).
+    pub fn with_scrollback(cols: u16, rows: u16, crlf: bool, lines: usize) -> Self {
         let (cols, rows) = crate::geometry::bounded(cols, rows);
         Term {
-            parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Callbacks::default()),
+            parser: vt100::Parser::new_with_callbacks(
+                nz(rows),
+                nz(cols),
+                lines,
+                Callbacks::default(),
+            ),
             pre: Prefilter::new(crlf),
             buf: Vec::new(),
         }
@@ -338,6 +351,12 @@ impl Term {
 
     pub fn screen(&self) -> &vt100::Screen {
         self.parser.screen()
+    }
+
+    /// Show the screen `lines` rows back into the scrollback (0: the live screen); clamped
+    /// to what is kept.
+    pub fn set_scrollback(&mut self, lines: usize) {
+        self.parser.screen_mut().set_scrollback(lines);
     }
 
     pub fn title(&self) -> &[u8] {

@@ -132,6 +132,38 @@ impl Replay {
         }
     }
 
+    /// Keep up to `lines` rows scrolled off the top of the main screen, as a terminal's
+    /// scrollback (the player's; commands that print one moment keep none). Keyframes then
+    /// carry the scrollback too (`lines × (cols × 32 + 48)` bytes each when full), and the
+    /// bounded-memory rule spaces them accordingly. Call before the first seek.
+    pub fn with_scrollback(mut self, lines: usize) -> Self {
+        self.term = Term::with_scrollback(self.cols, self.rows, self.crlf, lines);
+        self.pos = 0;
+        self.indexed = 0;
+        self.since_keyframe = 0;
+        self.keyframes = vec![Keyframe {
+            n: 0,
+            snap: self.term.snapshot(),
+        }];
+        self
+    }
+
+    /// Rows kept in the scrollback now.
+    pub fn scrollback_len(&self) -> usize {
+        self.term.screen().scrollback_len()
+    }
+
+    /// How far back into the scrollback the screen is shown (0: live).
+    pub fn scrollback(&self) -> usize {
+        self.term.screen().scrollback()
+    }
+
+    /// Show the screen `lines` rows back into the scrollback (clamped); any seek shows the
+    /// live screen again.
+    pub fn set_scrollback(&mut self, lines: usize) {
+        self.term.set_scrollback(lines);
+    }
+
     pub fn timeline(&self) -> &Arc<Timeline> {
         &self.tl
     }
@@ -182,6 +214,8 @@ impl Replay {
         if n == self.pos {
             return;
         }
+        // a seek shows the live screen (and keyframes are taken with no offset)
+        self.term.set_scrollback(0);
         // the last keyframe at or before n
         let k = self
             .keyframes

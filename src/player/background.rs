@@ -14,6 +14,18 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+/// Rows the player keeps scrolled off the top of the main screen (shift+PgUp and the wheel
+/// show them). Keyframes carry them: a full scrollback of 80 columns is ~26 MB a keyframe
+/// (10,000 × (80 × 32 + 48) bytes), and keyframes are spaced so that together they never
+/// take more than the output they stand for (see `Replay::new`).
+pub const SCROLLBACK_LINES: usize = 10_000;
+
+/// The player's replay of a recording (with its scrollback), the same on the UI thread and
+/// on the indexer's.
+pub fn replay(rec: &Recording) -> Replay {
+    rec.replay().with_scrollback(SCROLLBACK_LINES)
+}
+
 /// What the analysis thread produces.
 pub struct Analysis {
     /// Lines typed (the transcript).
@@ -84,6 +96,8 @@ pub struct Background {
     pub index: Option<Job<Replay>>,
     pub analysis: Option<Job<Analysis>>,
     cancel: Arc<AtomicBool>,
+    /// The indexer's own (a new size starts a new indexer and stops the old one).
+    index_cancel: Arc<AtomicBool>,
 }
 
 impl Background {
@@ -92,23 +106,8 @@ impl Background {
         let cancel = Arc::new(AtomicBool::new(false));
         let tl = &rec.tl;
         let n = tl.events.len();
-        let rec = rec.clone();
-        let index = Job::spawn("auditty-index", n, Arc::clone(&cancel), move |p, stop| {
-            let mut r = rec.replay();
-            // in steps, to report progress; the same keyframes as `index_all`
-            let step = (n / 200).max(1);
-            let mut k = 0;
-            while k < n {
-                if stop.load(Ordering::Relaxed) {
-                    return None;
-                }
-                k = (k + step).min(n);
-                r.seek_index(k);
-                p.store(k, Ordering::Relaxed);
-            }
-            r.index_all();
-            Some(r)
-        });
+        let index_cancel = Arc::new(AtomicBool::new(false));
+        let index = index_job(rec, Arc::clone(&index_cancel));
         let t2 = Arc::clone(tl);
         let analysis = Job::spawn(
             "auditty-analysis",
@@ -128,6 +127,7 @@ impl Background {
             index: Some(index),
             analysis: Some(analysis),
             cancel,
+            index_cancel,
         }
     }
 
@@ -137,7 +137,15 @@ impl Background {
             index: None,
             analysis: None,
             cancel: Arc::new(AtomicBool::new(false)),
+            index_cancel: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Index again (the recording is replayed at another size): the indexer running stops.
+    pub fn reindex(&mut self, rec: &Recording) {
+        self.index_cancel.store(true, Ordering::Relaxed);
+        self.index_cancel = Arc::new(AtomicBool::new(false));
+        self.index = Some(index_job(rec, Arc::clone(&self.index_cancel)));
     }
 
     pub fn busy(&self) -> bool {
@@ -148,5 +156,28 @@ impl Background {
 impl Drop for Background {
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
+        self.index_cancel.store(true, Ordering::Relaxed);
     }
+}
+
+/// The indexer: the player's replay of `rec`, every keyframe made, handed over when done.
+fn index_job(rec: &Recording, cancel: Arc<AtomicBool>) -> Job<Replay> {
+    let n = rec.tl.events.len();
+    let rec = rec.clone();
+    Job::spawn("auditty-index", n, cancel, move |p, stop| {
+        let mut r = replay(&rec);
+        // in steps, to report progress; the same keyframes as `index_all`
+        let step = (n / 200).max(1);
+        let mut k = 0;
+        while k < n {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            k = (k + step).min(n);
+            r.seek_index(k);
+            p.store(k, Ordering::Relaxed);
+        }
+        r.index_all();
+        Some(r)
+    })
 }

@@ -181,7 +181,14 @@ pub fn render_list<'a>(
         }
         line.render(r, buf);
         if i == selected {
-            buf.set_style(r, Style::new().bg(Color::DarkGray));
+            // the selection's background, except under a match (black on yellow stays so)
+            for x in r.left()..r.right() {
+                if let Some(cell) = buf.cell_mut((x, r.y)) {
+                    if cell.bg != Color::Yellow {
+                        cell.set_bg(Color::DarkGray);
+                    }
+                }
+            }
         }
     }
 }
