@@ -466,13 +466,14 @@ impl App {
 fn cx<'a>(
     analysis: &'a Option<Analysis>,
     search: &'a Option<Search>,
-    playback: &Playback,
+    playback: &'a Playback,
     bg: &Background,
 ) -> Cx<'a> {
     Cx {
         analysis: analysis.as_ref(),
         search: search.as_ref(),
         pos: playback.position(),
+        markers: &playback.markers,
         progress: progress(bg),
     }
 }

@@ -14,16 +14,31 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// Rows the player keeps scrolled off the top of the main screen (shift+PgUp and the wheel
-/// show them). Keyframes carry them: a full scrollback of 80 columns is ~26 MB a keyframe
-/// (10,000 × (80 × 32 + 48) bytes), and keyframes are spaced so that together they never
-/// take more than the output they stand for (see `Replay::new`).
-pub const SCROLLBACK_LINES: usize = 10_000;
+/// What a keyframe's scrollback may take: the rows kept are as many as fit in it at the
+/// recording's width (3,216 at 80 columns, 1,963 at 132, 1,300 at 200), within
+/// [`SCROLLBACK_MIN`]..=[`SCROLLBACK_MAX`].
+///
+/// Why a budget and not a fixed depth: every keyframe carries the scrollback (a row is
+/// `cols × 32 + 48` bytes), and keyframes are spaced so that together they never take more
+/// memory than the output they stand for (`Replay::new`); so the scrollback's size is also the
+/// most output a backward seek replays. 8 MB is twice the UI's synchronous budget
+/// (`app::SYNC_LIMIT`, tens of milliseconds): with 10,000 rows at 80 columns (26 MB a
+/// keyframe) a 20 MB recording got no keyframe at all, and every backward seek replayed it
+/// from the start (12 s in a debug build instead of 0.1 s).
+pub const SCROLLBACK_BYTES: usize = 8 << 20;
+pub const SCROLLBACK_MIN: usize = 1_000;
+pub const SCROLLBACK_MAX: usize = 10_000;
+
+/// Rows of scrollback kept for a screen `cols` wide.
+pub fn scrollback_lines(cols: u16) -> usize {
+    (SCROLLBACK_BYTES / (cols.max(1) as usize * 32 + 48)).clamp(SCROLLBACK_MIN, SCROLLBACK_MAX)
+}
 
 /// The player's replay of a recording (with its scrollback), the same on the UI thread and
 /// on the indexer's.
 pub fn replay(rec: &Recording) -> Replay {
-    rec.replay().with_scrollback(SCROLLBACK_LINES)
+    let (cols, _) = crate::geometry::bounded(rec.geometry.cols, rec.geometry.rows);
+    rec.replay().with_scrollback(scrollback_lines(cols))
 }
 
 /// What the analysis thread produces.
@@ -180,4 +195,19 @@ fn index_job(rec: &Recording, cancel: Arc<AtomicBool>) -> Job<Replay> {
         r.index_all();
         Some(r)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scrollback_fits_its_budget() {
+        assert_eq!(scrollback_lines(80), 3216);
+        assert_eq!(scrollback_lines(132), 1963);
+        assert_eq!(scrollback_lines(2000), SCROLLBACK_MIN);
+        assert_eq!(scrollback_lines(10), SCROLLBACK_MAX);
+        // a full scrollback at 80 columns is within the budget
+        assert!(scrollback_lines(80) * (80 * 32 + 48) <= SCROLLBACK_BYTES);
+    }
 }

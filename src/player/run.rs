@@ -377,6 +377,23 @@ mod tests {
     }
 
     #[test]
+    fn m_lets_go_of_the_mouse_and_takes_it_back() {
+        let mut app = demo(Options::default());
+        let mut io = FakeIo::new(vec![(100, key('m')), (200, key('m')), (300, key('q'))]);
+        run_loop(&mut app, &mut io).unwrap();
+        assert_eq!(io.mouse, [false, true]);
+        // let go when the player ends: taken back for what comes next (the session list)
+        let mut app = demo(Options::default());
+        let mut io = FakeIo::new(vec![(100, key('m')), (300, key('q'))]);
+        run_loop(&mut app, &mut io).unwrap();
+        assert_eq!(io.mouse, [false, true]);
+        assert!(io
+            .frames
+            .iter()
+            .any(|f| f.contains("mouse off: select text")));
+    }
+
+    #[test]
     fn the_end_pauses_and_waits_for_a_key() {
         let mut app = demo(Options {
             start_at: Some(crate::timeline::TimeSpec::Fraction(0.99)),

@@ -165,6 +165,60 @@ fn shown(p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::player::action::Action;
+    use crate::player::app::Options;
+    use crate::recording::{self, Settings, Source};
+
+    fn demo(save_dir: &Path) -> App {
+        let loaded = recording::open(&Source::Demo, &Settings::default()).unwrap();
+        let opts = Options {
+            save_dir: Some(save_dir.to_path_buf()),
+            utc: true,
+            ..Default::default()
+        };
+        let mut app = App::new(loaded, opts, (120, 34), Duration::ZERO).unwrap();
+        app.wait_background(Duration::ZERO);
+        app
+    }
+
+    #[test]
+    fn s_saves_the_screen_as_text_and_html_never_replacing_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = demo(dir.path());
+        app.update(Action::SeekFraction(0.5), Duration::ZERO);
+        app.update(Action::Save, Duration::ZERO);
+        let m = app.message().unwrap().to_string();
+        assert!(
+            m.starts_with("saved ") && m.ends_with(".txt and .html"),
+            "{m}"
+        );
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names[0].starts_with("demo-20") && names[0].ends_with("Z.html"));
+        assert_eq!(names[1], names[0].replace(".html", ".txt"));
+        // what `auditty screen --format text` prints
+        let txt = std::fs::read_to_string(dir.path().join(&names[1])).unwrap();
+        assert_eq!(txt, crate::render::text(app.replay().screen()));
+        let html = std::fs::read_to_string(dir.path().join(&names[0])).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        // again: a second pair beside the first
+        app.update(Action::Save, Duration::ZERO);
+        assert!(app.message().unwrap().contains("-2.txt"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+        // a folder that is not there: said, nothing written
+        let mut app = demo(&dir.path().join("missing"));
+        app.update(Action::Save, Duration::ZERO);
+        assert!(
+            app.message().unwrap().starts_with("cannot save in "),
+            "{:?}",
+            app.message()
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    }
 
     #[test]
     fn sizes_and_stems() {

@@ -1,5 +1,6 @@
 //! The scrollback: rows scrolled off the top of the recorded screen, kept by the emulator
-//! ([`crate::player::background::SCROLLBACK_LINES`] of them). shift+PgUp/PgDn and the wheel
+//! (as many rows as [`crate::player::background::SCROLLBACK_BYTES`] holds: 3,216 at 80
+//! columns, see `scrollback_lines`). shift+PgUp/PgDn and the wheel
 //! scroll back; any seek or play shows the live screen again (`Replay::seek_index` does, and
 //! `update` for the playback actions); a search hit that scrolled off within the event that
 //! printed it is found there.

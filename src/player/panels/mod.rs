@@ -43,6 +43,8 @@ pub struct Cx<'a> {
     pub search: Option<&'a Search>,
     /// The recording position shown.
     pub pos: Nanos,
+    /// The recording's markers: (time, label, escaped).
+    pub markers: &'a [(Nanos, String)],
     /// Background work in percent: (indexing, analysis).
     pub progress: (u8, u8),
 }
@@ -219,6 +221,7 @@ mod tests {
             analysis: None,
             search: None,
             pos: 0,
+            markers: &[],
             progress: (100, 100),
         };
         let mut p = Panels::default();

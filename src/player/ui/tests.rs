@@ -361,3 +361,18 @@ fn the_size_changes_live() {
     assert!(app.message().unwrap().contains("not a size"));
     assert_eq!(app.screen_size(), (40, 20));
 }
+
+#[test]
+fn markers_are_listed_in_the_commands_panel() {
+    let mut app = player(numbered(60, 10, 3, None), (120, 16));
+    app.update(Action::TogglePanel(Panel::Commands), ms(0));
+    let s = text(&render(&app));
+    assert!(s.contains("commands (0) and markers (1)"), "{s}");
+    assert!(s.contains("▼ 0:02.000 after the list"), "{s}");
+    app.update(Action::PanelSelect, ms(0));
+    assert_eq!(app.position(), 2 * NANOS_PER_SEC);
+    // the demo's commands and no marker: as before
+    let mut demo = demo((170, 32), Options::default());
+    demo.update(Action::TogglePanel(Panel::Commands), ms(0));
+    assert!(text(&render(&demo)).contains(" commands (11) "));
+}
