@@ -91,7 +91,7 @@ impl SidePanel for Commands {
         })
     }
 
-    fn item(&self, cx: &Cx, i: usize) -> Line<'static> {
+    fn item(&self, cx: &Cx, i: usize, _width: u16) -> Line<'static> {
         let i = match entries(cx).nth(i) {
             Some((_, Entry::Command(i))) => i,
             Some((t, Entry::Marker(k))) => {

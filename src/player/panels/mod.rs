@@ -75,8 +75,8 @@ pub trait SidePanel {
     fn enter(&self, cx: &Cx, i: usize) -> Option<Jump>;
     /// The title on its border; `None`: nothing to show at all.
     fn title(&self, cx: &Cx) -> Option<Line<'static>>;
-    /// Item `i`, as one line.
-    fn item(&self, cx: &Cx, i: usize) -> Line<'static>;
+    /// Item `i`, as one line `width` columns wide at most (what does not fit is cut).
+    fn item(&self, cx: &Cx, i: usize, width: u16) -> Line<'static>;
     /// Draw it: a bordered list, the selection in view.
     fn draw(&self, cx: &Cx, selected: usize, area: Rect, buf: &mut Buffer) {
         let Some(title) = self.title(cx) else {
@@ -87,8 +87,8 @@ pub trait SidePanel {
             Style::new().fg(Color::DarkGray),
         );
         let len = self.len(cx);
-        render_list(area, buf, title, footer, len, selected, |i| {
-            self.item(cx, i)
+        render_list(area, buf, title, footer, len, selected, |i, w| {
+            self.item(cx, i, w)
         });
     }
 }
@@ -165,7 +165,7 @@ pub fn render_list<'a>(
     footer: Line<'a>,
     len: usize,
     selected: usize,
-    item: impl Fn(usize) -> Line<'a>,
+    item: impl Fn(usize, u16) -> Line<'a>,
 ) {
     Clear.render(area, buf);
     let block = Block::bordered()
@@ -177,7 +177,7 @@ pub fn render_list<'a>(
     let first = first_shown(len, selected, inner.height as usize);
     for (row, i) in (first..len).take(inner.height as usize).enumerate() {
         let r = Rect::new(inner.x, inner.y + row as u16, inner.width, 1);
-        let line = item(i);
+        let line = item(i, inner.width);
         if i == selected {
             buf.set_style(r, SELECTED);
         }
