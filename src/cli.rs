@@ -540,6 +540,9 @@ pub struct PlayOptions {
     /// Show times in UTC instead of the recording's own offset
     #[arg(long)]
     pub utc: bool,
+    /// Where `s` saves the screen shown (.txt and .html) [default: the current folder]
+    #[arg(long, value_name = "DIR")]
+    pub save_dir: Option<std::path::PathBuf>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, BadNumber> {
