@@ -9,6 +9,7 @@ pub mod info;
 pub mod play;
 pub mod review;
 pub mod screen;
+pub mod timeline;
 pub mod transcript;
 
 use crate::cli::SourceArgs;
