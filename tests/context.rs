@@ -269,3 +269,30 @@ fn info_and_transcript_with_context() {
     assert_eq!(ctx.len(), 3);
     assert_eq!(ctx[0]["lane"], "app-event");
 }
+
+#[test]
+fn markers_on_the_timeline_and_the_window_from_the_first_event() {
+    let rows = rows_of(&[
+        "timeline",
+        &fx("marked.cast"),
+        "--with",
+        &fx("app.log"),
+        "--json",
+    ]);
+    let lanes: Vec<&str> = rows.iter().map(|r| r["lane"].as_str().unwrap()).collect();
+    assert_eq!(lanes, ["command", "marker", "app-log"]);
+    assert_eq!(rows[1]["text"], "deploy \u{1b}[31mstarts");
+    assert_eq!(rows[1]["time"], "2024-03-01T10:00:02+00:00");
+    // the first event is at 0.5 s: 09:55:00.000 is before the window
+    assert!(!rows.iter().any(|r| r["text"] == "first edge"));
+}
+
+#[test]
+fn context_needs_a_wall_clock() {
+    let o = run(&["timeline", &fx("no-start.cast"), "--with", &fx("app.log")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no wall-clock start"), "{err}");
+    // without --with the session alone is shown, its times unknown
+    assert!(stdout(&run(&["timeline", &fx("no-start.cast")])).is_empty());
+}
