@@ -500,6 +500,8 @@ pub struct PlayOptions {
     /// Show times in UTC instead of the recording's own offset
     #[arg(long)]
     pub utc: bool,
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 fn parse_speed(s: &str) -> Result<f64, BadNumber> {

@@ -296,3 +296,17 @@ fn context_needs_a_wall_clock() {
     // without --with the session alone is shown, its times unknown
     assert!(stdout(&run(&["timeline", &fx("no-start.cast")])).is_empty());
 }
+
+#[test]
+fn play_reads_its_context_before_taking_the_terminal() {
+    let o = run(&[
+        "play",
+        &fx("session.json"),
+        "--with",
+        &fx("not-context.txt"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not-context.txt: not a context file"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+}

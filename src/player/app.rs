@@ -69,6 +69,8 @@ pub struct App {
     pub(crate) stale: bool,
     pub(crate) analysis: Option<Analysis>,
     pub(crate) bg: Background,
+    /// Context entries (`--with`) for the context panel, in time order.
+    pub(crate) context: Vec<crate::context::merge::Row>,
     percents: (u8, u8),
     pub(crate) utc: bool,
     /// The user's terminal size.
@@ -100,6 +102,12 @@ impl App {
         Self::with_background(loaded, opts, size, now, bg)
     }
 
+    /// Context entries for the context panel (`e`), timed from the session's start.
+    pub fn set_context(&mut self, mut rows: Vec<crate::context::merge::Row>) {
+        rows.sort_by_key(|r| r.t);
+        self.context = rows;
+    }
+
     pub(crate) fn with_background(
         loaded: Recording,
         opts: Options,
@@ -119,6 +127,7 @@ impl App {
             stale: false,
             analysis: None,
             bg,
+            context: Vec::new(),
             percents: (0, 0),
             utc: opts.utc,
             size,
@@ -209,7 +218,13 @@ impl App {
 
     /// What the side panels read of the state.
     pub fn cx(&self) -> Cx<'_> {
-        cx(&self.analysis, &self.search, &self.playback, &self.bg)
+        cx(
+            &self.analysis,
+            &self.search,
+            &self.playback,
+            &self.bg,
+            &self.context,
+        )
     }
 
     /// What the layout must make room for.
@@ -324,7 +339,13 @@ impl App {
                 }
             }
             Action::PanelMove(d) => {
-                let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                let cx = cx(
+                    &self.analysis,
+                    &self.search,
+                    &self.playback,
+                    &self.bg,
+                    &self.context,
+                );
                 self.panels.move_by(d as i64, &cx);
             }
             Action::PanelSelect => self.panel_select(now),
@@ -417,7 +438,13 @@ impl App {
     }
 
     fn toggle_panel(&mut self, id: Panel) {
-        let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+        let cx = cx(
+            &self.analysis,
+            &self.search,
+            &self.playback,
+            &self.bg,
+            &self.context,
+        );
         match self.panels.toggle(id, &cx) {
             Err(why) => self.message = Some(why.into()),
             Ok(false) => {}
@@ -463,12 +490,14 @@ fn cx<'a>(
     search: &'a Option<Search>,
     playback: &Playback,
     bg: &Background,
+    context: &'a [crate::context::merge::Row],
 ) -> Cx<'a> {
     Cx {
         analysis: analysis.as_ref(),
         search: search.as_ref(),
         pos: playback.position(),
         progress: progress(bg),
+        context,
     }
 }
 

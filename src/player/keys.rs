@@ -23,6 +23,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("n N", "next / previous hit (pauses on it)"),
     ("l", "list of all hits"),
     ("c", "commands typed; ↑↓ Enter jumps to one"),
+    ("e", "context (--with): app logs, events, audit entries"),
     ("shift+↑↓ ctrl+←→", "pan a cropped screen (or drag, wheel)"),
     ("f", "keep the cursor in view again"),
     ("click, drag", "on the timeline: seek"),
@@ -238,7 +239,7 @@ mod tests {
         let all: String = HELP.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(" ");
         for k in [
             "space", "←", "shift", "0", ",", "[", "g", "Home", "+", "=", "t", "/", "n", "N", "c",
-            "?", "q", "l", "f",
+            "?", "q", "l", "f", "e",
         ] {
             assert!(all.contains(k), "{k} is missing from the help");
         }

@@ -30,7 +30,13 @@ impl App {
                         off: self.view.off,
                     });
                 } else if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                    let cx = cx(
+                        &self.analysis,
+                        &self.search,
+                        &self.playback,
+                        &self.bg,
+                        &self.context,
+                    );
                     if self
                         .panels
                         .click((y - p.y) as usize, p.height as usize, &cx)
@@ -51,7 +57,13 @@ impl App {
             Mouse::Up => self.drag = None,
             Mouse::Scroll(x, y, dx, dy) => {
                 if a.panel_list.is_some_and(|p| inside(p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                    let cx = cx(
+                        &self.analysis,
+                        &self.search,
+                        &self.playback,
+                        &self.bg,
+                        &self.context,
+                    );
                     self.panels.move_by(dy as i64, &cx);
                 } else {
                     self.view.pan(dx, dy, a.view, screen);
