@@ -326,6 +326,7 @@ impl ContextArgs {
     pub fn options(&self) -> crate::context::Options {
         crate::context::Options {
             show_secrets: self.show_secrets,
+            window: None,
         }
     }
 }

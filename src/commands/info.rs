@@ -146,12 +146,12 @@ fn context_summary(
         return Ok(None);
     }
     let w = merge::require_window(l, args.margin()?)?;
-    let all = merge::open_all(&args.with, &args.options(), None)?;
+    let all = merge::open_all(&args.with, &args.options(), Some(&w))?;
     Ok(Some(
         all.into_iter()
             .map(|c| Summary {
-                in_window: c.entries.iter().filter(|e| w.contains(&e.time)).count(),
-                total: c.entries.len(),
+                in_window: c.entries.len(),
+                total: c.total,
                 kind: c.kind.name(),
                 name: c.name,
                 warnings: c.warnings,

@@ -56,8 +56,8 @@ fn context_rows(
         return Ok(Vec::new());
     };
     Ok(contexts
-        .iter()
-        .flat_map(|c| c.entries.iter().map(|e| merge::entry_row(e, &origin)))
+        .into_iter()
+        .flat_map(|c| c.entries.into_iter().map(|e| merge::entry_row(e, &origin)))
         .collect())
 }
 

@@ -26,7 +26,7 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
                     false => Some(merge::require_window(&rec, margin)?),
                 };
                 let contexts = merge::open_all(with, &opts, w.as_ref())?;
-                merge::merged(&rec, &contexts)?
+                merge::merged(&rec, contexts)?
             }
             // not a recording: a context file alone is a feed
             Err(Error::Load(e)) => match args.src.source()? {
@@ -62,7 +62,7 @@ fn feed(first: Context, args: &TimelineArgs, margin: i128) -> Result<Vec<Row>> {
     let mut all = vec![first];
     let opts = args.context.options();
     all.extend(merge::open_all(&args.context.with, &opts, window.as_ref())?);
-    Ok(merge::feed(&all))
+    Ok(merge::feed(all))
 }
 
 /// `TIME  +SECONDS  LANE  ACTOR  TEXT`, everything from outside escaped.

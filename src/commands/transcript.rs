@@ -266,8 +266,8 @@ impl Interleave {
             let w = merge::require_window(l, args.margin()?)?;
             let contexts = merge::open_all(&args.with, &args.options(), Some(&w))?;
             if let Some(origin) = l.tl.start {
-                for c in &contexts {
-                    rows.extend(c.entries.iter().map(|e| merge::entry_row(e, &origin)));
+                for c in contexts {
+                    rows.extend(c.entries.into_iter().map(|e| merge::entry_row(e, &origin)));
                 }
             }
             rows.sort_by_key(|r| r.t);

@@ -44,7 +44,15 @@ mod tests {
 
     fn texts(events: Value, show: bool) -> Vec<String> {
         let bytes = json!({ "events": events }).to_string().into_bytes();
-        let c = from_bytes("ev.json", bytes, &Options { show_secrets: show }).unwrap();
+        let c = from_bytes(
+            "ev.json",
+            bytes,
+            &Options {
+                show_secrets: show,
+                window: None,
+            },
+        )
+        .unwrap();
         assert_eq!(c.kind, Kind::AppEvents);
         c.entries.into_iter().map(|e| e.text).collect()
     }

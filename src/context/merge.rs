@@ -36,11 +36,11 @@ pub fn open_all(specs: &[OsString], opts: &Options, w: Option<&Window>) -> Resul
     specs
         .iter()
         .map(|s| {
-            let mut c = open(&Source::parse(s)?, opts)?;
-            if let Some(w) = w {
-                c.keep(w);
-            }
-            Ok(c)
+            let opts = Options {
+                window: w.copied(),
+                ..*opts
+            };
+            open(&Source::parse(s)?, &opts)
         })
         .collect()
 }
@@ -57,7 +57,7 @@ pub fn require_window(rec: &Recording, margin: i128) -> Result<Window> {
 }
 
 /// A context entry as a row, its time from `origin` and shown in `origin`'s offset.
-pub fn entry_row(e: &Entry, origin: &DateTime<FixedOffset>) -> Row {
+pub fn entry_row(e: Entry, origin: &DateTime<FixedOffset>) -> Row {
     let d = e.time.signed_duration_since(*origin);
     let t = d
         .num_nanoseconds()
@@ -66,10 +66,10 @@ pub fn entry_row(e: &Entry, origin: &DateTime<FixedOffset>) -> Row {
         t,
         time: Some(e.time.with_timezone(origin.offset())),
         lane: e.lane,
-        source: e.source.clone(),
-        actor: e.actor.clone(),
-        text: e.text.clone(),
-        fields: e.fields.clone(),
+        source: e.source,
+        actor: e.actor,
+        text: e.text,
+        fields: e.fields,
     }
 }
 
@@ -117,11 +117,11 @@ pub fn session_rows(rec: &Recording) -> Result<Vec<Row>> {
 
 /// The session's rows and every context entry, in time order (the session's first at equal
 /// times, then the sources in the order given).
-pub fn merged(rec: &Recording, contexts: &[Context]) -> Result<Vec<Row>> {
+pub fn merged(rec: &Recording, contexts: Vec<Context>) -> Result<Vec<Row>> {
     let mut rows = session_rows(rec)?;
     if let Some(origin) = rec.tl.start {
         for c in contexts {
-            rows.extend(c.entries.iter().map(|e| entry_row(e, &origin)));
+            rows.extend(c.entries.into_iter().map(|e| entry_row(e, &origin)));
         }
     }
     rows.sort_by_key(|r| r.t);
@@ -129,7 +129,7 @@ pub fn merged(rec: &Recording, contexts: &[Context]) -> Result<Vec<Row>> {
 }
 
 /// A context source alone: its entries, timed from the first one.
-pub fn feed(contexts: &[Context]) -> Vec<Row> {
+pub fn feed(contexts: Vec<Context>) -> Vec<Row> {
     let Some(origin) = contexts
         .iter()
         .filter_map(|c| c.entries.first())
@@ -139,8 +139,8 @@ pub fn feed(contexts: &[Context]) -> Vec<Row> {
         return Vec::new();
     };
     let mut rows: Vec<Row> = contexts
-        .iter()
-        .flat_map(|c| c.entries.iter().map(|e| entry_row(e, &origin)))
+        .into_iter()
+        .flat_map(|c| c.entries.into_iter().map(|e| entry_row(e, &origin)))
         .collect();
     rows.sort_by_key(|r| r.t);
     rows

@@ -97,6 +97,9 @@ pub struct Entry {
 pub struct Options {
     /// Show variable values and other secrets in clear.
     pub show_secrets: bool,
+    /// Keep only the entries inside (counted in [`Context::total`] all the same): memory
+    /// follows the window, not the file.
+    pub window: Option<Window>,
 }
 
 /// A context source read: its entries in time order, and what was wrong with it.
@@ -105,6 +108,8 @@ pub struct Context {
     pub name: String,
     pub kind: Kind,
     pub entries: Vec<Entry>,
+    /// Entries read, inside the window or not.
+    pub total: usize,
     pub warnings: Vec<String>,
 }
 
@@ -215,6 +220,7 @@ pub struct Reader {
     skipped: usize,
     first_skip: Option<String>,
     assumed_utc: usize,
+    total: usize,
 }
 
 impl Reader {
@@ -226,6 +232,7 @@ impl Reader {
             skipped: 0,
             first_skip: None,
             assumed_utc: 0,
+            total: 0,
         }
     }
 
@@ -240,6 +247,10 @@ impl Reader {
     ) {
         if stamp.assumed_utc {
             self.assumed_utc += 1;
+        }
+        self.total += 1;
+        if self.opts.window.is_some_and(|w| !w.contains(&stamp.time)) {
+            return;
         }
         let text = one_line(&text);
         self.entries.push(Entry {
@@ -290,6 +301,7 @@ impl Reader {
             name: self.name,
             kind,
             entries: self.entries,
+            total: self.total,
             warnings,
         }
     }
