@@ -9,6 +9,7 @@
 //! mouse in `app/mouse.rs`. Where things are on the terminal comes from [`layout`], a
 //! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
+mod context;
 mod mouse;
 mod sync;
 
@@ -100,12 +101,6 @@ impl App {
     ) -> Result<Self, String> {
         let bg = Background::spawn(&loaded);
         Self::with_background(loaded, opts, size, now, bg)
-    }
-
-    /// Context entries for the context panel (`e`), timed from the session's start.
-    pub fn set_context(&mut self, mut rows: Vec<crate::context::merge::Row>) {
-        rows.sort_by_key(|r| r.t);
-        self.context = rows;
     }
 
     pub(crate) fn with_background(
@@ -457,7 +452,11 @@ impl App {
 
     fn panel_select(&mut self, now: Duration) {
         match self.panels.enter(&self.cx()) {
-            Some(Jump::Seek(t)) => self.playback.seek(now, t),
+            Some(Jump::Seek(t)) => {
+                self.playback.seek(now, t);
+                let outside = self.outside_session();
+                self.say(outside);
+            }
             Some(Jump::Hit(i)) => self.jump_to_hit(now, i),
             None => {}
         }

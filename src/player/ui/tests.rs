@@ -212,6 +212,11 @@ fn context_panel() {
     app.update(Action::PanelMove(-5), ms(20_000));
     app.update(Action::PanelSelect, ms(20_000));
     assert_eq!(app.cx().pos, 0);
+    let text = format!("{}", render(&app).backend());
+    assert!(
+        text.contains("that entry is before the session: at its start"),
+        "{text}"
+    );
 }
 
 #[test]
