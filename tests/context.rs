@@ -310,3 +310,30 @@ fn play_reads_its_context_before_taking_the_terminal() {
     assert!(err.contains("not-context.txt: not a context file"), "{err}");
     assert_eq!(err.lines().count(), 1);
 }
+
+#[test]
+fn gzip_app_logs_and_epoch_times() {
+    use std::io::Write;
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("archive-1");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(std::fs::read(fx("app.log")).unwrap().as_slice())
+        .unwrap();
+    std::fs::write(&p, gz.finish().unwrap()).unwrap();
+    let p = p.to_string_lossy().into_owned();
+    let rows = rows_of(&["timeline", &fx("session.json"), "--with", &p, "--json"]);
+    let logs: Vec<&Value> = rows.iter().filter(|r| r["lane"] == "app-log").collect();
+    assert_eq!(logs.len(), 3);
+    assert_eq!(logs[0]["source"], p.as_str());
+    // Losant's creationDate in epoch milliseconds lands at its instant
+    let rows = rows_of(&[
+        "timeline",
+        &fx("session.json"),
+        "--with",
+        &fx("losant.json"),
+        "--json",
+    ]);
+    let ci = rows.iter().find(|r| r["actor"] == "ci (ApiToken)").unwrap();
+    assert_eq!(ci["time"], "2024-03-01T10:56:40+01:00");
+    assert_eq!(ci["t"].as_f64(), Some(-200.0));
+}
