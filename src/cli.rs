@@ -51,6 +51,8 @@ pub enum Command {
     Info(InfoArgs),
     /// What was typed, line by line, with timestamps (and optionally the output between)
     Transcript(TranscriptArgs),
+    /// The session's commands and markers beside the app's logs, events and audit trails
+    Timeline(TimelineArgs),
     /// Write a recording, or a clip of it, as asciicast (asciinema, agg) or as plain text
     Export(ExportArgs),
     /// Findings a reviewer must see: dangerous commands, secrets shown, input typed unseen
@@ -324,6 +326,8 @@ pub struct ScreenArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub src: SourceArgs,
+    #[command(flatten)]
+    pub context: ContextArgs,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -333,6 +337,8 @@ pub struct InfoArgs {
 pub struct TranscriptArgs {
     #[command(flatten)]
     pub src: SourceArgs,
+    #[command(flatten)]
+    pub context: ContextArgs,
     /// Include the output between the typed lines, as plain text
     #[arg(long)]
     pub output: bool,
@@ -343,6 +349,64 @@ pub struct TranscriptArgs {
     /// the layout; the source is not modified
     #[arg(long)]
     pub redact: bool,
+}
+
+/// Context beside a session: files (or, later, provider URIs) of app logs and audit trails.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ContextArgs {
+    /// A context source: a file of Scalingo app logs or app events, Losant or Datafold audit
+    /// logs (kind told by content), or scalingo-logs://APP, scalingo-events://APP,
+    /// losant://ORG, datafold:// (repeatable)
+    #[arg(long = "with", value_name = "SOURCE", help_heading = "Context")]
+    pub with: Vec<OsString>,
+    /// Keep context entries from this long before the session's first event to this long
+    /// after its last (e.g. 90s, 10m, 1h)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "5m",
+        help_heading = "Context"
+    )]
+    pub around: String,
+    /// Show variable values and other secrets in context entries in clear (masked ••••
+    /// otherwise)
+    #[arg(long, help_heading = "Context")]
+    pub show_secrets: bool,
+}
+
+impl ContextArgs {
+    /// The margin `--around` gives, in nanoseconds (a usage error when malformed).
+    pub fn margin(&self) -> crate::error::Result<i128> {
+        if self.around.is_empty() {
+            return Ok(crate::context::DEFAULT_MARGIN);
+        }
+        crate::context::time::parse_duration(&self.around)
+            .map_err(|e| crate::error::Error::Usage(format!("--around: {e}")))
+    }
+
+    pub fn options(&self) -> crate::context::Options {
+        crate::context::Options {
+            show_secrets: self.show_secrets,
+            window: None,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "SOURCE may also be a context file alone (a feed of its entries). Text: time \
+in the session's offset, seconds from the session's start, lane, actor, text. --json: one \
+object per line {time, t, lane, source, actor, text, fields}; lanes are command, marker, \
+app-log, app-event, losant, datafold."
+)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub src: SourceArgs,
+    #[command(flatten)]
+    pub context: ContextArgs,
+    /// One JSON object per line: {time, t, lane, source, actor, text, fields}
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A finding level, for `--fail-on`.
@@ -543,6 +607,8 @@ pub struct PlayOptions {
     /// Where `s` saves the screen shown (.txt and .html) [default: the current folder]
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 fn parse_speed(s: &str) -> Result<f64, BadNumber> {

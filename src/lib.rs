@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod context;
 pub mod datafold;
 pub mod emulator;
 pub mod error;

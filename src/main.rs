@@ -27,6 +27,7 @@ fn main() {
         Some(Command::Screen(a)) => commands::screen::run(a, out),
         Some(Command::Info(a)) => commands::info::run(a, out),
         Some(Command::Transcript(a)) => commands::transcript::run(a, out),
+        Some(Command::Timeline(a)) => commands::timeline::run(a, out),
         Some(Command::Play(a)) => commands::play::run(&a.clone().with_app_from_env()),
         None => commands::play::run(&cli.play_args()),
         Some(Command::Sessions(a)) => commands::api::sessions(a, out),

@@ -8,6 +8,7 @@ use std::io::Write;
 pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     let l = load(&args.src)?;
     let tl = &l.tl;
+    let context = context_summary(&l, &args.context)?;
     let outputs = tl.count(|k| *k == Kind::Output);
     let inputs = tl.count(|k| *k == Kind::Input);
     let markers = tl.count(|k| *k == Kind::Marker);
@@ -46,6 +47,19 @@ pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
             "title": title,
             "warnings": warnings,
         });
+        let mut v = v;
+        if let (Some(c), Some(o)) = (&context, v.as_object_mut()) {
+            let list = c.iter().map(|s| {
+                json!({
+                    "source": s.name,
+                    "kind": s.kind,
+                    "entries": s.total,
+                    "entries_in_window": s.in_window,
+                    "warnings": s.warnings,
+                })
+            });
+            o.insert("context".into(), list.collect());
+        }
         return emit(out, &format!("{}\n", super::to_json(&v, true)));
     }
     let esc = crate::render::escape::escape_controls;
@@ -96,5 +110,52 @@ pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
             row("warning", esc(w));
         }
     }
+    for c in context.iter().flatten() {
+        let warnings = match c.warnings.is_empty() {
+            true => "no warnings".to_string(),
+            false => format!("warnings: {}", c.warnings.join("; ")),
+        };
+        row(
+            "context",
+            esc(&format!(
+                "{}: {}, {} entries in window (of {}), {warnings}",
+                c.name, c.kind, c.in_window, c.total
+            )),
+        );
+    }
     emit(out, &s)
+}
+
+/// What `info` says of a context source.
+struct Summary {
+    name: String,
+    kind: &'static str,
+    total: usize,
+    in_window: usize,
+    warnings: Vec<String>,
+}
+
+/// The `--with` sources, counted against the window around the recording (`None` without
+/// `--with`, so that the output is what it was).
+fn context_summary(
+    l: &crate::recording::Recording,
+    args: &crate::cli::ContextArgs,
+) -> Result<Option<Vec<Summary>>> {
+    use crate::context::merge;
+    if args.with.is_empty() {
+        return Ok(None);
+    }
+    let w = merge::require_window(l, args.margin()?)?;
+    let all = merge::open_all(&args.with, &args.options(), Some(&w))?;
+    Ok(Some(
+        all.into_iter()
+            .map(|c| Summary {
+                in_window: c.entries.len(),
+                total: c.total,
+                kind: c.kind.name(),
+                name: c.name,
+                warnings: c.warnings,
+            })
+            .collect(),
+    ))
 }

@@ -11,6 +11,7 @@ pub mod play;
 pub mod report;
 pub mod review;
 pub mod screen;
+pub mod timeline;
 pub mod transcript;
 
 use crate::cli::SourceArgs;

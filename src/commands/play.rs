@@ -31,12 +31,35 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     }
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
+    let rows = context_rows(&loaded, &args.opts.context)?;
     need_terminal()?;
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    let app =
+    let mut app =
         app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
+    app.set_context(rows);
     run::run(app, start).map_err(terminal)?;
     Ok(())
+}
+
+/// The `--with` entries in the window around the session, for the context panel (read
+/// before the terminal is taken over: a bad file is an `error:` line).
+fn context_rows(
+    rec: &recording::Recording,
+    args: &crate::cli::ContextArgs,
+) -> Result<Vec<crate::context::merge::Row>> {
+    use crate::context::merge;
+    if args.with.is_empty() {
+        return Ok(Vec::new());
+    }
+    let w = merge::require_window(rec, args.margin()?)?;
+    let contexts = merge::open_all(&args.with, &args.options(), Some(&w))?;
+    let Some(origin) = rec.tl.start else {
+        return Ok(Vec::new());
+    };
+    Ok(contexts
+        .into_iter()
+        .flat_map(|c| c.entries.into_iter().map(|e| merge::entry_row(e, &origin)))
+        .collect())
 }
 
 fn need_terminal() -> Result<()> {

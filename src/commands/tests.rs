@@ -20,6 +20,7 @@ fn info_and_transcript_write_to_the_writer_they_are_given() {
     info::run(
         &InfoArgs {
             src: fixture("scalingo-doc-sample.json"),
+            context: Default::default(),
             json: false,
         },
         &mut out,
@@ -33,6 +34,7 @@ fn info_and_transcript_write_to_the_writer_they_are_given() {
     transcript::run(
         &TranscriptArgs {
             src: fixture("scalingo-doc-sample.json"),
+            context: Default::default(),
             output: true,
             json: false,
             redact: false,
@@ -99,6 +101,7 @@ fn a_closed_pipe_is_its_own_error_not_an_exit() {
     let e = info::run(
         &InfoArgs {
             src: fixture("shell-basics.json"),
+            context: Default::default(),
             json: true,
         },
         &mut Closed,

@@ -182,55 +182,137 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(|e| Error::Runtime(format!("cannot start a thread: {e}")))?;
     let mut executed = executed.into_iter();
+    let mut context = Interleave::new(&l, &args.context, args.json)?;
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
     let write = |w: &mut std::io::BufWriter<&mut dyn Write>, s: &str| {
         w.write_all(s.as_bytes()).map_err(write_error)
     };
-    each_piece(tl, l.crlf, args.output, &mut |p| match p {
-        Piece::Input { t, text } if args.json => {
-            let v = json!({
-                "t": secs(t),
-                "time": time_of(t),
-                "type": "input",
-                "text": text,
-                "executed": executed.next().flatten(),
-            });
-            write(&mut w, &format!("{}\n", super::to_json(&v, false)))
-        }
-        Piece::Input { t, text } => {
-            let when = time_of(t).unwrap_or_else(|| clock(t));
-            let line = match executed.next().flatten().filter(|r| r != text) {
-                Some(r) => format!(
-                    "[{when}] $ {}  (executed: {})\n",
-                    escape_controls(text),
-                    escape_controls(&r)
-                ),
-                None => format!("[{when}] $ {}\n", escape_controls(text)),
-            };
-            write(&mut w, &line)
-        }
-        Piece::Output { t, first, line } if args.json => {
-            // the object is written as serde_json writes it (keys in order: t, text, time,
-            // type), its text one line at a time
-            let mut s = String::new();
-            if first {
-                s.push_str(&format!("{{\"t\":{},\"text\":\"", json!(secs(t))));
-            } else {
-                s.push_str("\\n");
+    let mut piece = |w: &mut std::io::BufWriter<&mut dyn Write>, p: Piece<'_>| -> Result<()> {
+        match p {
+            Piece::Input { t, text } if args.json => {
+                let v = json!({
+                    "t": secs(t),
+                    "time": time_of(t),
+                    "type": "input",
+                    "text": text,
+                    "executed": executed.next().flatten(),
+                });
+                write(w, &format!("{}\n", super::to_json(&v, false)))
             }
-            let quoted = serde_json::to_string(line).unwrap_or_default();
-            s.push_str(&json_terminal_safe(&quoted[1..quoted.len() - 1]));
-            write(&mut w, &s)
+            Piece::Input { t, text } => {
+                let when = time_of(t).unwrap_or_else(|| clock(t));
+                let line = match executed.next().flatten().filter(|r| r != text) {
+                    Some(r) => format!(
+                        "[{when}] $ {}  (executed: {})\n",
+                        escape_controls(text),
+                        escape_controls(&r)
+                    ),
+                    None => format!("[{when}] $ {}\n", escape_controls(text)),
+                };
+                write(w, &line)
+            }
+            Piece::Output { t, first, line } if args.json => {
+                // the object is written as serde_json writes it (keys in order: t, text, time,
+                // type), its text one line at a time
+                let mut s = String::new();
+                if first {
+                    s.push_str(&format!("{{\"t\":{},\"text\":\"", json!(secs(t))));
+                } else {
+                    s.push_str("\\n");
+                }
+                let quoted = serde_json::to_string(line).unwrap_or_default();
+                s.push_str(&json_terminal_safe(&quoted[1..quoted.len() - 1]));
+                write(w, &s)
+            }
+            Piece::Output { line, .. } => write(w, &format!("    {}\n", escape_controls(line))),
+            Piece::OutputEnd { t } if args.json => {
+                let tail = json!({ "time": time_of(t), "type": "output" }).to_string();
+                write(w, &format!("\",{}\n", json_terminal_safe(&tail[1..])))
+            }
+            Piece::OutputEnd { .. } => Ok(()),
         }
-        Piece::Output { line, .. } => write(&mut w, &format!("    {}\n", escape_controls(line))),
-        Piece::OutputEnd { t } if args.json => {
-            let tail = json!({ "time": time_of(t), "type": "output" }).to_string();
-            write(&mut w, &format!("\",{}\n", json_terminal_safe(&tail[1..])))
+    };
+    each_piece(tl, l.crlf, args.output, &mut |p| {
+        // context entries go between typed lines and output stretches, never inside one
+        match p {
+            Piece::Input { t, .. } | Piece::Output { t, first: true, .. } => {
+                context.until(&mut w, Some(t as i128))?
+            }
+            _ => {}
         }
-        Piece::OutputEnd { .. } => Ok(()),
+        piece(&mut w, p)
     })?;
+    context.until(&mut w, None)?;
     w.flush().map_err(write_error)
+}
+
+/// Context entries (`--with`) woven into the transcript at their times.
+struct Interleave {
+    rows: std::vec::IntoIter<crate::context::merge::Row>,
+    next: Option<crate::context::merge::Row>,
+    json: bool,
+}
+
+impl Interleave {
+    fn new(
+        l: &crate::recording::Recording,
+        args: &crate::cli::ContextArgs,
+        json: bool,
+    ) -> Result<Self> {
+        use crate::context::merge;
+        let mut rows = Vec::new();
+        if !args.with.is_empty() {
+            let w = merge::require_window(l, args.margin()?)?;
+            let contexts = merge::open_all(&args.with, &args.options(), Some(&w))?;
+            if let Some(origin) = l.tl.start {
+                for c in contexts {
+                    rows.extend(c.entries.into_iter().map(|e| merge::entry_row(e, &origin)));
+                }
+            }
+            rows.sort_by_key(|r| r.t);
+        }
+        let mut rows = rows.into_iter();
+        let next = rows.next();
+        Ok(Interleave { rows, next, json })
+    }
+
+    /// Write the entries before `t` (all that are left with `None`).
+    fn until(&mut self, w: &mut dyn Write, t: Option<i128>) -> Result<()> {
+        while let Some(r) = self.next.take_if(|r| t.is_none_or(|t| r.t < t)) {
+            let line = if self.json {
+                let v = json!({
+                    "t": r.t as f64 / 1e9,
+                    "time": r.time.as_ref().map(rfc3339),
+                    "type": "context",
+                    "lane": r.lane.name(),
+                    "source": r.source,
+                    "actor": r.actor,
+                    "text": r.text,
+                    "fields": r.fields,
+                });
+                format!("{}\n", super::to_json(&v, false))
+            } else {
+                let when = r.time.as_ref().map_or_else(|| "-".into(), rfc3339);
+                match &r.actor {
+                    Some(a) => format!(
+                        "[{when}] ({}) {}: {}\n",
+                        r.lane.name(),
+                        escape_controls(a),
+                        escape_controls(&r.text)
+                    ),
+                    None => format!(
+                        "[{when}] ({}) {}\n",
+                        r.lane.name(),
+                        escape_controls(&r.text)
+                    ),
+                }
+            };
+            w.write_all(line.as_bytes()).map_err(write_error)?;
+            self.next = self.rows.next();
+        }
+        Ok(())
+    }
 }
 
 /// A closed pipe (`| head`) ends the program quietly, as [`super::emit`] says.

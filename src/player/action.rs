@@ -81,6 +81,7 @@ pub enum PromptKind {
 pub enum Panel {
     Commands,
     Hits,
+    Context,
 }
 
 /// How the player ended.

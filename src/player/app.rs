@@ -10,6 +10,7 @@
 //! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
 mod chrome;
+mod context;
 mod find;
 mod mouse;
 mod save;
@@ -87,6 +88,8 @@ pub struct App {
     pub(crate) stale: bool,
     pub(crate) analysis: Option<Analysis>,
     pub(crate) bg: Background,
+    /// Context entries (`--with`) for the context panel, in time order.
+    pub(crate) context: Vec<crate::context::merge::Row>,
     percents: (u8, u8),
     pub(crate) utc: bool,
     /// The user's terminal size.
@@ -143,6 +146,7 @@ impl App {
             stale: false,
             analysis: None,
             bg,
+            context: Vec::new(),
             percents: (0, 0),
             utc: opts.utc,
             size,
@@ -233,7 +237,13 @@ impl App {
 
     /// What the side panels read of the state.
     pub fn cx(&self) -> Cx<'_> {
-        cx(&self.analysis, &self.search, &self.playback, &self.bg)
+        cx(
+            &self.analysis,
+            &self.search,
+            &self.playback,
+            &self.bg,
+            &self.context,
+        )
     }
 
     /// What the layout must make room for.
@@ -369,7 +379,13 @@ impl App {
                 }
             }
             Action::PanelMove(d) => {
-                let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                let cx = cx(
+                    &self.analysis,
+                    &self.search,
+                    &self.playback,
+                    &self.bg,
+                    &self.context,
+                );
                 self.panels.move_by(d as i64, &cx);
             }
             Action::PanelSelect => self.panel_select(now),
@@ -422,7 +438,13 @@ impl App {
     }
 
     fn toggle_panel(&mut self, id: Panel) {
-        let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+        let cx = cx(
+            &self.analysis,
+            &self.search,
+            &self.playback,
+            &self.bg,
+            &self.context,
+        );
         match self.panels.toggle(id, &cx) {
             Err(why) => self.message = Some(why.into()),
             Ok(false) => {}
@@ -435,7 +457,11 @@ impl App {
 
     fn panel_select(&mut self, now: Duration) {
         match self.panels.enter(&self.cx()) {
-            Some(Jump::Seek(t)) => self.playback.seek(now, t),
+            Some(Jump::Seek(t)) => {
+                self.playback.seek(now, t);
+                let outside = self.outside_session();
+                self.say(outside);
+            }
             Some(Jump::Hit(i)) => self.jump_to_hit(now, i),
             None => {}
         }
@@ -468,6 +494,7 @@ fn cx<'a>(
     search: &'a Option<Search>,
     playback: &'a Playback,
     bg: &Background,
+    context: &'a [crate::context::merge::Row],
 ) -> Cx<'a> {
     Cx {
         analysis: analysis.as_ref(),
@@ -475,6 +502,7 @@ fn cx<'a>(
         pos: playback.position(),
         markers: &playback.markers,
         progress: progress(bg),
+        context,
     }
 }
 

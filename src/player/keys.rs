@@ -22,7 +22,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("+ - =", "faster / slower (0.25× … 16×) / 1×"),
     ("t", "go to a time: 12.5 · 1:02 · 50% · end · RFC 3339"),
     ("/  n N", "search the whole session / next, previous hit"),
-    ("l  c", "hits / commands and markers: ↑↓ Enter jumps"),
+    ("l  c  e", "hits / commands, markers / context: ↑↓ Enter"),
     (
         "shift+PgUp PgDn",
         "scroll back (also the wheel); a seek, play: live",
@@ -275,7 +275,7 @@ mod tests {
         let all: String = HELP.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(" ");
         for k in [
             "space", "←", "shift", "0", ",", "[", "g", "Home", "+", "=", "t", "/", "n", "N", "c",
-            "?", "q", "l", "f",
+            "?", "q", "l", "f", "e",
         ] {
             assert!(all.contains(k), "{k} is missing from the help");
         }

@@ -22,7 +22,13 @@ impl App {
             Mouse::Down(x, y) => {
                 // a panel may lie over the screen: it comes first
                 if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                    let cx = cx(
+                        &self.analysis,
+                        &self.search,
+                        &self.playback,
+                        &self.bg,
+                        &self.context,
+                    );
                     if self
                         .panels
                         .click((y - p.y) as usize, p.height as usize, &cx)
@@ -53,7 +59,13 @@ impl App {
             Mouse::Up => self.drag = None,
             Mouse::Scroll(x, y, dx, dy) => {
                 if a.panel_list.is_some_and(|p| inside(p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                    let cx = cx(
+                        &self.analysis,
+                        &self.search,
+                        &self.playback,
+                        &self.bg,
+                        &self.context,
+                    );
                     self.panels.move_by(dy as i64, &cx);
                 } else if dx == 0 && dy < 0 && self.view.off.1 == 0 {
                     // the wheel up past the top of the screen: the scrollback

@@ -7,6 +7,7 @@
 //! selection) is shared; the list is drawn, scrolled and clicked the same for all.
 
 pub mod commands;
+pub mod context;
 pub mod hits;
 
 use super::action::Panel;
@@ -21,7 +22,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Widget};
 
 /// Every panel. Adding one is a file in this folder and a line here.
-pub static PANELS: [&(dyn SidePanel + Sync); 2] = [&commands::Commands, &hits::Hits];
+pub static PANELS: [&(dyn SidePanel + Sync); 3] =
+    [&commands::Commands, &hits::Hits, &context::Context];
 
 /// The panel registered for `id`.
 pub fn get(id: Panel) -> &'static dyn SidePanel {
@@ -47,6 +49,8 @@ pub struct Cx<'a> {
     pub markers: &'a [(Nanos, String)],
     /// Background work in percent: (indexing, analysis).
     pub progress: (u8, u8),
+    /// Context entries (`--with`), in time order, timed from the session's start.
+    pub context: &'a [crate::context::merge::Row],
 }
 
 /// Where Enter on an item goes.
@@ -201,10 +205,10 @@ mod tests {
 
     #[test]
     fn every_panel_is_registered_once_with_its_own_key() {
-        for id in [Panel::Commands, Panel::Hits] {
+        for id in [Panel::Commands, Panel::Hits, Panel::Context] {
             // a new variant fails to compile here until it is listed
             match id {
-                Panel::Commands | Panel::Hits => {}
+                Panel::Commands | Panel::Hits | Panel::Context => {}
             }
             assert_eq!(get(id).id(), id);
             assert_eq!(opened_by(get(id).key()), Some(id));
@@ -223,6 +227,7 @@ mod tests {
             pos: 0,
             markers: &[],
             progress: (100, 100),
+            context: &[],
         };
         let mut p = Panels::default();
         assert_eq!(p.toggle(Panel::Commands, &cx), Ok(true));

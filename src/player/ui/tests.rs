@@ -376,3 +376,66 @@ fn markers_are_listed_in_the_commands_panel() {
     demo.update(Action::TogglePanel(Panel::Commands), ms(0));
     assert!(text(&render(&demo)).contains(" commands (11) "));
 }
+
+#[test]
+fn context_panel() {
+    use crate::context::{merge::Row, Lane};
+    let row = |s: i128, lane, actor: Option<&str>, text: &str| Row {
+        t: s * NANOS_PER_SEC as i128,
+        time: None,
+        lane,
+        source: "ctx".into(),
+        actor: actor.map(str::to_string),
+        text: text.into(),
+        fields: Default::default(),
+    };
+    let mut app = demo((170, 32), Options::default());
+    app.set_context(vec![
+        row(-30, Lane::AppLog, Some("web-1"), "booting"),
+        row(
+            12,
+            Lane::AppEvent,
+            Some("alice"),
+            "variable API_KEY added = ••••",
+        ),
+        row(
+            25,
+            Lane::Losant,
+            Some("Bob (User)"),
+            "device.patch \u{1b}]0;pwned\u{7} → 200",
+        ),
+        row(99_999, Lane::Datafold, None, "long after"),
+    ]);
+    app.update(Action::Tick, ms(20_000));
+    app.update(Action::TogglePlay, ms(20_000));
+    app.update(Action::TogglePanel(Panel::Context), ms(20_000));
+    let t = render(&app);
+    let text = format!("{}", t.backend());
+    assert!(
+        text.contains("▸    +12.0 app-event alice variable API_KEY added = ••••"),
+        "{text}"
+    );
+    assert!(text.contains("device.patch ^[]0;pwned^G"), "{text}");
+    assert!(!text.contains('\u{1b}'));
+    insta::assert_snapshot!(t.backend());
+    // Enter on the next entry seeks to it; one before the session goes to its start
+    app.update(Action::PanelMove(1), ms(20_000));
+    app.update(Action::PanelSelect, ms(20_000));
+    assert_eq!(app.cx().pos, 25 * NANOS_PER_SEC);
+    // the panel stays open
+    app.update(Action::PanelMove(-5), ms(20_000));
+    app.update(Action::PanelSelect, ms(20_000));
+    assert_eq!(app.cx().pos, 0);
+    let text = format!("{}", render(&app).backend());
+    assert!(
+        text.contains("that entry is before the session: at its start"),
+        "{text}"
+    );
+}
+
+#[test]
+fn context_panel_needs_entries() {
+    let mut app = demo((120, 32), Options::default());
+    app.update(Action::TogglePanel(Panel::Context), ms(0));
+    assert_eq!(app.panels.open, None);
+}

@@ -1,0 +1,96 @@
+use super::{load, to_json};
+use crate::cli::TimelineArgs;
+use crate::context::merge::{self, Row};
+use crate::context::{self, Context, Window};
+use crate::error::{Error, Result};
+use crate::recording;
+use crate::render::escape::escape_controls;
+use std::io::Write;
+
+pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
+    let margin = args.context.margin()?;
+    let opts = args.context.options();
+    let with = &args.context.with;
+    let spec = &args.src.source;
+    let rows = if context::Source::is_uri(spec) {
+        feed(
+            context::open(&context::Source::parse(spec)?, &opts)?,
+            args,
+            margin,
+        )?
+    } else {
+        match load(&args.src) {
+            Ok(rec) => {
+                let w = match with.is_empty() {
+                    true => None,
+                    false => Some(merge::require_window(&rec, margin)?),
+                };
+                let contexts = merge::open_all(with, &opts, w.as_ref())?;
+                merge::merged(&rec, contexts)?
+            }
+            // not a recording: a context file alone is a feed
+            Err(Error::Load(e)) => match args.src.source()? {
+                recording::Source::Path(p) => {
+                    match context::open(&context::Source::Path(p), &opts) {
+                        Ok(c) => feed(c, args, margin)?,
+                        Err(_) => return Err(Error::Load(e)),
+                    }
+                }
+                _ => return Err(Error::Load(e)),
+            },
+            Err(e) => return Err(e),
+        }
+    };
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
+    for r in &rows {
+        let line = if args.json {
+            format!("{}\n", to_json(&r.to_json(), false))
+        } else {
+            text_line(r)
+        };
+        w.write_all(line.as_bytes()).map_err(write_error)?;
+    }
+    w.flush().map_err(write_error)
+}
+
+/// A context source's entries alone, with the `--with` sources in the window around them.
+fn feed(first: Context, args: &TimelineArgs, margin: i128) -> Result<Vec<Row>> {
+    let window = match (first.entries.first(), first.entries.last()) {
+        (Some(a), Some(b)) => Some(Window::around(a.time, b.time, margin)),
+        _ => None,
+    };
+    let mut all = vec![first];
+    let opts = args.context.options();
+    all.extend(merge::open_all(&args.context.with, &opts, window.as_ref())?);
+    Ok(merge::feed(all))
+}
+
+/// `TIME  +SECONDS  LANE  ACTOR  TEXT`, everything from outside escaped.
+pub fn text_line(r: &Row) -> String {
+    let time = r.time.map_or_else(
+        || "-".to_string(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+    );
+    let secs = format!("{:+.3}", r.t as f64 / 1e9);
+    let actor = r
+        .actor
+        .as_deref()
+        .map_or_else(|| "-".into(), escape_controls);
+    let mut text = escape_controls(&r.text);
+    if let Some(ran) = r.fields.get("executed").and_then(|v| v.as_str()) {
+        if ran != r.text {
+            text += &format!("  (executed: {})", escape_controls(ran));
+        }
+    }
+    format!(
+        "{time:<29}  {secs:>10}  {:<9}  {actor}  {text}\n",
+        r.lane.name()
+    )
+}
+
+fn write_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::ClosedPipe;
+    }
+    Error::Runtime(format!("cannot write to standard output: {e}"))
+}
