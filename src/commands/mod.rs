@@ -6,6 +6,7 @@ pub mod api;
 pub mod completions;
 pub mod export;
 pub mod info;
+mod outfile;
 pub mod play;
 pub mod review;
 pub mod screen;
@@ -19,6 +20,22 @@ use std::io::Write;
 /// Open the recording a command's SOURCE names, with the terminal settings asked for.
 pub fn load(src: &SourceArgs) -> Result<Recording> {
     recording::open(&src.source()?, &src.settings())
+}
+
+/// The moment `spec` designates in `loaded`, for `flag`: outside the recording is an error
+/// naming its span (status 1), unless `within.clamp`.
+pub fn moment(
+    spec: &crate::timeline::TimeSpec,
+    loaded: &Recording,
+    within: crate::timeline::Within,
+    flag: &str,
+) -> Result<crate::timeline::Nanos> {
+    use crate::timeline::TimeError;
+    spec.resolve_within(&loaded.tl, within)
+        .map_err(|e| match e {
+            TimeError::Outside(s) => Error::Runtime(format!("{flag}: {s}")),
+            TimeError::Unusable(s) => Error::Usage(format!("{flag}: {s}")),
+        })
 }
 
 /// Write a command's output; a closed pipe (`| head`) is [`Error::ClosedPipe`], which ends
