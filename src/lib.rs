@@ -21,3 +21,4 @@ pub mod review;
 pub mod scalingo;
 pub mod timeline;
 pub mod transcript;
+pub mod usage;

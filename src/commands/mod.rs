@@ -17,9 +17,20 @@ use crate::error::{Error, Result};
 use crate::recording::{self, Recording};
 use std::io::Write;
 
-/// Open the recording a command's SOURCE names, with the terminal settings asked for.
+/// Open the recording a command's SOURCE names, with the terminal settings asked for, and
+/// say its warnings on stderr.
 pub fn load(src: &SourceArgs) -> Result<Recording> {
-    recording::open(&src.source()?, &src.settings())
+    let loaded = recording::open(&src.source()?, &src.settings())?;
+    warn(&loaded);
+    Ok(loaded)
+}
+
+/// Say a recording's warnings once on stderr, `warning: NAME: WHAT`, escaped.
+pub fn warn(loaded: &Recording) {
+    let esc = crate::render::escape::escape_controls;
+    for w in loaded.warnings() {
+        eprintln!("warning: {}: {}", esc(&loaded.name), esc(&w));
+    }
 }
 
 /// The moment `spec` designates in `loaded`, for `flag`: outside the recording is an error

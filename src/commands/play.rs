@@ -30,6 +30,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     }
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
+    super::warn(&loaded);
     let mut opts = options(&args.opts);
     if let Some(spec) = &args.opts.start_at {
         // checked here, before the terminal is taken over: the player gets the position

@@ -16,7 +16,9 @@ pub const FAIL_STATUS: i32 = 3;
 
 /// Open one source: the one place `review` loads recordings.
 fn open(args: &ReviewArgs, source: &std::ffi::OsStr) -> Result<Recording> {
-    recording::open(&Source::parse(source)?, &args.term.settings(&args.api))
+    let loaded = recording::open(&Source::parse(source)?, &args.term.settings(&args.api))?;
+    super::warn(&loaded);
+    Ok(loaded)
 }
 
 fn level(l: LevelArg) -> Level {

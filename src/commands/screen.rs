@@ -53,11 +53,13 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     };
     let (loaded, t, term) = match at_end {
         Some((loaded, term)) => {
+            super::warn(&loaded);
             let t = loaded.tl.duration() as i128;
             (loaded, t, term)
         }
         None => {
             let loaded = recording::open(&source, &settings)?;
+            super::warn(&loaded);
             let t = super::moment(&args.at, &loaded, args.moments.within(), "--at")? as i128;
             let mut replay = loaded.replay_once();
             replay.seek_time(t);
