@@ -73,6 +73,12 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
             ".cast or .txt",
             name,
         )?;
+        // a folder that is not there fails before the recording is read (a long one, maybe)
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if parent.is_some_and(|p| !p.exists()) {
+            let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+            return Err(write_error(&args.output, &missing));
+        }
         (format, super::outfile::options(path, args.force)?)
     };
     let loaded = load(&args.src)?;

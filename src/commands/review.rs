@@ -16,9 +16,7 @@ pub const FAIL_STATUS: i32 = 3;
 
 /// Open one source: the one place `review` loads recordings.
 fn open(args: &ReviewArgs, source: &std::ffi::OsStr) -> Result<Recording> {
-    let loaded = recording::open(&Source::parse(source)?, &args.term.settings(&args.api))?;
-    super::warn(&loaded);
-    Ok(loaded)
+    recording::open(&Source::parse(source)?, &args.term.settings(&args.api))
 }
 
 fn level(l: LevelArg) -> Level {
@@ -60,6 +58,8 @@ pub fn review_to(args: &ReviewArgs, out: &mut dyn Write) -> Result<bool> {
     for src in &args.sources {
         loaded.push(open(args, src)?);
     }
+    // and their warnings said once all are read (a bad one is then the only line)
+    loaded.iter().for_each(super::warn);
     let mut s = String::new();
     for l in &loaded {
         let tl = &l.tl;

@@ -228,12 +228,11 @@ impl Playback {
         match spec.resolve_within(&self.tl, clamp) {
             Ok(t) => {
                 self.seek(now, t);
-                let message = match (outside, t) {
+                match (outside, t) {
                     (false, _) => None,
                     (true, 0) => Some("that is before the recording: showing its start".into()),
                     (true, _) => Some("that is after the recording: showing its end".into()),
-                };
-                message
+                }
             }
             Err(e) => Some(e.to_string()),
         }

@@ -13,8 +13,7 @@ use std::str::FromStr;
 
 /// The forms, as the error for a malformed time and `--help` list them.
 pub const FORMS: &str = "seconds (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), \
-start, end, a time of day (10:27:40.352, @10:27, 10:27:40 +02:00), or a timestamp \
-(2019-05-03T10:27:40+02:00, 2019-05-03 10:27:40)";
+start, end, a time of day (10:27:40.352, @10:27), or a timestamp (2019-05-03 10:27:40+02:00)";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TimeSpec {
@@ -238,6 +237,10 @@ impl clap::builder::TypedValueParser for TimeParser {
         s.parse().map_err(|e: String| {
             let name = arg.map_or_else(|| "TIME".to_string(), |a| a.to_string());
             let shown = crate::formats::cut(&s, 40);
+            // the value is quoted once: clap's words quote it already
+            let e = e
+                .strip_prefix(&format!("invalid time '{}': ", crate::formats::cut(s.trim(), 40)))
+                .map_or(e.clone(), str::to_string);
             clap::Error::raw(
                 clap::error::ErrorKind::ValueValidation,
                 format!("invalid value '{shown}' for '{name}': {e}\n\nFor more information, try '--help'.\n"),
