@@ -364,9 +364,10 @@ pub enum ExportFormat {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "The format follows FILE's extension: .cast is asciicast, .txt is txt; another \
-extension is an error (GIF is not written: convert a .cast with agg), and so is a --format \
-that contradicts it. An existing FILE is replaced only with --force. \
+    after_help = "The format follows FILE's extension: .cast is asciicast, .txt is txt; a \
+--format that contradicts it is an error, another extension needs --format, and a picture \
+(.gif, .png…) is refused: convert a .cast with agg. An existing FILE is replaced only with \
+--force. \
 Output bytes are written as auditty shows them (after the newline translation). \
 A clip (--from) starts with an event that redraws the screen as it was at --from."
 )]

@@ -25,11 +25,20 @@ pub fn command() -> clap::Command {
         .map(|h| format!("{h}\n\n"))
         .unwrap_or_default();
     root.after_long_help(format!("{after}{keys}"))
-        .mut_subcommand("play", |c| c.after_long_help(keys.clone()))
+        .mut_subcommand("play", |c| {
+            c.after_long_help(format!("{TIME_HELP}\n\n{keys}"))
+        })
         .mut_subcommand("screen", |c| c.after_long_help(TIME_HELP))
+        .mut_subcommand("export", |c| {
+            let after = c
+                .get_after_help()
+                .map(|h| format!("{h}\n\n"))
+                .unwrap_or_default();
+            c.after_long_help(format!("{after}{TIME_HELP}"))
+        })
 }
 
-/// How TIME is written, for `screen --help`.
+/// How TIME is written, for `--help`.
 pub const TIME_HELP: &str = "TIME: seconds (12.5), a clock (1:02.5, 1:02:03), a percentage \
 (50%), start, end, a time of day (10:27:40.352, or @10:27 for hours and minutes; 10:27:40 \
 +02:00 in that offset), or a timestamp (2019-05-03T10:27:40+02:00; without an offset, or \
