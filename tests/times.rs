@@ -115,6 +115,15 @@ fn the_time_of_day_the_player_shows_gives_that_moment() {
     ] {
         assert_eq!(ok(screen(at, extra)), exact, "{at} {extra:?}");
     }
+    // the player cuts times to the millisecond: paused on the event at 10:27:28.621182203 it
+    // shows 10:27:28.621, and that gives the screen with that event
+    let shown = ok(screen("10:27:28.621", &[]));
+    assert!(shown.contains("hello"), "{shown}");
+    assert_eq!(
+        shown,
+        ok(screen("2019-10-10T10:27:28.621999999+02:00", &[]))
+    );
+    assert!(!ok(screen("2019-10-10T10:27:28.621+02:00", &[])).contains("hello"));
     // in the recording's offset, 08:27:30 is before it
     assert_eq!(screen("08:27:30", &[]).status.code(), Some(1));
     // H:MM:SS inside the recording as an offset stays an offset

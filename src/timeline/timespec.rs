@@ -157,7 +157,8 @@ fn zone_of(s: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
-/// `H:MM`, `H:MM:SS`, `H:MM:SS.fff` with H below 24.
+/// `H:MM`, `H:MM:SS`, `H:MM:SS.fff` with H below 24; with a fraction, the last instant it
+/// designates (`.352` is `.352999999`).
 fn time_of_day(s: &str) -> Option<NaiveTime> {
     let parts: Vec<&str> = s.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
@@ -182,7 +183,15 @@ fn time_of_day(s: &str) -> Option<NaiveTime> {
             if whole.len() != 2 || n >= 60 * NANOS_PER_SEC as u128 {
                 return None;
             }
-            let n = n as u64;
+            // a fraction names the moment the player shows with it: the player cuts times to
+            // the millisecond, so 10:27:40.352 is the last instant it shows as that
+            let digits = p.split_once('.').map_or(0, |(_, f)| f.len()) as u32;
+            let unit = if (1..9).contains(&digits) {
+                10u64.pow(9 - digits) - 1
+            } else {
+                0
+            };
+            let n = n as u64 + unit;
             ((n / NANOS_PER_SEC) as u32, (n % NANOS_PER_SEC) as u32)
         }
     };
@@ -497,7 +506,9 @@ mod tests {
         let w = Within::default();
         let s = |n: f64| (n * NANOS_PER_SEC as f64).round() as Nanos;
         assert_eq!(at(&tl, "10:27:40", w), Ok(s(39.5)));
-        assert_eq!(at(&tl, "10:27:40.352", w), Ok(s(39.852)));
+        // the moment the player shows as 10:27:40.352 (it cuts to the millisecond)
+        assert_eq!(at(&tl, "10:27:40.352", w), Ok(s(39.852) + 999_999));
+        assert_eq!(at(&tl, "10:27:40.352000000", w), Ok(s(39.852)));
         assert_eq!(at(&tl, "@10:27:10", w), Ok(s(9.5)));
         assert_eq!(at(&tl, "T10:27:10", w), Ok(s(9.5)));
         assert_eq!(at(&tl, "10:27:10 +02:00", w), Ok(s(9.5)));
