@@ -299,20 +299,47 @@ impl ColorChoice {
     }
 }
 
+/// How a TIME outside the recording, or a time of day, is taken.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct Moments {
+    /// Take the nearest end of the recording for a TIME outside it (instead of an error)
+    #[arg(long)]
+    pub clamp: bool,
+    /// Read a time of day (10:27:40) in UTC instead of the recording's own offset
+    #[arg(long)]
+    pub utc: bool,
+}
+
+impl Moments {
+    pub fn within(self) -> crate::timeline::Within {
+        crate::timeline::Within {
+            clamp: self.clamp,
+            utc: self.utc,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ScreenArgs {
     #[command(flatten)]
     pub src: SourceArgs,
     /// The moment: seconds (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end,
-    /// or an RFC 3339 timestamp. Every event at or before it is shown.
+    /// a time of day as the player shows it (10:27:40.352; @10:27 for hours and minutes), or a
+    /// timestamp (RFC 3339, or without an offset: in the recording's). Every event at or
+    /// before it is shown; a moment outside the recording is an error (see --clamp).
     #[arg(long, default_value = "end", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub at: TimeSpec,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = ScreenFormat::Text)]
-    pub format: ScreenFormat,
+    #[command(flatten)]
+    pub moments: Moments,
+    /// Output format [default: from FILE's extension (.txt, .ans, .html, .svg), else text]
+    #[arg(long, value_enum)]
+    pub format: Option<ScreenFormat>,
     /// Write to FILE (replaced whole, or left as it was on error) instead of standard output
     #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<std::path::PathBuf>,
+    /// Overwrite an existing FILE
+    #[arg(long)]
+    pub force: bool,
     /// Colours in `--format ansi`: auto follows NO_COLOR
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -500,7 +527,10 @@ pub enum ExportFormat {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "The format defaults to txt for a FILE ending in .txt, else asciicast-v2. \
+    after_help = "The format follows FILE's extension: .cast is asciicast, .txt is txt; a \
+--format that contradicts it is an error, another extension needs --format, and a picture \
+(.gif, .png…) is refused: convert a .cast with agg. An existing FILE is replaced only with \
+--force. \
 Output bytes are written as auditty shows them (after the newline translation). \
 A clip (--from) starts with an event that redraws the screen as it was at --from."
 )]
@@ -511,15 +541,20 @@ pub struct ExportArgs {
     /// output
     #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: String,
-    /// Output format (default: from FILE's extension, else asciicast-v2)
+    /// Output format (default: from FILE's extension, .cast or .txt, else asciicast-v2)
     #[arg(short, long, value_enum)]
     pub format: Option<ExportFormat>,
+    /// Overwrite an existing FILE
+    #[arg(long)]
+    pub force: bool,
     /// Start of a clip: the export starts with the screen at TIME, and times count from it
     #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub from: Option<TimeSpec>,
     /// End of the export: events after TIME are left out
     #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub to: Option<TimeSpec>,
+    #[command(flatten)]
+    pub moments: Moments,
     /// Shorten pauses longer than SECS to SECS (also written as the header's idle_time_limit)
     #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_idle)]
     pub idle_time_limit: Option<f64>,
@@ -595,9 +630,12 @@ pub struct PlayOptions {
     /// Pause at each marker
     #[arg(short = 'm', long)]
     pub pause_on_markers: bool,
-    /// Where to start: 12.5, 1:02, 50%, end, or an RFC 3339 timestamp
+    /// Where to start: 12.5, 1:02, 50%, end, a time of day (10:27:40, @10:27), or a timestamp
     #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
     pub start_at: Option<TimeSpec>,
+    /// Take the nearest end of the recording for a --start-at outside it (instead of an error)
+    #[arg(long)]
+    pub clamp: bool,
     /// Start paused
     #[arg(long)]
     pub paused: bool,

@@ -25,4 +25,5 @@ pub mod review;
 pub mod scalingo;
 pub mod timeline;
 pub mod transcript;
+pub mod usage;
 pub mod views;

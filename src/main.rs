@@ -1,7 +1,6 @@
-use auditty::cli::{Cli, Command};
+use auditty::cli::Command;
 use auditty::commands;
 use auditty::error::Error;
-use clap::Parser;
 
 fn main() {
     // never a backtrace: one line, then a non-zero status
@@ -21,7 +20,7 @@ fn main() {
             auditty::render::escape::escape_controls(&what)
         );
     }));
-    let cli = Cli::try_parse().unwrap_or_else(|e| usage_error(e));
+    let cli = auditty::usage::parse().unwrap_or_else(|e| usage_error(e));
     let out = &mut std::io::stdout();
     let result = match &cli.command {
         Some(Command::Screen(a)) => commands::screen::run(a, out),

@@ -379,8 +379,20 @@ fn screen_time_forms_and_newline_override() {
             .starts_with("                    "),
         "{raw}"
     );
-    // before the recording: nothing yet
-    assert_eq!(at("2019-05-03T17:00:00+02:00", &[]).trim(), "");
+    // before the recording: an error naming its span (issue 14: it used to print a blank
+    // screen and exit 0); tests/times.rs checks the words
+    let o = run(&[
+        "screen",
+        &fixture("scalingo-doc-sample.json"),
+        "--at",
+        "2019-05-03T17:00:00+02:00",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("before the recording"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -563,8 +575,14 @@ fn spans_past_292_years_are_refused_not_clamped() {
         "asciicast-v2",
         p.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("292 years"), "{}", stderr(&o));
+    // (issue 14: a --from before the recording is now refused as outside its span, status 1,
+    // before the 292-year limit is reached)
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("before the recording"),
+        "{}",
+        stderr(&o)
+    );
     assert!(o.stdout.is_empty(), "{}", stdout(&o));
 }
 
@@ -731,9 +749,10 @@ fn long_time_arguments_are_quoted_cut() {
     let o = run(&["screen", "--at", "1e300", &f]);
     assert_eq!(
         stderr(&o),
-        "error: invalid value '1e300' for '--at <AT>': invalid time '1e300': use seconds \
-         (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end, or an RFC 3339 \
-         timestamp\n\nFor more information, try '--help'.\n"
+        "error: invalid value '1e300' for '--at <AT>': use seconds \
+         (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end, a time of day \
+         (10:27:40.352, @10:27), or a timestamp (2019-05-03 10:27:40+02:00)\n\nFor more \
+         information, try '--help'.\n"
     );
 }
 

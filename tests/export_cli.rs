@@ -117,7 +117,10 @@ fn export_formats_and_times() {
         .contains("\"idle_time_limit\":0.5"));
     assert!(squeezed.lines().nth(3).unwrap().starts_with("[1.000000, "));
     // a clip: the redraw at 0, then what follows --from, shifted
-    let clip = ok(&["export", rec, "-o", "-", "--from", "1", "--to", "2.3"]);
+    // (--to past the end is an error since issue 14: --clamp takes the end on purpose)
+    let clip = ok(&[
+        "export", rec, "-o", "-", "--from", "1", "--to", "2.3", "--clamp",
+    ]);
     let lines: Vec<&str> = clip.lines().collect();
     assert_eq!(lines.len(), 4, "{clip}");
     assert!(lines[0].contains("\"timestamp\":1709283601"));
@@ -167,6 +170,7 @@ fn export_errors() {
             broken.to_str().unwrap(),
             "-o",
             dest.to_str().unwrap(),
+            "--force",
         ],
         &[],
     );

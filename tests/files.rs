@@ -433,7 +433,11 @@ fn a_link_to_a_file_stays_a_link() {
     let rec = fixture("shell-basics.json");
     let file = dir.path().join("file.cast");
     ok(&["export", s(&rec), "-o", s(&file)], None, dir.path());
-    ok(&["export", s(&rec), "-o", s(&link)], None, dir.path());
+    ok(
+        &["export", s(&rec), "-o", s(&link), "--force"],
+        None,
+        dir.path(),
+    );
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
@@ -472,14 +476,26 @@ fn modes_are_kept_and_a_new_audit_log_is_private() {
     let cast = dir.path().join("private.cast");
     std::fs::write(&cast, b"old").unwrap();
     std::fs::set_permissions(&cast, std::fs::Permissions::from_mode(0o600)).unwrap();
-    ok(&["export", s(&rec), "-o", s(&cast)], None, dir.path());
+    ok(
+        &["export", s(&rec), "-o", s(&cast), "--force"],
+        None,
+        dir.path(),
+    );
     assert_ne!(std::fs::read(&cast).unwrap(), b"old");
     assert_eq!(mode(&cast), 0o600, "export over a 0600 file");
     let html = dir.path().join("private.html");
     std::fs::write(&html, b"old").unwrap();
     std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o600)).unwrap();
     ok(
-        &["screen", s(&rec), "--format", "html", "-o", s(&html)],
+        &[
+            "screen",
+            s(&rec),
+            "--format",
+            "html",
+            "-o",
+            s(&html),
+            "--force",
+        ],
         None,
         dir.path(),
     );
@@ -541,11 +557,15 @@ fn signals_during_a_long_export_leave_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.cast");
         std::fs::write(&target, b"previous").unwrap();
-        let mut child = command(&["export", s(rec), "-o", s(&target)], None, dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = command(
+            &["export", s(rec), "-o", s(&target), "--force"],
+            None,
+            dir.path(),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
         wait_for_temp(dir.path(), &mut child);
         kill(&child, signal);
         let out = wait(child);

@@ -1,20 +1,19 @@
 //! `auditty completions SHELL` and `auditty man`: generated from the clap definitions.
 
 use super::emit;
-use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::cli::{CompletionsArgs, ManArgs};
 use crate::error::{Error, Result};
-use clap::CommandFactory;
 use std::io::Write;
 
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::usage::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "auditty", &mut buf);
     emit(out, &String::from_utf8_lossy(&buf))
 }
 
 pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
+    let cmd = crate::usage::command();
     match &args.dir {
         None => {
             let mut buf = Vec::new();

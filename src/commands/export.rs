@@ -37,15 +37,55 @@ fn write_error(output: &str, e: &std::io::Error) -> Error {
     Error::Runtime(format!("{name}: cannot write: {what}"))
 }
 
+/// The format for a file name's extension: `.cast` (v2, or v3 when asked), `.txt`.
+fn by_extension(ext: &str, given: Option<ExportFormat>) -> Option<ExportFormat> {
+    match ext {
+        "txt" | "text" => Some(ExportFormat::Txt),
+        "cast" if given == Some(ExportFormat::AsciicastV3) => Some(ExportFormat::AsciicastV3),
+        "cast" => Some(ExportFormat::AsciicastV2),
+        _ => None,
+    }
+}
+
+fn name(f: ExportFormat) -> String {
+    match f {
+        ExportFormat::AsciicastV2 => "asciicast-v2",
+        ExportFormat::AsciicastV3 => "asciicast-v3",
+        ExportFormat::Txt => "txt",
+    }
+    .into()
+}
+
 /// Export to `args.output`: a file, or with `-`, `out`.
 pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    let (format, options) = if args.output == "-" {
+        (
+            args.format.unwrap_or_else(|| default_format(&args.output)),
+            Options::default(),
+        )
+    } else {
+        let path = Path::new(&args.output);
+        let format = super::outfile::format(
+            path,
+            args.format,
+            ExportFormat::AsciicastV2,
+            |e| by_extension(e, args.format),
+            ".cast or .txt",
+            name,
+        )?;
+        // a folder that is not there fails before the recording is read (a long one, maybe)
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if parent.is_some_and(|p| !p.exists()) {
+            let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+            return Err(write_error(&args.output, &missing));
+        }
+        (format, super::outfile::options(path, args.force)?)
+    };
     let loaded = super::redact_if(load(&args.src)?, args.redact);
+    let within = args.moments.within();
     let resolve = |spec: &Option<TimeSpec>, flag: &str| {
         spec.as_ref()
-            .map(|s| {
-                s.resolve(&loaded.tl)
-                    .map_err(|e| Error::Usage(format!("{flag}: {e}")))
-            })
+            .map(|s| super::moment(s, &loaded, within, flag).map(|t| t as i128))
             .transpose()
     };
     let range = Range {
@@ -53,7 +93,6 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         to: resolve(&args.to, "--to")?,
         idle_limit: args.idle_time_limit.map(secs_to_nanos),
     };
-    let format = args.format.unwrap_or_else(|| default_format(&args.output));
     let to_stdout = args.output == "-";
     let out_err = |e: std::io::Error| write_error(&args.output, &e);
 
@@ -69,9 +108,9 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
             return text::write_session_text(&loaded, range.from, range.to, &mut out)
                 .map_err(out_err);
         }
-        let mut file = create(&args.output)?;
+        let mut file = create(&args.output, &options)?;
         text::write_session_text(&loaded, range.from, range.to, &mut file).map_err(out_err)?;
-        return file.commit().map_err(out_err);
+        return file.commit().map_err(|e| commit_error(&args.output, e));
     }
 
     let version = match format {
@@ -85,18 +124,28 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         asciicast::write(out, &meta, items, version, true).map_err(out_err)?;
         return Ok(());
     }
-    let mut file = create(&args.output)?;
+    let mut file = create(&args.output, &options)?;
     // a terminal written into directly gets what standard output gets
     let terminal_safe = file.is_terminal();
     asciicast::write(&mut file, &meta, items, version, terminal_safe).map_err(out_err)?;
     file.flush().map_err(out_err)?;
-    file.commit().map_err(out_err)
+    file.commit().map_err(|e| commit_error(&args.output, e))
+}
+
+/// A commit that found the name taken meanwhile (without `--force`) says so as `fetch` does.
+fn commit_error(output: &str, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        return super::outfile::exists(Path::new(output));
+    }
+    write_error(output, &e)
 }
 
 /// The output file (written whole, or straight into a device or FIFO: see [`crate::output`]).
-fn create(output: &str) -> Result<Writer> {
-    Writer::create(Path::new(output), &Options::default())
-        .map_err(|e| write_error(output, &std::io::Error::from(e)))
+fn create(output: &str, options: &Options) -> Result<Writer> {
+    Writer::create(Path::new(output), options).map_err(|e| match e {
+        crate::output::CreateError::Exists => super::outfile::exists(Path::new(output)),
+        e => write_error(output, &std::io::Error::from(e)),
+    })
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{emit, load, rfc3339};
+use super::{emit, rfc3339};
 use crate::cli::InfoArgs;
 use crate::error::Result;
 use crate::timeline::{clock, secs, Kind};
@@ -6,7 +6,8 @@ use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
-    let l = load(&args.src)?;
+    // its warnings are part of what it prints: not said again on stderr
+    let l = crate::recording::open(&args.src.source()?, &args.src.settings())?;
     let tl = &l.tl;
     let context = context_summary(&l, &args.context)?;
     let outputs = tl.count(|k| *k == Kind::Output);

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod export;
 pub mod info;
 pub mod logs;
+mod outfile;
 pub mod play;
 pub mod report;
 pub mod review;
@@ -19,9 +20,36 @@ use crate::error::{Error, Result};
 use crate::recording::{self, Recording};
 use std::io::Write;
 
-/// Open the recording a command's SOURCE names, with the terminal settings asked for.
+/// Open the recording a command's SOURCE names, with the terminal settings asked for, and
+/// say its warnings on stderr.
 pub fn load(src: &SourceArgs) -> Result<Recording> {
-    recording::open(&src.source()?, &src.settings())
+    let loaded = recording::open(&src.source()?, &src.settings())?;
+    warn(&loaded);
+    Ok(loaded)
+}
+
+/// Say a recording's warnings once on stderr, `warning: NAME: WHAT`, escaped.
+pub fn warn(loaded: &Recording) {
+    let esc = crate::render::escape::escape_controls;
+    for w in loaded.warnings() {
+        eprintln!("warning: {}: {}", esc(&loaded.name), esc(&w));
+    }
+}
+
+/// The moment `spec` designates in `loaded`, for `flag`: outside the recording is an error
+/// naming its span (status 1), unless `within.clamp`.
+pub fn moment(
+    spec: &crate::timeline::TimeSpec,
+    loaded: &Recording,
+    within: crate::timeline::Within,
+    flag: &str,
+) -> Result<crate::timeline::Nanos> {
+    use crate::timeline::TimeError;
+    spec.resolve_within(&loaded.tl, within)
+        .map_err(|e| match e {
+            TimeError::Outside(s) => Error::Runtime(format!("{flag}: {s}")),
+            TimeError::Unusable(s) => Error::Usage(format!("{flag}: {s}")),
+        })
 }
 
 /// The recording a command writes from: with `--redact`, a masked copy (secrets after the

@@ -31,11 +31,21 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     }
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
+    super::warn(&loaded);
     let rows = context_rows(&loaded, &args.opts.context)?;
+    let mut opts = options(&args.opts);
+    if let Some(spec) = &args.opts.start_at {
+        // checked here, before the terminal is taken over: the player gets the position
+        let within = crate::timeline::Within {
+            clamp: args.opts.clamp,
+            utc: args.opts.utc,
+        };
+        let t = super::moment(spec, &loaded, within, "--start-at")?;
+        opts.start_at = Some(crate::timeline::TimeSpec::Offset(t));
+    }
     need_terminal()?;
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    let mut app =
-        app::App::new(loaded, options(&args.opts), size, start.elapsed()).map_err(Error::Usage)?;
+    let mut app = app::App::new(loaded, opts, size, start.elapsed()).map_err(Error::Usage)?;
     app.set_context(rows);
     run::run(app, start).map_err(terminal)?;
     Ok(())

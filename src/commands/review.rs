@@ -78,6 +78,8 @@ pub fn review_to(args: &ReviewArgs, out: &mut dyn Write) -> Result<bool> {
     for src in &args.sources {
         loaded.push(open(args, src)?);
     }
+    // and their warnings said once all are read (a bad one is then the only line)
+    loaded.iter().for_each(super::warn);
     let mut s = String::new();
     for l in &loaded {
         let tl = &l.tl;

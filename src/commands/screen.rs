@@ -5,7 +5,45 @@ use crate::recording::{self, Recording, Source};
 use crate::timeline::{clock, TimeSpec};
 use std::io::Write;
 
+/// The format for a file name's extension (`.txt`, `.ans`, `.html`, `.svg`).
+fn by_extension(ext: &str) -> Option<ScreenFormat> {
+    match ext {
+        "txt" | "text" => Some(ScreenFormat::Text),
+        "ans" | "ansi" => Some(ScreenFormat::Ansi),
+        "html" | "htm" => Some(ScreenFormat::Html),
+        "svg" => Some(ScreenFormat::Svg),
+        _ => None,
+    }
+}
+
+fn name(f: ScreenFormat) -> String {
+    match f {
+        ScreenFormat::Text => "text",
+        ScreenFormat::Ansi => "ansi",
+        ScreenFormat::Html => "html",
+        ScreenFormat::Svg => "svg",
+    }
+    .into()
+}
+
 pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
+    let (format, options) = match &args.output {
+        None => (
+            args.format.unwrap_or(ScreenFormat::Text),
+            Default::default(),
+        ),
+        Some(path) => (
+            super::outfile::format(
+                path,
+                args.format,
+                ScreenFormat::Text,
+                by_extension,
+                ".txt, .ans, .html or .svg",
+                name,
+            )?,
+            super::outfile::options(path, args.force)?,
+        ),
+    };
     let source = args.src.source()?;
     let settings = args.src.settings();
     // the two-thread path reads the source itself: a redacted copy is replayed here instead
@@ -16,15 +54,14 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     };
     let (loaded, t, term) = match at_end {
         Some((loaded, term)) => {
+            super::warn(&loaded);
             let t = loaded.tl.duration() as i128;
             (loaded, t, term)
         }
         None => {
             let loaded = super::redact_if(recording::open(&source, &settings)?, args.redact);
-            let t = args
-                .at
-                .resolve(&loaded.tl)
-                .map_err(|e| Error::Usage(format!("--at: {e}")))?;
+            super::warn(&loaded);
+            let t = super::moment(&args.at, &loaded, args.moments.within(), "--at")? as i128;
             let mut replay = loaded.replay_once();
             replay.seek_time(t);
             (loaded, t, replay.into_term())
@@ -35,13 +72,13 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
             .screen(term.screen())
     });
     let screen = masked.as_ref().unwrap_or(term.screen());
-    let text = match args.format {
+    let text = match format {
         ScreenFormat::Text => crate::render::text(screen),
         ScreenFormat::Ansi => crate::render::ansi::ansi_with(screen, args.color.colors()),
         ScreenFormat::Html | ScreenFormat::Svg => {
             let caption = caption(&source, &loaded, t);
             let theme = &crate::render::picture::DARK;
-            if args.format == ScreenFormat::Html {
+            if format == ScreenFormat::Html {
                 crate::render::html::html(screen, theme, &caption)
             } else {
                 crate::render::svg::svg(screen, theme, &caption)
@@ -50,8 +87,12 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     };
     match &args.output {
         None => emit(out, &text),
-        Some(path) => crate::output::write(path, text.as_bytes(), &Default::default())
-            .map_err(|e| Error::Runtime(format!("{}: cannot write: {e}", path.display()))),
+        Some(path) => crate::output::write(path, text.as_bytes(), &options).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                return super::outfile::exists(path);
+            }
+            Error::Runtime(format!("{}: cannot write: {e}", path.display()))
+        }),
     }
 }
 

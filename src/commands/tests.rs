@@ -54,8 +54,10 @@ fn screen_writes_the_moment_asked_for() {
         &ScreenArgs {
             src: fixture("scalingo-doc-sample.json"),
             at: "end".parse().unwrap(),
-            format: ScreenFormat::Text,
+            format: Some(ScreenFormat::Text),
             output: None,
+            force: false,
+            moments: Default::default(),
             color: crate::cli::ColorChoice::Never,
             redact: false,
         },
@@ -124,6 +126,8 @@ fn export_to_dash_writes_to_the_writer() {
         format: Some(format),
         from: None,
         to: None,
+        force: false,
+        moments: Default::default(),
         idle_time_limit: Some(0.5),
         redact: false,
     };

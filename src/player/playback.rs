@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::clock::{Clock, ClockOptions};
-use crate::timeline::{Kind, Nanos, TimeSpec, Timeline, NANOS_PER_SEC};
+use crate::timeline::{Kind, Nanos, TimeError, TimeSpec, Timeline, Within, NANOS_PER_SEC};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,21 +62,23 @@ impl Playback {
         }
     }
 
-    /// Start at `start_at` (`--start-at`), playing unless `paused`.
+    /// Start at `start_at` (`--start-at`: a moment outside the recording is an error naming
+    /// its span), playing unless `paused` or at the end (paused there, not started over).
     pub fn start(
         &mut self,
         now: Duration,
         start_at: Option<&TimeSpec>,
         paused: bool,
     ) -> Result<(), String> {
+        let mut at_end = false;
         if let Some(spec) = start_at {
             let t = spec
-                .resolve(&self.tl)
+                .resolve_within(&self.tl, Within::default())
                 .map_err(|e| format!("--start-at: {e}"))?;
-            self.clock
-                .seek(now, t.clamp(0, self.tl.duration() as i128) as Nanos);
+            self.clock.seek(now, t);
+            at_end = t >= self.tl.duration() && self.tl.duration() > 0;
         }
-        if !paused {
+        if !paused && !at_end {
             self.clock.play(now);
         }
         Ok(())
@@ -213,19 +215,28 @@ impl Playback {
     /// Go to a time typed at the `t` prompt; a message when it was outside the recording or
     /// could not be read.
     pub fn go_to(&mut self, now: Duration, text: &str) -> Option<String> {
-        match text.parse::<TimeSpec>().and_then(|s| s.resolve(&self.tl)) {
+        let spec = match text.parse::<TimeSpec>() {
+            Ok(spec) => spec,
+            Err(e) => return Some(e),
+        };
+        let clamp = Within {
+            clamp: true,
+            utc: false,
+        };
+        let outside = matches!(
+            spec.resolve_within(&self.tl, Within::default()),
+            Err(TimeError::Outside(_))
+        );
+        match spec.resolve_within(&self.tl, clamp) {
             Ok(t) => {
-                let message = if t < 0 {
-                    Some("that is before the recording: showing its start".into())
-                } else if t > self.tl.duration() as i128 {
-                    Some("that is after the recording: showing its end".into())
-                } else {
-                    None
-                };
-                self.seek(now, t.clamp(0, self.tl.duration() as i128) as Nanos);
-                message
+                self.seek(now, t);
+                match (outside, t) {
+                    (false, _) => None,
+                    (true, 0) => Some("that is before the recording: showing its start".into()),
+                    (true, _) => Some("that is after the recording: showing its end".into()),
+                }
             }
-            Err(e) => Some(e),
+            Err(e) => Some(e.to_string()),
         }
     }
 

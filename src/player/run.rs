@@ -409,4 +409,20 @@ mod tests {
         let screen = format!("{}", io.terminal.backend());
         assert!(screen.contains("⏸"));
     }
+
+    /// `--start-at end` (or `100%`) shows the end, paused there: it used to start over at 0:00.
+    #[test]
+    fn starting_at_the_end_stays_there_paused() {
+        use crate::timeline::TimeSpec;
+        for spec in [TimeSpec::End, TimeSpec::Fraction(1.0)] {
+            let mut app = demo(Options {
+                start_at: Some(spec.clone()),
+                ..Default::default()
+            });
+            let mut io = FakeIo::new(vec![(1000, key('q'))]);
+            run_loop(&mut app, &mut io).unwrap();
+            assert_eq!(app.position(), app.timeline().duration(), "{spec:?}");
+            assert!(!app.playing(), "{spec:?}");
+        }
+    }
 }

@@ -155,6 +155,29 @@ impl Recording {
         }
     }
 
+    /// What is odd about this recording, one line each (not escaped): the timeline's
+    /// warnings (times going backwards, skipped events, sizes cut), then a guessed geometry.
+    /// Every command says them once on stderr; the player shows them at start.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.tl.warnings.iter().map(|w| w.to_string()).collect();
+        if let Some(guess) = self.geometry_guess() {
+            v.push(guess);
+        }
+        v
+    }
+
+    /// `geometry guessed: 80x24 (inferred: …)` when the size was neither given nor recorded.
+    pub fn geometry_guess(&self) -> Option<String> {
+        let g = &self.geometry;
+        let guessed = g.source.contains("inferred") || g.source.contains("default");
+        guessed.then(|| {
+            format!(
+                "geometry guessed: {}x{} ({}); --cols and --rows set it",
+                g.cols, g.rows, g.source
+            )
+        })
+    }
+
     /// A replay with keyframes, for seeking back and forth.
     pub fn replay(&self) -> Replay {
         Replay::new(

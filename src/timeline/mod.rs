@@ -11,7 +11,7 @@ pub mod timespec;
 use chrono::{DateTime, FixedOffset};
 use std::borrow::Cow;
 
-pub use timespec::TimeSpec;
+pub use timespec::{TimeError, TimeSpec, Within};
 
 /// Nanoseconds since the start of the recording.
 pub type Nanos = u64;
