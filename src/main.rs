@@ -31,6 +31,8 @@ fn main() {
         None => commands::play::run(&cli.play_args()),
         Some(Command::Sessions(a)) => commands::api::sessions(a, out),
         Some(Command::Fetch(a)) => commands::api::fetch(a, out),
+        Some(Command::Archive(a)) => commands::archive::run(a, out),
+        Some(Command::Search(a)) => commands::archive::search(a, out),
         Some(Command::Export(a)) => commands::export::run(a, out),
         Some(Command::Review(a)) => commands::review::run(a, out),
         Some(Command::Completions(a)) => commands::completions::completions(a, out),

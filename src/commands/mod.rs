@@ -3,6 +3,7 @@
 //! standard output).
 
 pub mod api;
+pub mod archive;
 pub mod completions;
 pub mod export;
 pub mod info;
