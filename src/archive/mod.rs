@@ -158,10 +158,13 @@ pub trait Store {
 }
 
 /// The archive's folder: `--archive DIR`, else `$AUDITTY_ARCHIVE`, else the platform's data
-/// directory + `auditty/` (clap fills in the variable).
+/// directory + `auditty/` (a bare `--archive`, given as empty, is no choice).
 pub fn location(given: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = given.filter(|p| !p.as_os_str().is_empty()) {
         return Ok(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os(ENV_ARCHIVE).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
     }
     directories::BaseDirs::new()
         .map(|d| d.data_dir().join("auditty"))

@@ -7,11 +7,14 @@ use std::path::PathBuf;
 /// Where the archive is (`--archive DIR`, `$AUDITTY_ARCHIVE`).
 #[derive(Args, Debug, Clone, Default)]
 pub struct ArchiveDir {
-    /// The archive's folder [default: $AUDITTY_ARCHIVE, else the platform's data folder + auditty/]
+    /// The archive's folder [default: $AUDITTY_ARCHIVE, else the platform's data folder +
+    /// auditty/]; `play --archive` with no SOURCE picks a session from it
     #[arg(
         long = "archive",
         value_name = "DIR",
-        env = "AUDITTY_ARCHIVE",
+        num_args = 0..=1,
+        default_missing_value = "",
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from),
         help_heading = "Archive"
     )]
     pub dir: Option<PathBuf>,
