@@ -12,9 +12,11 @@ use crate::timeline::{Kind, Nanos, Timeline};
 pub enum Piece<'a> {
     /// A typed line.
     Input { t: Nanos, text: &'a str },
-    /// The next line of the output stretch that started at `t` (`first` for its first line).
+    /// The next line of the output stretch that started at `t` (`first` for its first line),
+    /// completed by the output event at `at`.
     Output {
         t: Nanos,
+        at: Nanos,
         first: bool,
         line: &'a str,
     },
@@ -32,6 +34,8 @@ const CHUNK: usize = 64 * 1024;
 /// empty ones before the first non-empty text, which are only counted.
 struct Stretch {
     t: Option<Nanos>,
+    /// The time of the output event being read.
+    at: Nanos,
     /// Lines taken so far (all empty while `started` is false).
     lines: u64,
     started: bool,
@@ -40,6 +44,7 @@ struct Stretch {
 impl Stretch {
     fn line(&mut self, line: &str, out: &mut dyn FnMut(Piece<'_>) -> Result<()>) -> Result<()> {
         let Some(t) = self.t else { return Ok(()) };
+        let at = self.at;
         self.lines += 1;
         if !self.started {
             if line.is_empty() && self.lines < 2 {
@@ -50,18 +55,21 @@ impl Stretch {
             for i in 0..self.lines - 1 {
                 out(Piece::Output {
                     t,
+                    at,
                     first: i == 0,
                     line: "",
                 })?;
             }
             return out(Piece::Output {
                 t,
+                at,
                 first: self.lines == 1,
                 line,
             });
         }
         out(Piece::Output {
             t,
+            at,
             first: false,
             line,
         })
@@ -89,6 +97,7 @@ impl Stretch {
     fn new() -> Self {
         Stretch {
             t: None,
+            at: 0,
             lines: 0,
             started: false,
         }
@@ -126,6 +135,7 @@ pub fn each_piece(
         match ev.kind {
             Kind::Output => {
                 stretch.t.get_or_insert(ev.t);
+                stretch.at = ev.t;
                 let data = tl.data(ev);
                 for chunk in data.chunks(CHUNK) {
                     buf.clear();

@@ -61,6 +61,13 @@ fn audit_log(s: &Sess) -> Vec<u8> {
 }
 
 fn sessions() -> Vec<Sess> {
+    let mut all = all_sessions();
+    // a line shown long after the command that printed it (one stretch of output)
+    all[2].steps.push((30.0, true, "late-marker\r\n$ ".into()));
+    all
+}
+
+fn all_sessions() -> Vec<Sess> {
     vec![
         shell(
             "log-1",
@@ -353,8 +360,14 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
             h["audit_log_id"] == "log-2" && h["snippet"].as_str().unwrap().contains("zebra42")
         })
         .unwrap();
-    let t = h["t"].as_f64().unwrap();
-    assert!((3.0..=3.3).contains(&t), "{t}");
+    assert_eq!(h["t"].as_f64().unwrap(), 3.2, "when the line was shown");
+    assert_eq!(h["time"], "2026-03-02T10:00:03.200+02:00");
+    let hits = search(&["late-marker"]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(
+        (hits[0]["audit_log_id"].as_str(), hits[0]["t"].as_f64()),
+        (Some("log-3"), Some(30.0))
+    );
     assert_eq!(h["in"], "output");
     let hits = search(&["zebra42"]);
     assert_eq!(hits.len(), 1);

@@ -10,7 +10,7 @@ use crate::pieces::{each_piece, Piece};
 use crate::recording::Recording;
 use crate::review::executed::{self, NotCommand};
 
-/// Output lines of one stretch are kept together, this many to an entry.
+/// Output lines completed by one event are kept together, this many to an entry.
 const LINES_PER_ENTRY: usize = 32;
 
 /// The searchable content of a recording, commands first, each part in time order.
@@ -31,13 +31,14 @@ pub fn content(rec: &Recording) -> Vec<Entry> {
             });
         }
     });
-    let mut held: Option<(u64, Vec<String>)> = None;
-    let flush = |held: &mut Option<(u64, Vec<String>)>, out: &mut Vec<Entry>| {
-        if let Some((t, lines)) = held.take() {
+    // lines completed by one output event (at most 32) make one entry, at that event's time
+    let mut held: Option<(u64, u64, Vec<String>)> = None;
+    let flush = |held: &mut Option<(u64, u64, Vec<String>)>, out: &mut Vec<Entry>| {
+        if let Some((_, at, lines)) = held.take() {
             if !lines.is_empty() {
                 out.push(Entry {
                     kind: In::Output,
-                    t,
+                    t: at,
                     text: lines.join("\n"),
                 });
             }
@@ -45,17 +46,18 @@ pub fn content(rec: &Recording) -> Vec<Entry> {
     };
     let _ = each_piece(&rec.tl, rec.crlf, true, &mut |p| {
         match p {
-            Piece::Output { t, line, .. } => {
-                if held
-                    .as_ref()
-                    .is_some_and(|(ht, l)| *ht != t || l.len() >= LINES_PER_ENTRY)
-                {
+            Piece::Output { t, at, line, .. } => {
+                if line.trim().is_empty() {
+                    return Ok(());
+                }
+                let apart = |(ht, hat, l): &(u64, u64, Vec<String>)| {
+                    *ht != t || *hat != at || l.len() >= LINES_PER_ENTRY
+                };
+                if held.as_ref().is_some_and(apart) {
                     flush(&mut held, &mut out);
                 }
-                let (_, lines) = held.get_or_insert_with(|| (t, Vec::new()));
-                if !line.trim().is_empty() {
-                    lines.push(line.trim_end().to_string());
-                }
+                let (_, _, lines) = held.get_or_insert_with(|| (t, at, Vec::new()));
+                lines.push(line.trim_end().to_string());
             }
             Piece::OutputEnd { .. } => flush(&mut held, &mut out),
             Piece::Input { .. } => {}

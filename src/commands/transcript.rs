@@ -47,7 +47,7 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
             };
             write(&mut w, &line)
         }
-        Piece::Output { t, first, line } if args.json => {
+        Piece::Output { t, first, line, .. } if args.json => {
             // the object is written as serde_json writes it (keys in order: t, text, time,
             // type), its text one line at a time
             let mut s = String::new();
