@@ -249,6 +249,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         "archive: 7 new, 0 already there, 0 failed\n"
     );
     assert_eq!(audit_log_requests(&f).await.len(), 7);
+    assert_eq!(f.issued().len(), 1, "one token exchange for the whole sync");
     check_complete(&dir, &all);
 
     let o = run(&f, &dir, &["archive", "sync", "--app", APP]).await;

@@ -1,12 +1,13 @@
 //! `archive sync`: every `run` event's audit log not archived yet is downloaded (through the
-//! client `fetch` uses, `AUDITTY_MAX_BYTES` and all), stored and indexed, one session at a
-//! time, each committed on its own: a sync stopped anywhere is taken up by the next one.
+//! client `fetch` uses, `AUDITTY_MAX_BYTES` and all: one client for the whole sync, so one
+//! region lookup and one token exchange), stored and indexed, one session at a time, each
+//! committed on its own: a sync stopped anywhere is taken up by the next one.
 
 use super::{index, sha256_hex, Added, SessionMeta, Store};
 use crate::error::Result;
 use crate::recording::{self, Settings, Source};
 use crate::render::escape::escape_controls;
-use crate::scalingo::{self, Config, Session};
+use crate::scalingo::{Client, Config, Session};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// What a sync did.
@@ -42,10 +43,39 @@ pub struct Plan<'a> {
 /// Syncs the apps' sessions into `store`; each failure is given to `report` (one line, escaped)
 /// and the rest go on.
 pub fn sync(store: &mut dyn Store, plan: &Plan<'_>, report: &mut dyn FnMut(&str)) -> Report {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            report(&format!("cannot start the async runtime: {e}"));
+            return Report {
+                failed: plan.apps.len(),
+                ..Report::default()
+            };
+        }
+    };
+    rt.block_on(sync_with_client(store, plan, report))
+}
+
+async fn sync_with_client(
+    store: &mut dyn Store,
+    plan: &Plan<'_>,
+    report: &mut dyn FnMut(&str),
+) -> Report {
     let mut done = Report::default();
+    let mut client = match Client::new(plan.cfg.clone()).await {
+        Ok(c) => c,
+        Err(e) => {
+            report(&e.to_string());
+            done.failed = plan.apps.len();
+            return done;
+        }
+    };
     let mut todo: Vec<(String, Session)> = Vec::new();
     for app in plan.apps {
-        match scalingo::sessions(plan.cfg.clone(), app, None) {
+        match client.sessions(app, None).await {
             Ok(list) => {
                 for s in list {
                     let Some(id) = s.audit_log_id.as_deref() else {
@@ -79,7 +109,7 @@ pub fn sync(store: &mut dyn Store, plan: &Plan<'_>, report: &mut dyn FnMut(&str)
     for (app, s) in &todo {
         let id = s.audit_log_id.as_deref().unwrap_or_default();
         bar.set_message(escape_controls(id));
-        match one(store, &plan.cfg, app, s) {
+        match one(store, &mut client, app, s).await {
             Ok(Added::New) => done.new += 1,
             Ok(Added::Already) => done.already += 1,
             Err(e) => {
@@ -110,9 +140,12 @@ fn progress_bar(shown: bool, len: usize) -> ProgressBar {
 }
 
 /// Downloads, indexes and stores one session.
-fn one(store: &mut dyn Store, cfg: &Config, app: &str, s: &Session) -> Result<Added> {
+async fn one(store: &mut dyn Store, client: &mut Client, app: &str, s: &Session) -> Result<Added> {
     let id = s.audit_log_id.as_deref().unwrap_or_default();
-    let bytes = scalingo::fetch_to_memory(cfg.clone(), app, id)
+    let mut bytes = Vec::new();
+    client
+        .download_audit_log_sized(app, id, s.audit_log_size, &mut bytes, &|_, _| {})
+        .await
         .map_err(|e| crate::error::Error::Runtime(e.to_string()))?;
     let sha256 = sha256_hex(&bytes);
     let source = Source::scalingo(app, id);
