@@ -97,7 +97,11 @@ fn all_sessions() -> Vec<Sess> {
             "log-7",
             7,
             "cid@acme.io",
-            &[(2.5, "grep SECRET_KEY config", "no match")],
+            &[(
+                2.5,
+                "grep SECRET_KEY config",
+                "no match \u{202e}evil-bidi \u{9b}31m",
+            )],
         ),
     ]
 }
@@ -379,6 +383,20 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         .collect();
     assert_eq!(ids, ["log-7"]);
     assert!(search(&["SECRET_KEY", "--in", "commands", "--user", "ann@acme.io"]).is_empty());
+    // nothing from a recording reaches the terminal unescaped
+    for json in [false, true] {
+        let mut a = vec!["search", "evil-bidi"];
+        if json {
+            a.push("--json");
+        }
+        let o = offline(&dir, &a);
+        let out = text(&o.stdout);
+        assert!(out.contains("log-7"), "{out}");
+        assert!(
+            !out.contains('\u{202e}') && !out.contains('\u{9b}') && !out.contains('\u{1b}'),
+            "{out:?}"
+        );
+    }
     // text output
     let o = offline(&dir, &["search", "uptime"]);
     assert!(

@@ -19,7 +19,11 @@ pub fn store(dir: &Path, sha256: &str, bytes: &[u8]) -> Result<()> {
     let shown = p.display().to_string();
     if !p.exists() {
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)
+            let mut made = std::fs::DirBuilder::new();
+            made.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut made, 0o700);
+            made.create(parent)
                 .map_err(|e| Error::Runtime(format!("{}: {e}", parent.display())))?;
         }
         let opts = Options {

@@ -53,7 +53,12 @@ impl SqliteStore {
     pub fn open(dir: &Path, create: bool) -> Result<SqliteStore> {
         let db = dir.join(DB_FILE);
         if create {
-            std::fs::create_dir_all(dir)
+            // only its owner reads an archive: audit logs hold what was typed and shown
+            let mut made = std::fs::DirBuilder::new();
+            made.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut made, 0o700);
+            made.create(dir)
                 .map_err(|e| Error::Runtime(format!("{}: {e}", dir.display())))?;
         } else if !db.is_file() {
             return Err(Error::Runtime(format!(
