@@ -60,6 +60,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Findings a reviewer must see: dangerous commands, secrets shown, input typed unseen
     Review(ReviewArgs),
+    /// One self-contained HTML file for a ticket: header, findings, every command and its screen
+    Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder
@@ -274,6 +276,10 @@ pub struct ScreenArgs {
     /// Colours in `--format ansi`: auto follows NO_COLOR
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
+    /// the layout; the source is not modified
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Args, Debug)]
@@ -295,6 +301,10 @@ pub struct TranscriptArgs {
     /// One JSON object per line: {t, time, type, text}
     #[arg(long)]
     pub json: bool,
+    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
+    /// the layout; the source is not modified
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// A finding level, for `--fail-on`.
@@ -328,8 +338,46 @@ pub struct ReviewArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<LevelArg>,
     /// Show what was typed without echo (passwords) instead of only its length
-    #[arg(long)]
+    #[arg(long, conflicts_with = "redact")]
     pub show_secrets: bool,
+    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
+    /// the layout; the source is not modified
+    #[arg(long)]
+    pub redact: bool,
+    #[command(flatten)]
+    pub term: TermArgs,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The page needs nothing else to be read (no script, no font, no image, no \
+network: a Content-Security-Policy forbids any request) and prints well. It is written whole \
+or not at all; an existing file is replaced only with --force."
+)]
+pub struct ReportArgs {
+    /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
+    #[arg(value_name = "SOURCE")]
+    pub source: OsString,
+    /// Write the report to FILE
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: std::path::PathBuf,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+    /// A TOML file of rules, as `review --rules`
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub rules: Option<std::path::PathBuf>,
+    /// Show what was typed without echo (passwords) instead of only its length
+    #[arg(long, conflicts_with = "redact")]
+    pub show_secrets: bool,
+    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, in the
+    /// findings and on every screen; the source is not modified
+    #[arg(long)]
+    pub redact: bool,
+    // `--with CONTEXT` (context lanes beside the terminal) comes here: its entries are
+    // handed to `report::Report::context`, see src/report/mod.rs.
     #[command(flatten)]
     pub term: TermArgs,
     #[command(flatten)]
@@ -373,6 +421,10 @@ pub struct ExportArgs {
     /// Shorten pauses longer than SECS to SECS (also written as the header's idle_time_limit)
     #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_idle)]
     pub idle_time_limit: Option<f64>,
+    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
+    /// the layout; the source is not modified
+    #[arg(long)]
+    pub redact: bool,
 }
 
 fn parse_idle(s: &str) -> Result<f64, BadNumber> {

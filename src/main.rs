@@ -35,6 +35,7 @@ fn main() {
         Some(Command::Search(a)) => commands::archive::search(a, out),
         Some(Command::Export(a)) => commands::export::run(a, out),
         Some(Command::Review(a)) => commands::review::run(a, out),
+        Some(Command::Report(a)) => commands::report::run(a, out),
         Some(Command::Completions(a)) => commands::completions::completions(a, out),
         Some(Command::Man(a)) => commands::completions::man(a, out),
     };

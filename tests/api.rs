@@ -2,129 +2,31 @@
 //! 127.0.0.1, plus raw TCP servers for broken connections).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+mod common;
+
+use auditty::net;
 use auditty::scalingo::{
-    commands, ApiError, Client, Config, FetchTarget, RetryPolicy, Timeouts, TokenOrigin, USER_AGENT,
+    self, ApiError, Client, Config, FetchTarget, RetryPolicy, Timeouts, TokenOrigin, USER_AGENT,
 };
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use common::{on_get, requests_to, FakeScalingo, APP};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "tk-us-SECRET-4f1d2c3b-aaaa-bbbb-cccc-0123456789ab";
-const APP: &str = "my-app";
 
-// ----- the imitation ---------------------------------------------------------------------
+// ----- the imitation (tests/common), with this file's retry policy ---------------------
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// A real JWT (header.payload.signature, base64url) whose payload has `exp`.
-fn jwt(exp: i64, n: u64) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS512","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(
-        json!({"exp": exp, "iss": "Scalingo", "uuid": format!("us-{n}"), "rfs": true}).to_string(),
-    );
-    let signature = URL_SAFE_NO_PAD.encode(format!("signature-{n}"));
-    format!("{header}.{payload}.{signature}")
-}
-
-struct Fake {
-    auth: MockServer,
-    api: MockServer,
-}
-
-impl Fake {
-    /// Auth server (token exchange accepting only TOKEN, JWTs valid `jwt_life` seconds,
-    /// regions) and an API server with nothing mounted.
-    async fn start_with_life(jwt_life: i64) -> Fake {
-        let auth = MockServer::start().await;
-        let api = MockServer::start().await;
-        let issued = Arc::new(AtomicU64::new(0));
-        Mock::given(method("POST"))
-            .and(path("/v1/tokens/exchange"))
-            .and(header(
-                "authorization",
-                format!("Basic {}", STANDARD.encode(format!(":{TOKEN}"))).as_str(),
-            ))
-            .and(header("content-type", "application/json"))
-            .and(header("accept", "application/json"))
-            .and(body_string("{}"))
-            .respond_with(move |_: &Request| {
-                let n = issued.fetch_add(1, Ordering::SeqCst);
-                ResponseTemplate::new(200).set_body_json(json!({"token": jwt(now() + jwt_life, n)}))
-            })
-            .with_priority(1)
-            .mount(&auth)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/v1/tokens/exchange"))
-            .respond_with(
-                ResponseTemplate::new(401).set_body_json(json!({"error": "invalid token"})),
-            )
-            .with_priority(10)
-            .mount(&auth)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/v1/regions"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"regions": [
-                {"name": "osc-fr1", "display_name": "Paris - Outscale", "api": api.uri(),
-                 "ssh": "ssh.osc-fr1.scalingo.com:22", "default": true},
-                {"name": "osc-secnum-fr1", "display_name": "Paris - SecNumCloud",
-                 "api": "http://127.0.0.1:9", "default": false},
-            ]})))
-            .mount(&auth)
-            .await;
-        Fake { auth, api }
-    }
-
-    async fn start() -> Fake {
-        Fake::start_with_life(3600).await
-    }
-
-    fn config(&self) -> Config {
-        Config {
-            token: Some(TOKEN.to_string()),
-            token_origin: TokenOrigin::Env("SCALINGO_API_TOKEN"),
-            auth_url: self.auth.uri(),
-            api_url: Some(self.api.uri()),
-            ..fast_config()
-        }
-    }
-
-    async fn exchanges(&self) -> usize {
-        requests_to(&self.auth, "/v1/tokens/exchange").await.len()
-    }
-
-    async fn mount_events(&self) {
-        let pages = events_pages();
-        for (i, page) in pages.into_iter().enumerate() {
-            Mock::given(method("GET"))
-                .and(path(format!("/v1/apps/{APP}/events")))
-                .and(query_param("page", (i + 1).to_string().as_str()))
-                .respond_with(ResponseTemplate::new(200).set_body_json(page))
-                .mount(&self.api)
-                .await;
-        }
-    }
-
-    async fn mount_audit_log(&self, id: &str, body: Vec<u8>) {
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/apps/{APP}/audit_logs/{id}")))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
-            .mount(&self.api)
-            .await;
-    }
+/// The fake API for TOKEN; `config()` retries as [`fast_config`] says.
+async fn fake() -> FakeScalingo {
+    FakeScalingo::start(TOKEN).await.with_base(fast_config())
 }
 
 /// Tiny waits, short timeouts: the whole file runs in seconds.
@@ -142,25 +44,6 @@ fn fast_config() -> Config {
         },
         ..Config::default()
     }
-}
-
-/// Answers every GET on `p` with `template`.
-async fn on_get(server: &MockServer, p: impl AsRef<str>, template: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path(p.as_ref()))
-        .respond_with(template)
-        .mount(server)
-        .await;
-}
-
-async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.url.path() == p)
-        .collect()
 }
 
 fn run_event(id: &str, at: &str, email: &str, command: &str, log: &str, size: u64) -> Value {
@@ -265,7 +148,7 @@ async fn download(cfg: Config, app: &str, id: &str) -> Result<Vec<u8>, ApiError>
 }
 
 /// A runtime for the blocking `commands` tests (the wiremock servers run on their own
-/// threads, so they keep answering while `commands::*` blocks this one).
+/// threads, so they keep answering while `scalingo::*` blocks this one).
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -338,8 +221,8 @@ fn assert_no_token(text: &str) {
 
 #[tokio::test]
 async fn sessions_across_pages_newest_first_run_events_only() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
     let sessions = client(fake.config())
         .await
         .sessions(APP, None)
@@ -401,7 +284,7 @@ async fn sessions_across_pages_newest_first_run_events_only() {
     assert_eq!(as_json["user"]["email"], "john@doe.com");
 
     // And the table shows them in their own offsets, the operator by name.
-    let table = commands::render_sessions_table(&sessions);
+    let table = auditty::views::sessions::render_sessions_table(&sessions);
     assert!(table.contains("2015-02-12 18:05:14 +01:00"), "{table}");
     assert!(table.contains("2015-02-11 08:00:00 -05:00"), "{table}");
     assert!(table.contains("Scalingo operator"), "{table}");
@@ -411,8 +294,8 @@ async fn sessions_across_pages_newest_first_run_events_only() {
 
 #[tokio::test]
 async fn sessions_limit_stops_following_pages() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
     let mut c = client(fake.config()).await;
 
     let two = c.sessions(APP, Some(2)).await.unwrap();
@@ -444,7 +327,7 @@ async fn sessions_limit_stops_following_pages() {
 
 #[tokio::test]
 async fn sessions_guard_against_a_server_that_never_ends() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     // Same page every time, no pagination data: stops at max_pages, duplicates dropped.
     on_get(
         &fake.api,
@@ -497,7 +380,7 @@ async fn sessions_guard_against_a_server_that_never_ends() {
 
 #[tokio::test]
 async fn sessions_answer_that_is_not_json_is_named() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     on_get(
         &fake.api,
         "/v1/apps/html/events",
@@ -527,11 +410,11 @@ async fn sessions_answer_that_is_not_json_is_named() {
 fn sessions_command_blocking() {
     let rt = rt();
     let fake = rt.block_on(async {
-        let fake = Fake::start().await;
-        fake.mount_events().await;
+        let fake = fake().await;
+        fake.mount_events(APP, events_pages()).await;
         fake
     });
-    let sessions = commands::sessions(fake.config(), APP, Some(4)).unwrap();
+    let sessions = scalingo::sessions(fake.config(), APP, Some(4)).unwrap();
     assert_eq!(sessions.len(), 4);
     assert_eq!(sessions[0].id, "run-5");
 }
@@ -540,8 +423,8 @@ fn sessions_command_blocking() {
 
 #[tokio::test]
 async fn region_is_looked_up_when_no_api_url() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
     let c = client(Config {
         api_url: None,
         ..fake.config()
@@ -570,8 +453,8 @@ async fn region_is_looked_up_when_no_api_url() {
 
 #[tokio::test]
 async fn config_from_flags_and_env_reaches_the_fake() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
     let cfg = Config::from_lookup(None, None, None, None, |k| {
         Ok(match k {
             "SCALINGO_API_TOKEN" => Some(TOKEN.to_string()),
@@ -593,9 +476,9 @@ async fn config_from_flags_and_env_reaches_the_fake() {
 
 #[tokio::test]
 async fn download_streams_exact_bytes_with_progress() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let big = big_audit_log();
-    fake.mount_audit_log("big", big.clone()).await;
+    fake.mount_audit_log(APP, "big", big.clone()).await;
 
     let calls: Mutex<Vec<(u64, Option<u64>)>> = Mutex::new(Vec::new());
     let mut sink = Vec::new();
@@ -620,12 +503,12 @@ async fn download_streams_exact_bytes_with_progress() {
 
 #[tokio::test]
 async fn download_accepts_json_lines_gzip_and_leading_blank_space() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let ndjson = b"{\"time\":\"2019-05-03T17:27:32+02:00\",\"content\":\"ls\\n\",\"type\":\"input\"}\n{\"time\":\"2019-05-03T17:27:33+02:00\",\"content\":\"x\",\"type\":\"output\"}\n".to_vec();
     let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03binary".to_vec();
     let padded = b"\xEF\xBB\xBF \r\n\t[]".to_vec();
     for (id, body) in [("nd", &ndjson), ("gz", &gzip), ("bom", &padded)] {
-        fake.mount_audit_log(id, body.clone()).await;
+        fake.mount_audit_log(APP, id, body.clone()).await;
         assert_eq!(
             &download(fake.config(), APP, id).await.unwrap(),
             body,
@@ -636,7 +519,7 @@ async fn download_accepts_json_lines_gzip_and_leading_blank_space() {
 
 #[tokio::test]
 async fn a_200_that_is_not_an_audit_log_is_named_and_nothing_is_written() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let cases: [(&str, &[u8], &str); 5] = [
         (
             "html",
@@ -665,7 +548,7 @@ async fn a_200_that_is_not_an_audit_log_is_named_and_nothing_is_written() {
         ),
     ];
     for (id, body, message) in cases {
-        fake.mount_audit_log(id, body.to_vec()).await;
+        fake.mount_audit_log(APP, id, body.to_vec()).await;
         let mut sink = Vec::new();
         let err = client(fake.config())
             .await
@@ -685,15 +568,15 @@ async fn a_200_that_is_not_an_audit_log_is_named_and_nothing_is_written() {
 fn fetch_saves_the_exact_bytes_and_their_sha256() {
     let rt = rt();
     let fake = rt.block_on(async {
-        let fake = Fake::start().await;
-        fake.mount_audit_log("log-4", sample_audit_log()).await;
-        fake.mount_audit_log("big", big_audit_log()).await;
+        let fake = fake().await;
+        fake.mount_audit_log(APP, "log-4", sample_audit_log()).await;
+        fake.mount_audit_log(APP, "big", big_audit_log()).await;
         fake
     });
     let dir = tempfile::tempdir().unwrap();
     for (id, body) in [("log-4", sample_audit_log()), ("big", big_audit_log())] {
-        let target = dir.path().join(commands::default_fetch_path(APP, id));
-        let report = commands::fetch(
+        let target = dir.path().join(scalingo::default_fetch_path(APP, id));
+        let report = scalingo::fetch(
             fake.config(),
             APP,
             id,
@@ -717,8 +600,8 @@ fn fetch_saves_the_exact_bytes_and_their_sha256() {
     );
 
     // The scalingo:// source: into memory.
-    let (app, id) = commands::parse_source_url("scalingo://my-app/log-4").unwrap();
-    let bytes = commands::fetch_to_memory(fake.config(), &app, &id).unwrap();
+    let (app, id) = scalingo::parse_source_url("scalingo://my-app/log-4").unwrap();
+    let bytes = scalingo::fetch_to_memory(fake.config(), &app, &id).unwrap();
     assert_eq!(bytes, sample_audit_log());
 }
 
@@ -726,15 +609,15 @@ fn fetch_saves_the_exact_bytes_and_their_sha256() {
 fn fetch_refuses_to_overwrite_without_force_and_replaces_with_it() {
     let rt = rt();
     let fake = rt.block_on(async {
-        let fake = Fake::start().await;
-        fake.mount_audit_log("log-4", sample_audit_log()).await;
+        let fake = fake().await;
+        fake.mount_audit_log(APP, "log-4", sample_audit_log()).await;
         fake
     });
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("evidence.json");
     std::fs::write(&target, b"previous evidence").unwrap();
 
-    let err = commands::fetch(
+    let err = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -758,7 +641,7 @@ fn fetch_refuses_to_overwrite_without_force_and_replaces_with_it() {
         0
     );
 
-    let report = commands::fetch(
+    let report = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -776,7 +659,7 @@ fn fetch_refuses_to_overwrite_without_force_and_replaces_with_it() {
 fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
     let rt = rt();
     let fake = rt.block_on(async {
-        let fake = Fake::start().await;
+        let fake = fake().await;
         on_get(
             &fake.api,
             "/v1/apps/my-app/audit_logs/broken",
@@ -807,7 +690,7 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
             "cut",
         ),
     ] {
-        let err = commands::fetch(
+        let err = scalingo::fetch(
             cfg.clone(),
             APP,
             id,
@@ -819,11 +702,12 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
         assert!(
             matches!(
                 err,
-                ApiError::ServerError { .. } | ApiError::CutShort { .. }
+                ApiError::Net(net::Error::ServerError { .. })
+                    | ApiError::Net(net::Error::CutShort { .. })
             ),
             "{err:?}"
         );
-        let err = commands::fetch(
+        let err = scalingo::fetch(
             cfg,
             APP,
             id,
@@ -835,7 +719,8 @@ fn a_failed_fetch_leaves_nothing_and_keeps_an_existing_file() {
         assert!(
             matches!(
                 err,
-                ApiError::ServerError { .. } | ApiError::CutShort { .. }
+                ApiError::Net(net::Error::ServerError { .. })
+                    | ApiError::Net(net::Error::CutShort { .. })
             ),
             "{err:?}"
         );
@@ -849,11 +734,11 @@ fn fetch_into_a_missing_folder_or_onto_a_folder_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let rt = rt();
     let fake = rt.block_on(async {
-        let fake = Fake::start().await;
-        fake.mount_audit_log("log-4", sample_audit_log()).await;
+        let fake = fake().await;
+        fake.mount_audit_log(APP, "log-4", sample_audit_log()).await;
         fake
     });
-    let err = commands::fetch(
+    let err = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -864,7 +749,7 @@ fn fetch_into_a_missing_folder_or_onto_a_folder_is_named() {
     .unwrap_err();
     assert!(err.to_string().ends_with("it is a folder"), "{err}");
     let missing = dir.path().join("nope").join("x.json");
-    let err = commands::fetch(
+    let err = scalingo::fetch(
         fake.config(),
         APP,
         "log-4",
@@ -884,7 +769,7 @@ fn fetch_into_a_missing_folder_or_onto_a_folder_is_named() {
 
 #[tokio::test]
 async fn unknown_app_and_unknown_audit_log() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     on_get(
         &fake.api,
         "/v1/apps/nope/events",
@@ -931,7 +816,7 @@ async fn unknown_app_and_unknown_audit_log() {
 
 #[tokio::test]
 async fn payment_required_and_forbidden() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     on_get(
         &fake.api,
         "/v1/apps/unpaid/events",
@@ -960,8 +845,8 @@ async fn payment_required_and_forbidden() {
 
 #[tokio::test]
 async fn wrong_token_is_refused_naming_where_it_came_from() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
     let wrong = "tk-us-WRONG-0000-1111-2222";
     for (origin, named) in [
         (TokenOrigin::Env("SCALINGO_API_TOKEN"), "SCALINGO_API_TOKEN"),
@@ -1000,7 +885,7 @@ fn missing_token_names_the_flag_and_the_variable() {
         msg.contains("--token") && msg.contains("SCALINGO_API_TOKEN"),
         "{msg}"
     );
-    let err = commands::sessions(
+    let err = scalingo::sessions(
         Config {
             token: Some("  ".into()),
             ..fast_config()
@@ -1014,8 +899,8 @@ fn missing_token_names_the_flag_and_the_variable() {
 
 #[tokio::test]
 async fn a_bearer_refused_by_the_api_is_exchanged_once_more_then_reported() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
     on_get(
         &fake.api,
         "/v1/apps/revoked/events",
@@ -1044,7 +929,7 @@ async fn a_bearer_refused_by_the_api_is_exchanged_once_more_then_reported() {
 
 #[tokio::test]
 async fn flaky_429_then_503_then_success() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let events = format!("/v1/apps/{APP}/events");
     Mock::given(method("GET"))
         .and(path(events.as_str()))
@@ -1060,7 +945,7 @@ async fn flaky_429_then_503_then_success() {
         .with_priority(2)
         .mount(&fake.api)
         .await;
-    fake.mount_events().await;
+    fake.mount_events(APP, events_pages()).await;
     let sessions = client(fake.config())
         .await
         .sessions(APP, None)
@@ -1073,7 +958,7 @@ async fn flaky_429_then_503_then_success() {
 
 #[tokio::test]
 async fn flaky_download_succeeds_after_retries() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let log = format!("/v1/apps/{APP}/audit_logs/log-4");
     Mock::given(method("GET"))
         .and(path(log.as_str()))
@@ -1089,7 +974,7 @@ async fn flaky_download_succeeds_after_retries() {
         .with_priority(2)
         .mount(&fake.api)
         .await;
-    fake.mount_audit_log("log-4", sample_audit_log()).await;
+    fake.mount_audit_log(APP, "log-4", sample_audit_log()).await;
     assert_eq!(
         download(fake.config(), APP, "log-4").await.unwrap(),
         sample_audit_log()
@@ -1099,7 +984,7 @@ async fn flaky_download_succeeds_after_retries() {
 
 #[tokio::test]
 async fn always_500_gives_up_after_the_attempts_allowed() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     on_get(
         &fake.api,
         "/v1/apps/broken/events",
@@ -1129,7 +1014,7 @@ async fn always_500_gives_up_after_the_attempts_allowed() {
 
 #[tokio::test]
 async fn always_429_gives_up_saying_so() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     on_get(
         &fake.api,
         "/v1/apps/busy/events",
@@ -1162,7 +1047,7 @@ async fn always_429_gives_up_saying_so() {
 
 #[tokio::test]
 async fn retry_after_is_honoured_and_bounded() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let events = format!("/v1/apps/{APP}/events");
     Mock::given(method("GET"))
         .and(path(events.as_str()))
@@ -1175,7 +1060,7 @@ async fn retry_after_is_honoured_and_bounded() {
         .with_priority(1)
         .mount(&fake.api)
         .await;
-    fake.mount_events().await;
+    fake.mount_events(APP, events_pages()).await;
     let started = Instant::now();
     client(fake.config())
         .await
@@ -1216,8 +1101,10 @@ async fn retry_after_is_honoured_and_bounded() {
 
 #[tokio::test]
 async fn the_bearer_is_reused_while_it_has_more_than_five_minutes() {
-    let fake = Fake::start_with_life(3600).await;
-    fake.mount_events().await;
+    let fake = FakeScalingo::start_with_life(TOKEN, 3600)
+        .await
+        .with_base(fast_config());
+    fake.mount_events(APP, events_pages()).await;
     let mut c = client(fake.config()).await;
     c.sessions(APP, Some(1)).await.unwrap();
     c.sessions(APP, Some(1)).await.unwrap();
@@ -1226,8 +1113,10 @@ async fn the_bearer_is_reused_while_it_has_more_than_five_minutes() {
 
 #[tokio::test]
 async fn the_bearer_is_exchanged_again_when_it_expires_within_five_minutes() {
-    let fake = Fake::start_with_life(120).await;
-    fake.mount_events().await;
+    let fake = FakeScalingo::start_with_life(TOKEN, 120)
+        .await
+        .with_base(fast_config());
+    fake.mount_events(APP, events_pages()).await;
     let mut c = client(fake.config()).await;
     c.sessions(APP, Some(1)).await.unwrap();
     c.sessions(APP, Some(1)).await.unwrap();
@@ -1236,9 +1125,9 @@ async fn the_bearer_is_exchanged_again_when_it_expires_within_five_minutes() {
 
 #[tokio::test]
 async fn tokens_go_only_where_they_belong_and_never_into_errors() {
-    let fake = Fake::start().await;
-    fake.mount_events().await;
-    fake.mount_audit_log("log-4", sample_audit_log()).await;
+    let fake = fake().await;
+    fake.mount_events(APP, events_pages()).await;
+    fake.mount_audit_log(APP, "log-4", sample_audit_log()).await;
     // A server that echoes what it was sent in its error messages.
     Mock::given(method("GET"))
         .and(path("/v1/apps/echo/events"))
@@ -1280,7 +1169,7 @@ async fn tokens_go_only_where_they_belong_and_never_into_errors() {
     let mut c = client(fake.config()).await;
     let sessions = c.sessions(APP, None).await.unwrap();
     outputs.push(serde_json::to_string(&sessions).unwrap());
-    outputs.push(commands::render_sessions_table(&sessions));
+    outputs.push(auditty::views::sessions::render_sessions_table(&sessions));
     outputs.push(format!("{c:?}"));
     outputs.push(format!("{:?}", fake.config()));
     let mut sink = Vec::new();
@@ -1360,7 +1249,7 @@ async fn tokens_go_only_where_they_belong_and_never_into_errors() {
 
 #[tokio::test]
 async fn connection_refused() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -1390,12 +1279,15 @@ async fn connection_refused() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, ApiError::Connect { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Net(net::Error::Connect { .. })),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn dns_failure() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let err = client(Config {
         api_url: Some("http://no-such-host.invalid".into()),
         ..fake.config()
@@ -1413,7 +1305,7 @@ async fn dns_failure() {
 
 #[tokio::test]
 async fn tls_failure() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     // https to a plain-HTTP port.
     let plain = fake.api.address().port();
     let err = client(Config {
@@ -1432,7 +1324,7 @@ async fn tls_failure() {
     );
 }
 
-fn short_read_timeout(fake: &Fake, api_url: String) -> Config {
+fn short_read_timeout(fake: &FakeScalingo, api_url: String) -> Config {
     Config {
         api_url: Some(api_url),
         timeouts: Timeouts {
@@ -1445,7 +1337,7 @@ fn short_read_timeout(fake: &Fake, api_url: String) -> Config {
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let url = raw_server(Vec::new(), After::Stall);
     let started = Instant::now();
     let err = download(short_read_timeout(&fake, url.clone()), APP, "log-4")
@@ -1460,7 +1352,7 @@ async fn a_server_that_never_answers_times_out() {
 
 #[tokio::test]
 async fn a_stalled_body_times_out() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let url = raw_server(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"time\":"
             .to_vec(),
@@ -1480,7 +1372,7 @@ async fn a_stalled_body_times_out() {
 
 #[tokio::test]
 async fn a_body_cut_short_is_named() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let url = raw_server(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"time\":\"2019\"}"
             .to_vec(),
@@ -1497,7 +1389,7 @@ async fn a_body_cut_short_is_named() {
 
 #[tokio::test]
 async fn a_connect_that_hangs_times_out() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     // A listener whose accept queue is full: the kernel drops further SYNs, so connecting
     // hangs. Fill the queue first.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -1540,7 +1432,7 @@ async fn a_connect_that_hangs_times_out() {
 
 #[tokio::test]
 async fn redirects_to_another_host_carry_no_credentials() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     let other = MockServer::start().await;
     // The audit log is stored elsewhere: the API redirects there.
     on_get(
@@ -1603,7 +1495,7 @@ async fn redirects_to_another_host_carry_no_credentials() {
 
 #[tokio::test]
 async fn retries_stop_when_the_time_allowed_is_used_up() {
-    let fake = Fake::start().await;
+    let fake = fake().await;
     on_get(
         &fake.api,
         "/v1/apps/slow/events",

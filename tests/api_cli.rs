@@ -1,77 +1,15 @@
 //! The API through the binary, as the acceptance checks run it: environment variables pointing
 //! at an imitation of the Scalingo API on 127.0.0.1.
 
-use base64::Engine;
+mod common;
+
+use common::BlockingFake;
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Command, Output};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use std::process::Command;
+use wiremock::ResponseTemplate;
 
 const TOKEN: &str = "tk-us-secret-0123456789";
-
-fn jwt() -> String {
-    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    let exp = chrono::Utc::now().timestamp() + 3600;
-    format!(
-        "{}.{}.sig",
-        b64(&json!({"alg": "HS256"})),
-        b64(&json!({"exp": exp}))
-    )
-}
-
-struct Fake {
-    server: MockServer,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Fake {
-    fn start() -> Fake {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt.block_on(async {
-            let s = MockServer::start().await;
-            Mock::given(method("POST"))
-                .and(path("/v1/tokens/exchange"))
-                .and(wiremock::matchers::basic_auth("", TOKEN))
-                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": jwt()})))
-                .mount(&s)
-                .await;
-            Mock::given(method("POST"))
-                .and(path("/v1/tokens/exchange"))
-                .respond_with(
-                    ResponseTemplate::new(401).set_body_json(json!({"error": "invalid token"})),
-                )
-                .mount(&s)
-                .await;
-            s
-        });
-        Fake { server, rt }
-    }
-
-    fn on(&self, p: &str, t: ResponseTemplate) {
-        self.rt.block_on(
-            Mock::given(method("GET"))
-                .and(path(p))
-                .respond_with(t)
-                .mount(&self.server),
-        );
-    }
-
-    fn run(&self, token: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_auditty"))
-            .args(args)
-            .env("SCALINGO_API_TOKEN", token)
-            .env("SCALINGO_AUTH_URL", self.server.uri())
-            .env("SCALINGO_API_URL", self.server.uri())
-            .env_remove("SCALINGO_APP")
-            .env_remove("SCALINGO_REGION")
-            .output()
-            .unwrap()
-    }
-}
 
 fn sample() -> Vec<u8> {
     std::fs::read(
@@ -87,7 +25,7 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn sessions_fetch_and_screen_through_the_api() {
-    let f = Fake::start();
+    let f = BlockingFake::start(TOKEN);
     let run = |id: &str, at: &str| {
         json!({"id": format!("ev-{id}"), "created_at": at, "type": "run", "app_name": "my-app",
         "user": {"username": "john", "email": "john@doe.com", "id": "us-1"},
@@ -207,7 +145,7 @@ fn sessions_fetch_and_screen_through_the_api() {
 
 #[test]
 fn play_app_checks_what_it_can_before_taking_the_terminal() {
-    let f = Fake::start();
+    let f = BlockingFake::start(TOKEN);
     let bin = env!("CARGO_BIN_EXE_auditty");
     // no token: the usual error line, status 1
     let o = Command::new(bin)

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use auditty::scalingo::{commands, ApiError, Config, FetchTarget};
+use auditty::scalingo::{self, ApiError, Config, FetchTarget};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -58,7 +58,7 @@ fn ctrl_c_during_fetch_leaves_nothing_behind() {
     };
     let fetch_target = target.clone();
     let fetch = std::thread::spawn(move || {
-        commands::fetch(
+        scalingo::fetch(
             cfg,
             "my-app",
             "log",

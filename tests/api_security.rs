@@ -5,7 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use auditty::scalingo::{commands, ApiError, Client, Config, FetchTarget};
+use auditty::net;
+use auditty::scalingo::{self, ApiError, Client, Config, FetchTarget};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use common::*;
@@ -288,7 +289,10 @@ async fn an_endless_audit_log_stops_at_the_limit_in_memory() {
         .download_audit_log(APP, "endless", &mut sink, &|_, _| {})
         .await
         .unwrap_err();
-    assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Net(net::Error::TooLarge { .. })),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         format!(
@@ -313,7 +317,10 @@ async fn a_slow_endless_audit_log_stops_at_the_limit_too() {
     .download_audit_log(APP, "slow", &mut sink, &|_, _| {})
     .await
     .unwrap_err();
-    assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Net(net::Error::TooLarge { .. })),
+        "{err:?}"
+    );
     assert!(sink.len() <= 200_000);
 }
 
@@ -446,7 +453,7 @@ fn fetch_saves_nothing_that_is_not_a_whole_audit_log() {
     for id in ["html", "cut", "numbers", "lines"] {
         let fresh = dir.path().join(format!("{id}.json"));
         for (target, force) in [(&fresh, false), (&existing, true)] {
-            let err = commands::fetch(
+            let err = scalingo::fetch(
                 fake.config(),
                 APP,
                 id,
@@ -531,7 +538,10 @@ async fn a_trickling_error_body_does_not_hold_the_answer_back() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, ApiError::ServerError { status: 503, .. }),
+        matches!(
+            err,
+            ApiError::Net(net::Error::ServerError { status: 503, .. })
+        ),
         "{err:?}"
     );
     assert!(

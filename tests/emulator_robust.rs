@@ -347,4 +347,10 @@ fn a_sequence_of_ours_ends_the_string_before_it() {
     t.feed(b"\x1b]2;title\x1b[1\"qshown");
     assert_eq!(t.screen().contents(), "shown");
     assert_eq!(t.title(), b"title");
+    // an ESC that restarts a sequence drops the one before: when the new one is ours (TBC),
+    // vt100 is not left in the middle of the dropped one
+    let mut t = Term::new(20, 8, false);
+    t.feed(b"a\x1b\x1b[g");
+    t.feed(b"[b");
+    assert_eq!(t.screen().contents(), "a[b");
 }

@@ -8,6 +8,8 @@
 //! prints must hold no ESC (except the SGR sequences auditty generates in `--format ansi`), no
 //! C1 control in any encoding, no BEL, no DEL, no bidi override, no C0 control but `\n`.
 
+mod common;
+
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -660,49 +662,31 @@ fn usage_errors_escape_arguments() {
 // The Scalingo API: server-supplied strings
 
 mod api {
+    use super::common::BlockingFake;
     use super::*;
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use wiremock::ResponseTemplate;
 
-    pub struct Fake {
-        pub server: MockServer,
-        pub rt: tokio::runtime::Runtime,
-    }
+    /// The shared fake API (tests/common), the binary run against it with any API URL.
+    pub struct Fake(BlockingFake);
 
     impl Fake {
         pub fn start() -> Fake {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            let server = rt.block_on(async {
-                let s = MockServer::start().await;
-                Mock::given(method("POST"))
-                    .and(path("/v1/tokens/exchange"))
-                    .respond_with(
-                        ResponseTemplate::new(200).set_body_json(json!({"token": "opaque"})),
-                    )
-                    .mount(&s)
-                    .await;
-                s
-            });
-            Fake { server, rt }
+            Fake(BlockingFake::start("tk-us-hostile"))
         }
 
         pub fn on(&self, p: &str, t: ResponseTemplate) {
-            self.rt.block_on(
-                Mock::given(method("GET"))
-                    .and(path(p))
-                    .respond_with(t)
-                    .mount(&self.server),
-            );
+            self.0.on(p, t);
+        }
+
+        pub fn api_uri(&self) -> String {
+            self.0.fake.api.uri()
         }
 
         pub fn cmd(&self, api_url: &str, args: &[&str]) -> Output {
             let mut c = bin();
             c.args(args)
                 .env("SCALINGO_API_TOKEN", "tk-us-hostile")
-                .env("SCALINGO_AUTH_URL", self.server.uri())
+                .env("SCALINGO_AUTH_URL", self.0.fake.auth.uri())
                 .env("SCALINGO_API_URL", api_url)
                 .env_remove("SCALINGO_REGION");
             run_cmd(c, Duration::from_secs(60))
@@ -735,7 +719,7 @@ mod api {
             ResponseTemplate::new(500)
                 .set_body_string(format!("<html><title>oops{E}</title></html>")),
         );
-        let uri = f.server.uri();
+        let uri = f.api_uri();
         for (args, json_out) in [
             (vec!["sessions", "--app", "my-app"], false),
             (vec!["sessions", "--app", "my-app", "--json"], true),

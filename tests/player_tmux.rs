@@ -1,6 +1,8 @@
 //! End to end: the real binary in a tmux pane (200×60), driven by keys, read from the pane.
 //! Skipped, with a notice, where tmux is not installed (CI installs it).
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -268,30 +270,15 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
 }
 
 /// An imitation of the Scalingo API (token exchange, run events, audit logs) on 127.0.0.1,
-/// served from wiremock's own thread while the test drives tmux.
+/// served from wiremock's own thread while the test drives tmux (tests/common's fake).
 mod fake_api {
-    use base64::Engine;
+    use super::common::BlockingFake;
     use serde_json::{json, Value};
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use wiremock::ResponseTemplate;
 
     pub const TOKEN: &str = "tk-us-picker-0123456789";
 
-    pub struct Fake {
-        pub server: MockServer,
-        rt: tokio::runtime::Runtime,
-    }
-
-    fn jwt() -> String {
-        let b64 =
-            |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-        let exp = chrono::Utc::now().timestamp() + 3600;
-        format!(
-            "{}.{}.sig",
-            b64(&json!({"alg": "HS256"})),
-            b64(&json!({"exp": exp}))
-        )
-    }
+    pub struct Fake(BlockingFake);
 
     fn run(id: &str, at: &str, email: &str, command: &str) -> Value {
         json!({"id": format!("ev-{id}"), "created_at": at, "type": "run", "app_name": "my-app",
@@ -301,66 +288,40 @@ mod fake_api {
 
     impl Fake {
         pub fn start() -> Fake {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            let sample = std::fs::read(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/recordings/scalingo-doc-sample.json"
-            ))
-            .unwrap();
-            let server = rt.block_on(async {
-                let s = MockServer::start().await;
-                Mock::given(method("POST"))
-                    .and(path("/v1/tokens/exchange"))
-                    .and(wiremock::matchers::basic_auth("", TOKEN))
-                    .respond_with(
-                        ResponseTemplate::new(200).set_body_json(json!({"token": jwt()})),
-                    )
-                    .mount(&s)
-                    .await;
-                Mock::given(method("GET"))
-                    .and(path("/v1/apps/my-app/events"))
-                    .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                        "events": [
-                            run("log-gone", "2019-05-01T08:00:00.000+02:00", "deploy@scalingo.com", ""),
-                            {"id": "d1", "type": "deployment", "created_at": "2019-05-04T10:00:00Z"},
-                            run("log-new", "2019-05-05T09:00:00.000+02:00", "john@doe.com", "bash"),
-                        ],
-                        "meta": {"pagination": {"current_page": 1, "prev_page": null, "next_page": null, "total_pages": 1, "total_count": 3}}})))
-                    .mount(&s)
-                    .await;
-                Mock::given(method("GET"))
-                    .and(path("/v1/apps/my-app/audit_logs/log-new"))
-                    .respond_with(ResponseTemplate::new(200).set_body_bytes(sample))
-                    .mount(&s)
-                    .await;
-                Mock::given(method("GET"))
-                    .and(path("/v1/apps/my-app/audit_logs/log-gone"))
-                    .respond_with(ResponseTemplate::new(404).set_body_json(
-                        json!({"resource": "audit_log", "error": "not found"}),
-                    ))
-                    .mount(&s)
-                    .await;
-                Mock::given(method("GET"))
-                    .and(path("/v1/apps/nope/events"))
-                    .respond_with(ResponseTemplate::new(404).set_body_json(
-                        json!({"resource": "app", "error": "not found"}),
-                    ))
-                    .mount(&s)
-                    .await;
-                s
-            });
-            Fake { server, rt }
+            let sample = super::common::sample_audit_log();
+            let f = BlockingFake::start(TOKEN);
+            f.on(
+                "/v1/apps/my-app/events",
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "events": [
+                        run("log-gone", "2019-05-01T08:00:00.000+02:00", "deploy@scalingo.com", ""),
+                        {"id": "d1", "type": "deployment", "created_at": "2019-05-04T10:00:00Z"},
+                        run("log-new", "2019-05-05T09:00:00.000+02:00", "john@doe.com", "bash"),
+                    ],
+                    "meta": {"pagination": {"current_page": 1, "prev_page": null, "next_page": null, "total_pages": 1, "total_count": 3}}})),
+            );
+            f.on(
+                "/v1/apps/my-app/audit_logs/log-new",
+                ResponseTemplate::new(200).set_body_bytes(sample),
+            );
+            f.on(
+                "/v1/apps/my-app/audit_logs/log-gone",
+                ResponseTemplate::new(404)
+                    .set_body_json(json!({"resource": "audit_log", "error": "not found"})),
+            );
+            f.on(
+                "/v1/apps/nope/events",
+                ResponseTemplate::new(404)
+                    .set_body_json(json!({"resource": "app", "error": "not found"})),
+            );
+            Fake(f)
         }
 
         /// The command line that runs `args` against this API.
         pub fn command(&self, bin: &str, args: &str) -> String {
-            let uri = self.server.uri();
-            let _ = &self.rt;
+            let (auth, api) = (self.0.fake.auth.uri(), self.0.fake.api.uri());
             format!(
-                "env -u SCALINGO_APP -u SCALINGO_REGION SCALINGO_API_TOKEN={TOKEN} SCALINGO_AUTH_URL={uri} SCALINGO_API_URL={uri} {bin} {args}"
+                "env -u SCALINGO_APP -u SCALINGO_REGION SCALINGO_API_TOKEN={TOKEN} SCALINGO_AUTH_URL={auth} SCALINGO_API_URL={api} {bin} {args}"
             )
         }
     }

@@ -16,12 +16,11 @@ pub fn config(api: &ApiArgs) -> Result<Config> {
 }
 
 pub fn sessions(args: &SessionsArgs, out: &mut dyn Write) -> Result<()> {
-    let list = scalingo::commands::sessions(config(&args.api)?, &args.app, args.limit)
-        .map_err(api_error)?;
+    let list = scalingo::sessions(config(&args.api)?, &args.app, args.limit).map_err(api_error)?;
     if args.json {
         emit(out, &format!("{}\n", to_json(&list, true)))
     } else {
-        emit(out, &scalingo::render_sessions_table(&list))
+        emit(out, &crate::views::sessions::render_sessions_table(&list))
     }
 }
 

@@ -39,7 +39,7 @@ fn write_error(output: &str, e: &std::io::Error) -> Error {
 
 /// Export to `args.output`: a file, or with `-`, `out`.
 pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
-    let loaded = load(&args.src)?;
+    let loaded = super::redact_if(load(&args.src)?, args.redact);
     let resolve = |spec: &Option<TimeSpec>, flag: &str| {
         spec.as_ref()
             .map(|s| {

@@ -8,6 +8,7 @@ pub mod completions;
 pub mod export;
 pub mod info;
 pub mod play;
+pub mod report;
 pub mod review;
 pub mod screen;
 pub mod transcript;
@@ -20,6 +21,16 @@ use std::io::Write;
 /// Open the recording a command's SOURCE names, with the terminal settings asked for.
 pub fn load(src: &SourceArgs) -> Result<Recording> {
     recording::open(&src.source()?, &src.settings())
+}
+
+/// The recording a command writes from: with `--redact`, a masked copy (secrets after the
+/// built-in rules' patterns, keys typed without echo); the source is never modified.
+pub fn redact_if(rec: Recording, redact: bool) -> Recording {
+    if redact {
+        crate::review::redact::redacted(&rec, &crate::review::rules::Rules::builtin())
+    } else {
+        rec
+    }
 }
 
 /// Write a command's output; a closed pipe (`| head`) is [`Error::ClosedPipe`], which ends

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::recording::{self, Recording, Source};
 use crate::render::escape::escape_controls;
 use crate::review::findings::Finding;
+use crate::review::redact::Redactor;
 use crate::review::rules::{Level, Rules};
 use crate::timeline::{clock, secs};
 use serde_json::json;
@@ -40,11 +41,30 @@ pub fn rules(args: &ReviewArgs) -> Result<Rules> {
     }
 }
 
-/// The findings of a loaded recording.
-pub fn findings(l: &Recording, rules: &Rules, show_secrets: bool) -> Vec<Finding> {
-    let analysis =
-        crate::review::executed::analyse(&l.tl, l.geometry.cols, l.geometry.rows, l.crlf);
-    crate::review::findings::find(&l.tl, l.crlf, &analysis, rules, show_secrets)
+/// The findings of a loaded recording; with `redact`, their evidence masked, and commands
+/// as the masked recording's screen shows them (a secret the line editor redrew in pieces,
+/// which no pattern matches whole, is masked there).
+pub fn findings(l: &Recording, rules: &Rules, show_secrets: bool, redact: bool) -> Vec<Finding> {
+    let g = &l.geometry;
+    let analysis = crate::review::executed::analyse(&l.tl, g.cols, g.rows, l.crlf);
+    let mut found = crate::review::findings::find(&l.tl, l.crlf, &analysis, rules, show_secrets);
+    if redact {
+        let r = Redactor::new(rules).with_hidden(&analysis.hidden);
+        let shown = r.recording(l, &analysis.hidden);
+        let masked = crate::review::executed::analyse(&shown.tl, g.cols, g.rows, shown.crlf);
+        let commands: std::collections::HashMap<_, _> =
+            crate::review::findings::statements(&masked)
+                .into_iter()
+                .collect();
+        for f in found.iter_mut().filter(|f| f.command.is_some()) {
+            if let Some(c) = commands.get(&f.t) {
+                f.evidence = crate::review::findings::clip(c);
+                f.command = Some(c.clone());
+            }
+        }
+        r.findings(&mut found);
+    }
+    found
 }
 
 /// Write the findings of every source to `out`; whether one reached `--fail-on`'s level.
@@ -61,7 +81,7 @@ pub fn review_to(args: &ReviewArgs, out: &mut dyn Write) -> Result<bool> {
     let mut s = String::new();
     for l in &loaded {
         let tl = &l.tl;
-        for f in findings(l, &rules, args.show_secrets) {
+        for f in findings(l, &rules, args.show_secrets, args.redact) {
             failed |= gate.is_some_and(|g| f.level >= g);
             let time = tl.wall_clock(f.t).map(|w| rfc3339(&w));
             if args.json {

@@ -8,7 +8,8 @@ use std::io::Write;
 pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     let source = args.src.source()?;
     let settings = args.src.settings();
-    let at_end = if args.at == TimeSpec::End {
+    // the two-thread path reads the source itself: a redacted copy is replayed here instead
+    let at_end = if args.at == TimeSpec::End && !args.redact {
         recording::pipeline::open_at_end(&source, &settings)?
     } else {
         None
@@ -19,7 +20,7 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
             (loaded, t, term)
         }
         None => {
-            let loaded = recording::open(&source, &settings)?;
+            let loaded = super::redact_if(recording::open(&source, &settings)?, args.redact);
             let t = args
                 .at
                 .resolve(&loaded.tl)
@@ -29,7 +30,11 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
             (loaded, t, replay.into_term())
         }
     };
-    let screen = term.screen();
+    let masked = args.redact.then(|| {
+        crate::review::redact::Redactor::new(&crate::review::rules::Rules::builtin())
+            .screen(term.screen())
+    });
+    let screen = masked.as_ref().unwrap_or(term.screen());
     let text = match args.format {
         ScreenFormat::Text => crate::render::text(screen),
         ScreenFormat::Ansi => crate::render::ansi::ansi_with(screen, args.color.colors()),

@@ -35,6 +35,7 @@ fn info_and_transcript_write_to_the_writer_they_are_given() {
             src: fixture("scalingo-doc-sample.json"),
             output: true,
             json: false,
+            redact: false,
         },
         &mut out,
     )
@@ -54,6 +55,7 @@ fn screen_writes_the_moment_asked_for() {
             format: ScreenFormat::Text,
             output: None,
             color: crate::cli::ColorChoice::Never,
+            redact: false,
         },
         &mut out,
     )
@@ -120,6 +122,7 @@ fn export_to_dash_writes_to_the_writer() {
         from: None,
         to: None,
         idle_time_limit: Some(0.5),
+        redact: false,
     };
     let mut out = Vec::new();
     export::run(&args(crate::cli::ExportFormat::AsciicastV2), &mut out).unwrap();

@@ -8,7 +8,7 @@ use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
-    let l = load(&args.src)?;
+    let l = super::redact_if(load(&args.src)?, args.redact);
     let tl = &l.tl;
     // what each typed line ran, read from the screen (one per typed line, in order)
     let executed = crate::review::executed::commands(

@@ -24,6 +24,7 @@
 //!   instead of filling memory or a disk.
 
 mod client;
+pub mod download;
 mod error;
 pub mod message;
 mod retry;

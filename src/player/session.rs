@@ -60,7 +60,7 @@ impl Picking {
     fn list(&self, tx: Sender<Msg>) {
         let (cfg, app) = (self.cfg.clone(), self.app.clone());
         spawn("auditty-sessions", move || {
-            let r = scalingo::commands::sessions(cfg, &app, None).map_err(|e| e.to_string());
+            let r = scalingo::sessions(cfg, &app, None).map_err(|e| e.to_string());
             let _ = tx.send(Msg::Picker(Action::Listed(r)));
         });
     }
@@ -81,16 +81,16 @@ impl Picking {
                     }));
                 }
             };
-            let bytes = match scalingo::commands::fetch_to_memory_with_progress(
-                cfg, &app, &id, size_hint, &progress,
-            ) {
-                Ok(b) => b,
-                Err(e) => {
-                    let message = format!("{}: {e}", source.name());
-                    let _ = tx.send(Msg::Picker(Action::Failed { ticket, message }));
-                    return;
-                }
-            };
+            let bytes =
+                match scalingo::fetch_to_memory_with_progress(cfg, &app, &id, size_hint, &progress)
+                {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let message = format!("{}: {e}", source.name());
+                        let _ = tx.send(Msg::Picker(Action::Failed { ticket, message }));
+                        return;
+                    }
+                };
             let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
             let msg = match recording::from_bytes(&source, bytes, &settings) {
                 Ok(loaded) => Msg::Ready { ticket, loaded },

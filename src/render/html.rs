@@ -50,6 +50,19 @@ pub fn html(screen: &vt100::Screen, theme: &Theme, caption: &str) -> String {
         height = rows.get() as u32 * LINE_PX,
         capc = theme.caption.hex(),
     );
+    cells(&mut out, screen, theme);
+    let _ = write!(
+        out,
+        "</pre>\n<figcaption>{caption}</figcaption>\n</figure>\n</body>\n</html>\n"
+    );
+    out
+}
+
+/// The screen's rows as the inside of a `<pre class="screen">`: runs of cells with the same
+/// look as spans, all text escaped (also used by `report`, which puts several screens on a
+/// page).
+pub fn cells(out: &mut String, screen: &vt100::Screen, theme: &Theme) {
+    let (rows, _) = screen.size();
     for row in 0..rows.get() {
         if row > 0 {
             out.push('\n');
@@ -100,11 +113,6 @@ pub fn html(screen: &vt100::Screen, theme: &Theme, caption: &str) -> String {
             let _ = write!(out, ">{text}</span>");
         }
     }
-    let _ = write!(
-        out,
-        "</pre>\n<figcaption>{caption}</figcaption>\n</figure>\n</body>\n</html>\n"
-    );
-    out
 }
 
 #[cfg(test)]

@@ -32,7 +32,8 @@ fn finding(rule: &Rule, t: Nanos, command: Option<String>, evidence: String) -> 
     }
 }
 
-fn clip(s: &str) -> String {
+/// Evidence cut to [`MAX_EVIDENCE`] characters.
+pub fn clip(s: &str) -> String {
     let s = s.trim();
     if s.chars().count() <= MAX_EVIDENCE {
         return s.to_string();

@@ -6,5 +6,7 @@
 
 pub mod executed;
 pub mod findings;
+mod pass;
+pub mod redact;
 pub mod rules;
 mod screen;

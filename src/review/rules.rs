@@ -59,6 +59,11 @@ pub struct Rule {
     pub reason: String,
     pub matcher: Matcher,
     pub unless: Option<Regex>,
+    /// Whether what the rule matches is a secret, masked by `--redact` (the named group
+    /// `secret` when the regex has one, else the whole match).
+    pub secret: bool,
+    /// For a secret that spans lines (a private key block): where it ends.
+    pub until: Option<Regex>,
 }
 
 impl Rule {
@@ -89,6 +94,8 @@ struct RuleDef {
     hidden: Option<bool>,
     unless: Option<String>,
     enabled: Option<bool>,
+    secret: Option<bool>,
+    until: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +126,12 @@ impl RuleDef {
         }
         if over.enabled.is_some() {
             self.enabled = over.enabled;
+        }
+        if over.secret.is_some() {
+            self.secret = over.secret;
+        }
+        if over.until.is_some() {
+            self.until = over.until;
         }
     }
 }
@@ -199,12 +212,18 @@ fn compile(file: &str, def: RuleDef) -> Result<Option<Rule>, Error> {
         Some(u) => Some(re("unless", u)?),
         None => None,
     };
+    let until = match &def.until {
+        Some(u) => Some(re("until", u)?),
+        None => None,
+    };
     Ok(Some(Rule {
         name: def.name,
         level,
         reason: reason.trim().to_string(),
         matcher,
         unless,
+        secret: def.secret.unwrap_or(false),
+        until,
     }))
 }
 

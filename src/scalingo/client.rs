@@ -168,13 +168,13 @@ impl Client {
                     if session.id.is_empty() || seen.insert(session.id.clone()) {
                         held += session_size(&session);
                         if held > SESSIONS_LIMIT {
-                            return Err(ApiError::BadAnswer {
+                            return Err(ApiError::Net(net::Error::BadAnswer {
                                 what: format!("the events of app '{app}'"),
                                 detail: format!(
                                     "their sessions hold more than {} MiB",
                                     SESSIONS_LIMIT >> 20
                                 ),
-                            });
+                            }));
                         }
                         sessions.push(session);
                     }
@@ -239,10 +239,10 @@ impl Client {
                     })
                 }
                 Some(_) => {
-                    return Err(ApiError::BadAnswer {
+                    return Err(ApiError::Net(net::Error::BadAnswer {
                         what: what.to_string(),
                         detail: "its \"events\" is not a list".into(),
-                    })
+                    }))
                 }
                 None => {
                     let said = if o.contains_key("error") || o.contains_key("message") {
@@ -250,17 +250,17 @@ impl Client {
                     } else {
                         String::new()
                     };
-                    return Err(ApiError::BadAnswer {
+                    return Err(ApiError::Net(net::Error::BadAnswer {
                         what: what.to_string(),
                         detail: format!("it has no \"events\" list{said}"),
-                    });
+                    }));
                 }
             },
             _ => {
-                return Err(ApiError::BadAnswer {
+                return Err(ApiError::Net(net::Error::BadAnswer {
                     what: what.to_string(),
                     detail: "it is not a JSON object with \"events\"".into(),
-                })
+                }))
             }
         };
         let events = events
@@ -401,14 +401,14 @@ impl Client {
             Some(token) if !token.is_empty() && HeaderValue::from_str(token).is_ok() => {
                 Ok(Bearer::new(token.to_string(), unix_now()))
             }
-            Some(_) => Err(ApiError::BadAnswer {
+            Some(_) => Err(ApiError::Net(net::Error::BadAnswer {
                 what,
                 detail: "its \"token\" is empty or not usable in a header".into(),
-            }),
-            None => Err(ApiError::BadAnswer {
+            })),
+            None => Err(ApiError::Net(net::Error::BadAnswer {
                 what,
                 detail: "it has no \"token\"".into(),
-            }),
+            })),
         }
     }
 
@@ -433,10 +433,10 @@ impl Client {
         let body =
             net::read_json(res, &url, &what, JSON_BODY_LIMIT, &self.net, &self.redactor).await?;
         let Some(regions) = body.get("regions").and_then(Value::as_array) else {
-            return Err(ApiError::BadAnswer {
+            return Err(ApiError::Net(net::Error::BadAnswer {
                 what,
                 detail: "it has no \"regions\" list".into(),
-            });
+            }));
         };
         let wanted = self.cfg.region.as_str();
         let mut known = Vec::new();

@@ -5,7 +5,6 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use super::config::{TokenOrigin, ENV_TOKEN};
 use super::text::escape_controls as esc;
@@ -21,8 +20,6 @@ pub enum ApiError {
     InvalidConfig { what: String },
     /// An app name or audit log id that cannot be put in a URL path.
     InvalidName { kind: &'static str, value: String },
-    /// The HTTP client could not be set up.
-    Setup { reason: String },
     /// The API token (or the bearer token made from it) was refused.
     TokenRefused { origin: TokenOrigin, status: u16 },
     /// The region is not one the auth service lists.
@@ -41,144 +38,26 @@ pub enum ApiError {
         app: String,
         message: Option<String>,
     },
-    /// 429 answers, retried until the attempts or the time allowed ran out.
-    RateLimited {
-        attempts: u32,
-        waited: Duration,
-        message: Option<String>,
-        /// Set when giving up because the server asked for a longer wait than allowed.
-        asked_wait: Option<Duration>,
-    },
-    /// 5xx answers, retried until the attempts or the time allowed ran out.
-    ServerError {
-        status: u16,
-        attempts: u32,
-        waited: Duration,
-        message: Option<String>,
-        asked_wait: Option<Duration>,
-    },
     /// Any other answer the client has no use for.
     UnexpectedStatus {
         status: u16,
         url: String,
         message: Option<String>,
     },
-    /// The TCP connection could not be made (refused, unreachable, reset…).
-    Connect { url: String, reason: String },
-    /// The host name did not resolve.
-    Dns { host: String, reason: String },
-    /// The TLS handshake failed.
-    Tls { url: String, reason: String },
-    /// Nothing came for longer than allowed.
-    Timeout {
-        after: Duration,
-        waiting_for: String,
-    },
-    /// The body ended before its announced length.
-    CutShort { got: u64, expected: u64 },
-    /// Reading a body failed for another reason.
-    BodyBroken {
-        what: String,
-        got: u64,
-        reason: String,
-    },
     /// A 200 answer to an audit log download whose body is not an audit log.
     NotAnAuditLog { detail: String },
-    /// A 200 answer (events, regions, token exchange) that is not what the API documents.
-    BadAnswer { what: String, detail: String },
-    /// Any other failure of a request.
-    Request { url: String, reason: String },
     /// The file to save to exists and overwriting was not asked for.
     TargetExists { path: PathBuf },
     /// A local file or stream operation failed.
     Io { what: String, source: io::Error },
     /// The user interrupted (Ctrl-C); nothing was saved.
     Interrupted,
-    /// A body larger than allowed (`AUDITTY_MAX_BYTES`).
-    TooLarge { what: String, limit: u64 },
-    /// A redirect that is not followed.
-    Redirect { from: String, detail: String },
     /// What `fetch` received does not parse as an audit log (`path`: where it was going).
     Invalid { path: String, reason: String },
     /// The same, found once it was written to standard output.
     InvalidStreamed { reason: String },
-}
-
-impl ApiError {
-    /// The network error this is, for the variants the network layer words.
-    fn as_net(&self) -> Option<net::Error> {
-        let s = |x: &String| x.clone();
-        Some(match self {
-            ApiError::Setup { reason } => net::Error::Setup { reason: s(reason) },
-            ApiError::RateLimited {
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            } => net::Error::RateLimited {
-                attempts: *attempts,
-                waited: *waited,
-                message: message.clone(),
-                asked_wait: *asked_wait,
-            },
-            ApiError::ServerError {
-                status,
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            } => net::Error::ServerError {
-                status: *status,
-                attempts: *attempts,
-                waited: *waited,
-                message: message.clone(),
-                asked_wait: *asked_wait,
-            },
-            ApiError::Connect { url, reason } => net::Error::Connect {
-                url: s(url),
-                reason: s(reason),
-            },
-            ApiError::Dns { host, reason } => net::Error::Dns {
-                host: s(host),
-                reason: s(reason),
-            },
-            ApiError::Tls { url, reason } => net::Error::Tls {
-                url: s(url),
-                reason: s(reason),
-            },
-            ApiError::Timeout { after, waiting_for } => net::Error::Timeout {
-                after: *after,
-                waiting_for: s(waiting_for),
-            },
-            ApiError::CutShort { got, expected } => net::Error::CutShort {
-                what: AUDIT_LOG.to_string(),
-                got: *got,
-                expected: *expected,
-            },
-            ApiError::BodyBroken { what, got, reason } => net::Error::BodyBroken {
-                what: s(what),
-                got: *got,
-                reason: s(reason),
-            },
-            ApiError::TooLarge { what, limit } => net::Error::TooLarge {
-                what: s(what),
-                limit: *limit,
-            },
-            ApiError::Redirect { from, detail } => net::Error::Redirect {
-                from: s(from),
-                detail: s(detail),
-            },
-            ApiError::BadAnswer { what, detail } => net::Error::BadAnswer {
-                what: s(what),
-                detail: s(detail),
-            },
-            ApiError::Request { url, reason } => net::Error::Request {
-                url: s(url),
-                reason: s(reason),
-            },
-            _ => return None,
-        })
-    }
+    /// A failure of the HTTP layer (transport, retries given up, bodies), worded there.
+    Net(net::Error),
 }
 
 /// What the audit log is called in errors.
@@ -186,45 +65,7 @@ pub(crate) const AUDIT_LOG: &str = "the audit log";
 
 impl From<net::Error> for ApiError {
     fn from(e: net::Error) -> ApiError {
-        match e {
-            net::Error::Setup { reason } => ApiError::Setup { reason },
-            net::Error::RateLimited {
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            } => ApiError::RateLimited {
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            },
-            net::Error::ServerError {
-                status,
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            } => ApiError::ServerError {
-                status,
-                attempts,
-                waited,
-                message,
-                asked_wait,
-            },
-            net::Error::Connect { url, reason } => ApiError::Connect { url, reason },
-            net::Error::Dns { host, reason } => ApiError::Dns { host, reason },
-            net::Error::Tls { url, reason } => ApiError::Tls { url, reason },
-            net::Error::Timeout { after, waiting_for } => ApiError::Timeout { after, waiting_for },
-            net::Error::CutShort { got, expected, .. } => ApiError::CutShort { got, expected },
-            net::Error::BodyBroken { what, got, reason } => {
-                ApiError::BodyBroken { what, got, reason }
-            }
-            net::Error::TooLarge { what, limit } => ApiError::TooLarge { what, limit },
-            net::Error::Redirect { from, detail } => ApiError::Redirect { from, detail },
-            net::Error::BadAnswer { what, detail } => ApiError::BadAnswer { what, detail },
-            net::Error::Request { url, reason } => ApiError::Request { url, reason },
-        }
+        ApiError::Net(e)
     }
 }
 
@@ -318,10 +159,7 @@ impl fmt::Display for ApiError {
                 "what the server sent is not an audit log ({}); it was written to standard output as it came",
                 esc(reason)
             ),
-            other => match other.as_net() {
-                Some(net) => net.fmt(f),
-                None => Ok(()),
-            },
+            ApiError::Net(e) => e.fmt(f),
         }
     }
 }
@@ -338,6 +176,7 @@ impl StdError for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn s(x: &str) -> String {
         x.to_string()
@@ -357,25 +196,25 @@ mod tests {
             (ApiError::AuditLogNotFound { app: s("foo"), id: s("abc") },
              "audit log 'abc' not found in app 'foo'"),
             (ApiError::PaymentRequired { message: None, url: None }, "payment required (402)"),
-            (ApiError::RateLimited { attempts: 5, waited: secs(31), message: None, asked_wait: None },
+            (ApiError::Net(net::Error::RateLimited { attempts: 5, waited: secs(31), message: None, asked_wait: None }),
              "rate limited (429) 5 times in a row; gave up after 31 s"),
-            (ApiError::RateLimited { attempts: 1, waited: secs(0), message: Some(s("Retry later")), asked_wait: Some(secs(120)) },
+            (ApiError::Net(net::Error::RateLimited { attempts: 1, waited: secs(0), message: Some(s("Retry later")), asked_wait: Some(secs(120)) }),
              "rate limited (429) once (the server said 'Retry later'); gave up as the server asked to wait 120 s more"),
-            (ApiError::ServerError { status: 500, attempts: 4, waited: secs(12), message: Some(s("Internal error occured, we're on it!")), asked_wait: None },
+            (ApiError::Net(net::Error::ServerError { status: 500, attempts: 4, waited: secs(12), message: Some(s("Internal error occured, we're on it!")), asked_wait: None }),
              "server error 500 'Internal error occured, we're on it!' 4 times; gave up after 12 s"),
             (ApiError::UnexpectedStatus { status: 418, url: s("http://x/v1"), message: None },
              "unexpected answer 418 from http://x/v1"),
-            (ApiError::Connect { url: s("http://127.0.0.1:1234"), reason: s("connection refused") },
+            (ApiError::Net(net::Error::Connect { url: s("http://127.0.0.1:1234"), reason: s("connection refused") }),
              "cannot connect to http://127.0.0.1:1234: connection refused"),
-            (ApiError::Dns { host: s("x.invalid"), reason: s("no such host") },
+            (ApiError::Net(net::Error::Dns { host: s("x.invalid"), reason: s("no such host") }),
              "DNS lookup failed for x.invalid: no such host"),
-            (ApiError::Tls { url: s("https://x"), reason: s("bad cert") },
+            (ApiError::Net(net::Error::Tls { url: s("https://x"), reason: s("bad cert") }),
              "TLS handshake with https://x failed: bad cert"),
-            (ApiError::Timeout { after: secs(30), waiting_for: s("the answer") },
+            (ApiError::Net(net::Error::Timeout { after: secs(30), waiting_for: s("the answer") }),
              "timed out after 30 s waiting for the answer"),
-            (ApiError::CutShort { got: 10, expected: 20 },
+            (ApiError::Net(net::Error::CutShort { what: s("the audit log"), got: 10, expected: 20 }),
              "the audit log body was cut short after 10 bytes (expected 20)"),
-            (ApiError::BodyBroken { what: s("the audit log"), got: 3, reason: s("reset") },
+            (ApiError::Net(net::Error::BodyBroken { what: s("the audit log"), got: 3, reason: s("reset") }),
              "reading the audit log broke after 3 bytes: reset"),
             (ApiError::NotAnAuditLog { detail: s("it is an HTML page") },
              "the server's answer is not an audit log: it is an HTML page"),

@@ -4,7 +4,9 @@
 //!   environment variables, then defaults).
 //! - [`Client`] does the talking (async, tokio): token exchange and refresh, region lookup,
 //!   paginated run events, streamed audit log download, retries on 429/5xx.
-//! - [`commands`] has the blocking functions the CLI calls, and the table rendering.
+//! - [`blocking`] has the blocking functions the commands and the player call; [`fetch`]
+//!   saves an audit log (file or standard output). The sessions table is a view
+//!   (`crate::views::sessions`).
 //!
 //! Transport, retries, redirects, redaction and size limits are [`crate::net`]'s; this module
 //! holds what is Scalingo's: configuration, token exchange, endpoints and wire types.
@@ -15,21 +17,20 @@
 //! messages are scrubbed of every form of both.
 
 mod auth;
+pub mod blocking;
 mod client;
-pub mod commands;
 mod config;
 mod error;
+pub mod fetch;
 mod text;
 mod wire;
 
+pub use blocking::{fetch_to_memory, fetch_to_memory_with_progress, parse_source_url, sessions};
 pub use client::{Client, Session, User, USER_AGENT};
-pub use commands::{
-    default_fetch_path, fetch, fetch_to_memory, fetch_to_memory_with_progress, parse_source_url,
-    render_sessions_table, session_cells, sessions, FetchReport, FetchTarget, SESSION_COLUMNS,
-};
 pub use config::{
     Config, RetryPolicy, Timeouts, TokenOrigin, DEFAULT_AUTH_URL, DEFAULT_REGION, ENV_API_URL,
     ENV_APP, ENV_AUTH_URL, ENV_REGION, ENV_TOKEN,
 };
 pub use error::ApiError;
+pub use fetch::{default_fetch_path, fetch, FetchReport, FetchTarget};
 pub use text::{escape_controls, human_size};

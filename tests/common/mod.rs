@@ -17,7 +17,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const APP: &str = "my-app";
@@ -80,10 +80,20 @@ pub struct FakeScalingo {
     pub api: MockServer,
     pub token: String,
     issued: Arc<Mutex<Vec<String>>>,
+    /// What [`FakeScalingo::config`] builds on (timeouts, retries).
+    base: Config,
 }
 
 impl FakeScalingo {
+    /// JWTs valid an hour.
     pub async fn start(token: &str) -> FakeScalingo {
+        FakeScalingo::start_with_life(token, 3600).await
+    }
+
+    /// The token exchange (accepting only `token`, with the headers and body the client
+    /// sends, issuing JWTs valid `jwt_life` seconds), the regions list (the API server as
+    /// `osc-fr1`), and an API server with nothing mounted.
+    pub async fn start_with_life(token: &str, jwt_life: i64) -> FakeScalingo {
         let auth = MockServer::start().await;
         let api = MockServer::start().await;
         let issued = Arc::new(Mutex::new(Vec::new()));
@@ -91,9 +101,12 @@ impl FakeScalingo {
         Mock::given(method("POST"))
             .and(path("/v1/tokens/exchange"))
             .and(header("authorization", basic(token).as_str()))
+            .and(header("content-type", "application/json"))
+            .and(header("accept", "application/json"))
+            .and(body_string("{}"))
             .respond_with(move |_: &Request| {
                 let mut kept = kept.lock().unwrap();
-                let jwt = jwt(now() + 3600, kept.len() as u64);
+                let jwt = jwt(now() + jwt_life, kept.len() as u64);
                 kept.push(jwt.clone());
                 ResponseTemplate::new(200).set_body_json(json!({ "token": jwt }))
             })
@@ -108,12 +121,55 @@ impl FakeScalingo {
             .with_priority(10)
             .mount(&auth)
             .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/regions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"regions": [
+                {"name": "osc-fr1", "display_name": "Paris - Outscale", "api": api.uri(),
+                 "ssh": "ssh.osc-fr1.scalingo.com:22", "default": true},
+                {"name": "osc-secnum-fr1", "display_name": "Paris - SecNumCloud",
+                 "api": "http://127.0.0.1:9", "default": false},
+            ]})))
+            .mount(&auth)
+            .await;
         FakeScalingo {
             auth,
             api,
             token: token.to_string(),
             issued,
+            base: fast_config(),
         }
+    }
+
+    /// The same fake, with `base`'s timeouts and retries in [`FakeScalingo::config`].
+    pub fn with_base(mut self, base: Config) -> FakeScalingo {
+        self.base = base;
+        self
+    }
+
+    /// How many token exchanges were asked for (refused ones included).
+    pub async fn exchanges(&self) -> usize {
+        requests_to(&self.auth, "/v1/tokens/exchange").await.len()
+    }
+
+    /// The events `pages` of `app`, page N answering `?page=N`.
+    pub async fn mount_events(&self, app: &str, pages: Vec<serde_json::Value>) {
+        for (i, page) in pages.into_iter().enumerate() {
+            Mock::given(method("GET"))
+                .and(path(format!("/v1/apps/{app}/events")))
+                .and(query_param("page", (i + 1).to_string().as_str()))
+                .respond_with(ResponseTemplate::new(200).set_body_json(page))
+                .mount(&self.api)
+                .await;
+        }
+    }
+
+    /// The audit log `id` of `app`.
+    pub async fn mount_audit_log(&self, app: &str, id: &str, body: Vec<u8>) {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/apps/{app}/audit_logs/{id}")))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+            .mount(&self.api)
+            .await;
     }
 
     pub fn config(&self) -> Config {
@@ -122,7 +178,7 @@ impl FakeScalingo {
             token_origin: TokenOrigin::Env("SCALINGO_API_TOKEN"),
             auth_url: self.auth.uri(),
             api_url: Some(self.api.uri()),
-            ..fast_config()
+            ..self.base.clone()
         }
     }
 
@@ -133,11 +189,7 @@ impl FakeScalingo {
 
     /// Answers every GET on `p` with `template`.
     pub async fn on_get(&self, p: &str, template: ResponseTemplate) {
-        Mock::given(method("GET"))
-            .and(path(p))
-            .respond_with(template)
-            .mount(&self.api)
-            .await;
+        on_get(&self.api, p, template).await;
     }
 
     /// Answers every GET on `p` with what `f` makes of the request.
@@ -152,6 +204,60 @@ impl FakeScalingo {
             .mount(&self.api)
             .await;
     }
+}
+
+/// The fake API for tests that run the binary from a plain `#[test]`: it keeps a runtime of
+/// its own to mount answers with (the servers run on wiremock's own threads).
+pub struct BlockingFake {
+    pub fake: FakeScalingo,
+    rt: tokio::runtime::Runtime,
+}
+
+impl BlockingFake {
+    pub fn start(token: &str) -> BlockingFake {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let fake = rt.block_on(FakeScalingo::start(token));
+        BlockingFake { fake, rt }
+    }
+
+    /// Answers every GET on `p` (on the API server) with `template`.
+    pub fn on(&self, p: &str, template: ResponseTemplate) {
+        self.rt.block_on(self.fake.on_get(p, template));
+    }
+
+    /// The binary with `token` and the fake's URLs in the environment.
+    pub fn run(&self, token: &str, args: &[&str]) -> Output {
+        run_auditty(
+            token,
+            &self.fake.auth.uri(),
+            &self.fake.api.uri(),
+            &[],
+            args,
+        )
+    }
+}
+
+/// Answers every GET on `p` with `template`, on `server`.
+pub async fn on_get(server: &MockServer, p: impl AsRef<str>, template: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(p.as_ref()))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+/// The requests `server` received on path `p`.
+pub async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path() == p)
+        .collect()
 }
 
 // ----- a raw HTTP server, on several loopback origins --------------------------------------

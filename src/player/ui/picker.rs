@@ -10,7 +10,8 @@
 
 use crate::player::picker::{Listing, Picker, SPINNER};
 use crate::render::escape::escape_controls;
-use crate::scalingo::{human_size, session_cells, SESSION_COLUMNS};
+use crate::scalingo::human_size;
+use crate::views::sessions::{session_cells, SESSION_COLUMNS};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};

@@ -1,0 +1,158 @@
+//! Printing in the ground state: character sets (DEC special graphics), insert mode, the
+//! U+FFFD stand-in, UTF-8 continuation.
+
+use super::{Clean, Hook, Prefilter, St};
+
+/// Character set designations and shift state, as a terminal keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Charsets {
+    pub(super) g0: u8,
+    pub(super) g1: u8,
+    pub(super) shifted: bool,
+}
+
+impl Default for Charsets {
+    fn default() -> Self {
+        Charsets {
+            g0: b'B',
+            g1: b'B',
+            shifted: false,
+        }
+    }
+}
+
+impl Charsets {
+    pub(super) fn graphics(&self) -> bool {
+        (if self.shifted { self.g1 } else { self.g0 }) == b'0'
+    }
+}
+
+/// DEC special graphics, 0x5F..=0x7E, as Unicode (the VT100 table, as xterm shows it).
+pub(super) const DEC_GRAPHICS: [char; 32] = [
+    ' ', '◆', '▒', '␉', '␌', '␍', '␊', '°', '±', '␤', '␋', '┘', '┐', '┌', '└', '┼', '⎺', '⎻', '─',
+    '⎼', '⎽', '├', '┤', '┴', '┬', '│', '≤', '≥', 'π', '≠', '£', '·',
+];
+
+/// The Unicode character DEC special graphics shows for an ASCII byte, if it maps.
+pub fn dec_graphics(b: u8) -> Option<char> {
+    (0x5F..=0x7E)
+        .contains(&b)
+        .then(|| DEC_GRAPHICS[(b - 0x5F) as usize])
+}
+
+pub(super) const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
+pub(super) const REPLACEMENT_STAND_IN: &[u8] = "\u{10fffd}".as_bytes();
+/// What vt100 holds in a cell for U+FFFD (which it would otherwise drop).
+pub const STAND_IN_FOR_REPLACEMENT: &str = "\u{10fffd}";
+
+/// A character read from the emulated screen as it may be shown: control characters, and the
+/// stand-in that carries U+FFFD through vt100, become U+FFFD.
+pub fn shown_char(c: char) -> char {
+    if crate::render::escape::is_control(c) || STAND_IN_FOR_REPLACEMENT.starts_with(c) {
+        '\u{fffd}'
+    } else {
+        c
+    }
+}
+
+pub(super) fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len() + 8);
+    let mut last = 0;
+    for i in memchr::memmem::find_iter(hay, from) {
+        out.extend_from_slice(&hay[last..i]);
+        out.extend_from_slice(to);
+        last = i + from.len();
+    }
+    out.extend_from_slice(&hay[last..]);
+    out
+}
+
+/// Continuation bytes still expected after `text` (which starts on a character boundary).
+pub(super) fn utf8_pending_after(text: &[u8]) -> u8 {
+    let tail = &text[text.len().saturating_sub(4)..];
+    for (k, &b) in tail.iter().enumerate().rev() {
+        if (0x80..0xC0).contains(&b) {
+            continue;
+        }
+        let need: u8 = match b {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            0xF0..=0xF4 => 3,
+            _ => 0,
+        };
+        let have = (tail.len() - 1 - k) as u8;
+        return need.saturating_sub(have);
+    }
+    0
+}
+
+impl Prefilter {
+    pub(super) fn ground(&mut self, b: u8, out: &mut Vec<u8>) {
+        if b == 0x1B {
+            self.utf8_pending = 0;
+            self.ichar.clear();
+            self.st = St::Esc;
+            self.held.clear();
+            self.overflow = false;
+            self.held.push(b);
+            return;
+        }
+        if b < 0x20 {
+            self.utf8_pending = 0;
+            self.ichar.clear();
+            self.control(b, out);
+            return;
+        }
+        self.clean = Clean::Dirty;
+        self.no_rep = false;
+        if b >= 0x80 {
+            if (0x80..0xC0).contains(&b) {
+                self.utf8_pending = self.utf8_pending.saturating_sub(1);
+            } else {
+                self.ichar.clear();
+                self.utf8_pending = match b {
+                    0xC2..=0xDF => 1,
+                    0xE0..=0xEF => 2,
+                    0xF0..=0xF4 => 3,
+                    _ => 0,
+                };
+            }
+            if self.insert {
+                self.ichar.push(b);
+                if self.utf8_pending == 0 {
+                    let width = std::str::from_utf8(&self.ichar)
+                        .ok()
+                        .and_then(|s| s.chars().next())
+                        .map_or(1, |c| {
+                            unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+                        });
+                    if width > 0 {
+                        out.extend_from_slice(format!("\x1b[{width}@").as_bytes());
+                    }
+                    out.append(&mut self.ichar);
+                }
+            } else {
+                out.push(b);
+            }
+            if self.protect && self.utf8_pending == 0 {
+                self.hook = Some(Hook::Protected);
+            }
+            return;
+        }
+        self.utf8_pending = 0;
+        if self.insert && b != 0x7F {
+            out.extend_from_slice(b"\x1b[1@");
+        }
+        if self.protect && b != 0x7F {
+            self.hook = Some(Hook::Protected);
+        }
+        if self.cs.graphics() {
+            if let Some(c) = dec_graphics(b) {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                return;
+            }
+        }
+        out.push(b);
+    }
+}
