@@ -74,6 +74,8 @@ pub enum Command {
     Archive(ArchiveArgs),
     /// Search every archived session's commands and output, offline
     Search(SearchArgs),
+    /// An app's logs from the Scalingo API, dumped or followed live, control characters escaped
+    Logs(LogsArgs),
 }
 
 /// How to reach the Scalingo API (the official CLI's environment variables are read too).
@@ -136,6 +138,55 @@ pub struct FetchArgs {
     /// Overwrite an existing file
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How to reach the context providers' APIs (flattened where `--with losant://…` or
+/// `--with datafold://` is taken); their variables are read too.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ContextApiArgs {
+    /// Losant API token [default: $LOSANT_API_TOKEN]
+    #[arg(long, value_name = "TOKEN", help_heading = "Context APIs")]
+    pub losant_token: Option<String>,
+    /// Losant API base URL [default: $LOSANT_API_URL, else https://api.losant.com]
+    #[arg(long, value_name = "URL", help_heading = "Context APIs")]
+    pub losant_url: Option<String>,
+    /// Datafold API key [default: $DATAFOLD_API_KEY]
+    #[arg(long, value_name = "KEY", help_heading = "Context APIs")]
+    pub datafold_key: Option<String>,
+    /// Datafold API base URL [default: $DATAFOLD_API_URL, else https://app.datafold.com]
+    #[arg(long, value_name = "URL", help_heading = "Context APIs")]
+    pub datafold_url: Option<String>,
+}
+
+impl ContextApiArgs {
+    pub fn losant(&self) -> crate::losant::Config {
+        crate::losant::Config::from_env(self.losant_token.clone(), self.losant_url.clone())
+    }
+
+    pub fn datafold(&self) -> crate::datafold::Config {
+        crate::datafold::Config::from_env(self.datafold_key.clone(), self.datafold_url.clone())
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    /// The app [default: $SCALINGO_APP]
+    #[arg(long, env = "SCALINGO_APP")]
+    pub app: String,
+    /// Lines of history: the last N (with --follow, before the live lines)
+    #[arg(short = 'n', long = "lines", value_name = "N")]
+    pub lines: Option<u64>,
+    /// Only lines of a container, a type or a regex (`web`, `router`, `web|worker`)
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// Stream new lines live until Ctrl-C, reconnecting when the connection drops
+    #[arg(short, long)]
+    pub follow: bool,
+    /// One JSON object per line: {"time", "container", "message"}
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub api: ApiArgs,
 }
@@ -502,6 +553,9 @@ pub struct PlayOptions {
     /// Show times in UTC instead of the recording's own offset
     #[arg(long)]
     pub utc: bool,
+    /// Where `s` saves the screen shown (.txt and .html) [default: the current folder]
+    #[arg(long, value_name = "DIR")]
+    pub save_dir: Option<std::path::PathBuf>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, BadNumber> {

@@ -7,11 +7,13 @@
 pub mod archive;
 pub mod cli;
 pub mod commands;
+pub mod datafold;
 pub mod emulator;
 pub mod error;
 pub mod export;
 pub mod formats;
 pub mod geometry;
+pub mod losant;
 pub mod net;
 pub mod output;
 pub mod pieces;

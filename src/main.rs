@@ -33,6 +33,7 @@ fn main() {
         Some(Command::Fetch(a)) => commands::api::fetch(a, out),
         Some(Command::Archive(a)) => commands::archive::run(a, out),
         Some(Command::Search(a)) => commands::archive::search(a, out),
+        Some(Command::Logs(a)) => commands::logs::run(a, out),
         Some(Command::Export(a)) => commands::export::run(a, out),
         Some(Command::Review(a)) => commands::review::run(a, out),
         Some(Command::Report(a)) => commands::report::run(a, out),

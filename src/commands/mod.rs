@@ -7,6 +7,7 @@ pub mod archive;
 pub mod completions;
 pub mod export;
 pub mod info;
+pub mod logs;
 pub mod play;
 pub mod report;
 pub mod review;

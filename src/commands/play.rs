@@ -20,6 +20,7 @@ pub fn options(o: &PlayOptions) -> app::Options {
         start_at: o.start_at.clone(),
         paused: o.paused,
         utc: o.utc,
+        save_dir: o.save_dir.clone(),
     }
 }
 

@@ -92,6 +92,9 @@ pub struct Term {
     parser: vt100::Parser<Callbacks>,
     pre: Prefilter,
     buf: Vec<u8>,
+    /// Rows in the main screen's scrollback, as last seen while it was active (it does not
+    /// change while the alternate screen is: what keyframes must count).
+    main_scrollback: usize,
 }
 
 /// Everything needed to rebuild a [`Term`] at a point between escape sequences.
@@ -100,6 +103,8 @@ pub struct Snapshot {
     pub screen: vt100::Screen,
     pub title: Vec<u8>,
     pub pre: Prefilter,
+    /// Rows in the main screen's scrollback (vt100 tells only the active screen's).
+    pub main_scrollback: usize,
 }
 
 impl Snapshot {
@@ -107,7 +112,8 @@ impl Snapshot {
     pub fn approx_bytes(&self) -> usize {
         let (rows, cols) = self.screen.size();
         let grids = if self.screen.alternate_screen() { 2 } else { 1 };
-        grids * rows.get() as usize * (cols.get() as usize * 32 + 48) + self.title.len() + 256
+        let lines = grids * rows.get() as usize + self.main_scrollback;
+        lines * (cols.get() as usize * 32 + 48) + self.title.len() + 256
     }
 }
 
@@ -117,7 +123,8 @@ impl Term {
         let screen = self.parser.screen();
         let (rows, cols) = screen.size();
         let grids = if screen.alternate_screen() { 2 } else { 1 };
-        grids * rows.get() as usize * (cols.get() as usize * 32 + 48) + self.title().len() + 256
+        let lines = grids * rows.get() as usize + self.main_scrollback;
+        lines * (cols.get() as usize * 32 + 48) + self.title().len() + 256
     }
 }
 
@@ -295,11 +302,23 @@ pub fn nz(n: u16) -> NonZeroU16 {
 
 impl Term {
     pub fn new(cols: u16, rows: u16, crlf: bool) -> Self {
+        Self::with_scrollback(cols, rows, crlf, 0)
+    }
+
+    /// A terminal keeping up to `lines` rows scrolled off the top of its main screen (the
+    /// player's scrollback; see [`Replay::with_scrollback`]).
+    pub fn with_scrollback(cols: u16, rows: u16, crlf: bool, lines: usize) -> Self {
         let (cols, rows) = crate::geometry::bounded(cols, rows);
         Term {
-            parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Callbacks::default()),
+            parser: vt100::Parser::new_with_callbacks(
+                nz(rows),
+                nz(cols),
+                lines,
+                Callbacks::default(),
+            ),
             pre: Prefilter::new(crlf),
             buf: Vec::new(),
+            main_scrollback: 0,
         }
     }
 
@@ -319,6 +338,14 @@ impl Term {
 
     pub fn feed(&mut self, bytes: &[u8]) {
         feed_parser(&mut self.pre, &mut self.parser, bytes, &mut self.buf);
+        self.note_scrollback();
+    }
+
+    fn note_scrollback(&mut self) {
+        let screen = self.parser.screen();
+        if !screen.alternate_screen() {
+            self.main_scrollback = screen.scrollback_len();
+        }
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
@@ -329,6 +356,7 @@ impl Term {
         }
         self.pre.resized(old_cols.get() != cols);
         self.parser.screen_mut().set_size(nz(rows), nz(cols));
+        self.note_scrollback();
     }
 
     /// Our own state kept beside vt100's (for tests and exports).
@@ -338,6 +366,12 @@ impl Term {
 
     pub fn screen(&self) -> &vt100::Screen {
         self.parser.screen()
+    }
+
+    /// Show the screen `lines` rows back into the scrollback (0: the live screen); clamped
+    /// to what is kept.
+    pub fn set_scrollback(&mut self, lines: usize) {
+        self.parser.screen_mut().set_scrollback(lines);
     }
 
     pub fn title(&self) -> &[u8] {
@@ -354,6 +388,7 @@ impl Term {
             screen: self.parser.screen().clone(),
             title: self.title().to_vec(),
             pre: self.pre.clone(),
+            main_scrollback: self.main_scrollback,
         }
     }
 
@@ -366,6 +401,7 @@ impl Term {
             parser,
             pre: snap.pre.clone(),
             buf: Vec::new(),
+            main_scrollback: snap.main_scrollback,
         }
     }
 }

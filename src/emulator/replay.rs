@@ -132,6 +132,38 @@ impl Replay {
         }
     }
 
+    /// Keep up to `lines` rows scrolled off the top of the main screen, as a terminal's
+    /// scrollback (the player's; commands that print one moment keep none). Keyframes then
+    /// carry the scrollback too (`lines × (cols × 32 + 48)` bytes each when full), and the
+    /// bounded-memory rule spaces them accordingly. Call before the first seek.
+    pub fn with_scrollback(mut self, lines: usize) -> Self {
+        self.term = Term::with_scrollback(self.cols, self.rows, self.crlf, lines);
+        self.pos = 0;
+        self.indexed = 0;
+        self.since_keyframe = 0;
+        self.keyframes = vec![Keyframe {
+            n: 0,
+            snap: self.term.snapshot(),
+        }];
+        self
+    }
+
+    /// Rows kept in the scrollback now.
+    pub fn scrollback_len(&self) -> usize {
+        self.term.screen().scrollback_len()
+    }
+
+    /// How far back into the scrollback the screen is shown (0: live).
+    pub fn scrollback(&self) -> usize {
+        self.term.screen().scrollback()
+    }
+
+    /// Show the screen `lines` rows back into the scrollback (clamped); any seek shows the
+    /// live screen again.
+    pub fn set_scrollback(&mut self, lines: usize) {
+        self.term.set_scrollback(lines);
+    }
+
     pub fn timeline(&self) -> &Arc<Timeline> {
         &self.tl
     }
@@ -182,6 +214,8 @@ impl Replay {
         if n == self.pos {
             return;
         }
+        // a seek shows the live screen (and keyframes are taken with no offset)
+        self.term.set_scrollback(0);
         // the last keyframe at or before n
         let k = self
             .keyframes
@@ -252,5 +286,53 @@ impl Replay {
             self.advance_to(n);
             self.seek_index(back);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full scrollback, then a long stretch in the alternate screen (vim, less): keyframes
+    /// count the main screen's scrollback they carry, so they stay within the output's size.
+    #[test]
+    fn keyframes_with_a_scrollback_stay_within_the_output_size() {
+        let mut tl = Timeline::new(vec![]);
+        let mut out = String::new();
+        for i in 0..3000 {
+            out.push_str(&format!("line {i} {}\r\n", "x".repeat(60)));
+        }
+        tl.push(0, Kind::Output, out.as_bytes());
+        tl.push(1, Kind::Output, b"\x1b[?1049h");
+        let page = format!("\x1b[H{}", "y".repeat(80 * 24));
+        for t in 2..2000 {
+            tl.push(t, Kind::Output, page.as_bytes());
+        }
+        let total: usize = tl.events.iter().map(|e| e.len as usize).sum();
+        let tl = Arc::new(tl);
+        let mut r = Replay::new(Arc::clone(&tl), 80, 24, false).with_scrollback(1000);
+        r.index_all();
+        r.seek_index(1);
+        assert_eq!(r.scrollback_len(), 1000);
+        // each keyframe past the first carries 1000 rows (2.6 MB): no more of them than the
+        // output pays for (vt100 tells only the active screen's scrollback: counting that,
+        // the alternate screen's keyframes came every 160 KB: 25 keyframes, 63 MB)
+        let row = 80 * 32 + 48;
+        assert!(
+            (r.keyframe_count() - 1) * 1000 * row <= total,
+            "{} keyframes for {total} bytes of output",
+            r.keyframe_count()
+        );
+        assert!(r.keyframe_bytes() <= total + r.keyframes[0].snap.approx_bytes());
+        // a seek back into the alternate screen and out again: the scrollback is there
+        r.seek_index(1500);
+        assert!(r.screen().alternate_screen());
+        r.seek_index(1);
+        assert_eq!(r.scrollback_len(), 1000);
+        r.set_scrollback(5);
+        assert_eq!(r.scrollback(), 5);
+        r.seek_index(2);
+        r.seek_index(1);
+        assert_eq!(r.scrollback(), 0, "a seek shows the live screen");
     }
 }

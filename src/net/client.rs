@@ -26,8 +26,8 @@ pub struct Request<'a> {
     pub url: &'a Url,
     /// Sent only to its own origin, and only while the redirect chain has not left it.
     pub credential: Option<&'a Credential>,
-    /// A JSON body (`POST`), with its `Content-Type`.
-    pub json_body: Option<&'static str>,
+    /// A JSON body (a `POST`, or Datafold's `GET` with a body), with its `Content-Type`.
+    pub json_body: Option<&'a str>,
     /// What a read timeout was waiting for: "the events of app 'x' from http://…".
     pub waiting_for: &'a str,
 }
@@ -152,7 +152,9 @@ impl Client {
                 }
             }
             if let Some(json) = body {
-                request = request.header(CONTENT_TYPE, "application/json").body(json);
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(json.to_string());
             }
             let res = request.send().await.map_err(|e| {
                 classify(

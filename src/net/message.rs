@@ -27,7 +27,7 @@ pub fn json_message(json: &Value) -> String {
     match json {
         Value::String(s) => s.clone(),
         Value::Object(o) => {
-            for key in ["error", "message", "msg"] {
+            for key in ["error", "message", "msg", "detail"] {
                 match o.get(key) {
                     Some(Value::String(s)) => return s.clone(),
                     Some(Value::Null) | None => {}

@@ -22,14 +22,20 @@
 //! - [`Error`]: one sentence for each transport failure.
 //! - [`Body`]: streamed bodies with a byte limit, so an endless answer ends with an error
 //!   instead of filling memory or a disk.
+//! - [`provider`]: tokens from a flag or a variable, base URLs, and the errors of non-2xx
+//!   answers (a 401 names the variable to set), for the providers after Scalingo.
+//! - [`websocket`]: a websocket dialled with the same time limits (https → wss), for
+//!   streams such as Scalingo's live logs.
 
 mod client;
 pub mod download;
 mod error;
 pub mod message;
+pub mod provider;
 mod retry;
 mod secret;
 pub mod text;
+pub mod websocket;
 
 pub use client::{
     parse_json, read_json, read_json_bytes, read_limited, Body, Client, Request, ERROR_BODY_LIMIT,

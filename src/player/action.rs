@@ -44,6 +44,15 @@ pub enum Action {
     Pan(i32, i32),
     /// Keep the cursor in view again.
     Follow,
+    /// Scroll back into the scrollback by lines (positive: further back), or by pages.
+    ScrollBack(i32),
+    ScrollPage(i32),
+    /// `s`: save the screen shown as text and HTML.
+    Save,
+    /// Let go of the mouse (the terminal selects text as usual), or take it back.
+    ToggleMouse,
+    /// `z`: the compact layout (no frame; the bar and the status over the screen briefly).
+    ToggleCompact,
     Mouse(Mouse),
     Resize(u16, u16),
     /// Time passed.
@@ -63,6 +72,8 @@ pub enum Mouse {
 pub enum PromptKind {
     Search,
     Time,
+    /// The recorded screen's size, `COLSxROWS`: the replay re-runs at it.
+    Size,
 }
 
 /// The side panels; each is implemented in its own file under [`super::panels`].

@@ -9,7 +9,11 @@
 //! mouse in `app/mouse.rs`. Where things are on the terminal comes from [`layout`], a
 //! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
+mod chrome;
+mod find;
 mod mouse;
+mod save;
+mod scrollback;
 mod sync;
 
 use super::action::{Action, Ended, Mode, Mouse, Panel, PromptKind};
@@ -43,6 +47,8 @@ pub struct Options {
     pub start_at: Option<TimeSpec>,
     pub paused: bool,
     pub utc: bool,
+    /// Where `s` saves the screen (`None`: the current folder).
+    pub save_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -55,12 +61,24 @@ impl Default for Options {
             start_at: None,
             paused: false,
             utc: false,
+            save_dir: None,
         }
     }
 }
 
 pub struct App {
     pub name: String,
+    /// The recording (its geometry is the one replayed: `r` changes it).
+    pub(crate) rec: Recording,
+    pub(crate) save_dir: Option<std::path::PathBuf>,
+    /// The mouse is captured (`m` lets go of it so that the terminal selects text).
+    pub(crate) mouse_captured: bool,
+    /// A search hit jumped to, to bring into view (in the scrollback if it scrolled off).
+    reveal: Option<String>,
+    /// `z`: compact or not, as asked (`None`: compact when the full layout would crop).
+    pub(crate) compact: Option<bool>,
+    /// In the compact layout, the bar and the status show until then (after a key).
+    pub(crate) chrome: chrome::Chrome,
     pub(crate) tl: Arc<Timeline>,
     pub(crate) replay: Replay,
     /// The replay has every keyframe: any seek is fast.
@@ -107,12 +125,18 @@ impl App {
         now: Duration,
         bg: Background,
     ) -> Result<Self, String> {
-        let replay = loaded.replay();
+        let replay = super::background::replay(&loaded);
         let tl = Arc::clone(&loaded.tl);
         let mut playback = Playback::new(Arc::clone(&tl), &opts.clock);
         playback.start(now, opts.start_at.as_ref(), opts.paused)?;
         let mut app = App {
-            name: loaded.name,
+            name: loaded.name.clone(),
+            rec: loaded,
+            save_dir: opts.save_dir,
+            mouse_captured: true,
+            reveal: None,
+            compact: None,
+            chrome: chrome::Chrome::shown_at(now),
             tl,
             replay,
             indexed: false,
@@ -214,9 +238,17 @@ impl App {
 
     /// What the layout must make room for.
     pub fn needs(&self) -> Needs {
-        Needs {
+        let needs = Needs {
             screen: self.screen_size(),
             panel: self.panels.open.is_some(),
+            compact: false,
+        };
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        Needs {
+            compact: self
+                .compact
+                .unwrap_or_else(|| layout::compact_fits(area, needs)),
+            ..needs
         }
     }
 
@@ -249,6 +281,9 @@ impl App {
         if self.bg.busy() || self.stale {
             at(BACKGROUND_TICK);
         }
+        if let Some(d) = self.chrome.due(now).filter(|_| self.needs().compact) {
+            at(d);
+        }
         wake
     }
 
@@ -263,6 +298,9 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action, now: Duration) {
+        if self.chrome.update(&action, now) && self.needs().compact {
+            self.dirty = true;
+        }
         if action != Action::Tick {
             self.dirty = true;
             if !matches!(
@@ -287,16 +325,23 @@ impl App {
             | Action::SpeedUp
             | Action::SpeedDown
             | Action::SpeedReset => {
+                // any seek or play shows the live screen
+                self.replay.set_scrollback(0);
                 let analysis = self.analysis.as_ref();
                 let m = self
                     .playback
                     .update(&action, now, |p| p.stops(command_times(analysis)));
                 self.say(m);
             }
-            Action::OpenPrompt(kind) => {
-                let last = self.search.as_ref().map(|s| s.pattern.as_str());
-                self.prompt = Some(Prompt::open(kind, last));
+            Action::OpenPrompt(kind) => self.prompt = Some(Prompt::open(kind)),
+            Action::ScrollBack(n) => self.scroll_back(n as i64),
+            Action::ScrollPage(n) => {
+                let page = self.areas().view.height.saturating_sub(1).max(1);
+                self.scroll_back(n as i64 * page as i64);
             }
+            Action::Save => self.save(),
+            Action::ToggleMouse => self.toggle_mouse(),
+            Action::ToggleCompact => self.toggle_compact(),
             Action::PromptInput(_) | Action::PromptBackspace | Action::PromptClear => {
                 if let Some(p) = self.prompt.as_mut() {
                     p.edit(&action);
@@ -359,9 +404,11 @@ impl App {
                 let m = self.playback.go_to(now, &p.text);
                 self.say(m);
             }
+            PromptKind::Size => self.resize_recording(now, &p.text),
             PromptKind::Search => {
                 if p.text.is_empty() {
-                    self.search = None;
+                    // as less does: the last search again
+                    self.search_step(now, true);
                     return;
                 }
                 self.search = Some(Search::new(p.text));
@@ -372,48 +419,6 @@ impl App {
                 }
             }
         }
-    }
-
-    fn run_search(&mut self, now: Duration) {
-        let (Some(a), Some(s)) = (&self.analysis, self.search.as_mut()) else {
-            return;
-        };
-        s.run(&self.tl, &a.text);
-        self.panels.follow(Panel::Hits, 0);
-        self.search_step(now, true);
-    }
-
-    fn search_step(&mut self, now: Duration, forward: bool) {
-        let cur = self.playback.now_pos(now);
-        let Some(s) = self.search.as_ref() else {
-            self.message = Some("no search yet: press / to search".into());
-            return;
-        };
-        match s.next(cur, forward) {
-            Err(m) => self.message = Some(m),
-            Ok((i, wrapped)) => {
-                self.say(wrapped);
-                self.jump_to_hit(now, i);
-            }
-        }
-    }
-
-    fn jump_to_hit(&mut self, now: Duration, i: usize) {
-        let Some(t) = self
-            .search
-            .as_ref()
-            .and_then(|s| s.found().get(i))
-            .map(|h| h.t)
-        else {
-            return;
-        };
-        // paused, so that the match stays on screen
-        self.playback.pause(now);
-        self.playback.seek(now, t);
-        if let Some(s) = self.search.as_mut() {
-            s.current = Some(i);
-        }
-        self.panels.follow(Panel::Hits, i);
     }
 
     fn toggle_panel(&mut self, id: Panel) {
@@ -461,13 +466,14 @@ impl App {
 fn cx<'a>(
     analysis: &'a Option<Analysis>,
     search: &'a Option<Search>,
-    playback: &Playback,
+    playback: &'a Playback,
     bg: &Background,
 ) -> Cx<'a> {
     Cx {
         analysis: analysis.as_ref(),
         search: search.as_ref(),
         pos: playback.position(),
+        markers: &playback.markers,
         progress: progress(bg),
     }
 }
@@ -766,11 +772,20 @@ pub(crate) mod tests {
         a.update(Action::PanelMove(-1), ms(0));
         a.update(Action::PanelSelect, ms(0));
         assert_eq!(a.position(), 5 * S);
+        // the prompt starts empty; Enter on it repeats the last search, as in less
         a.update(Action::OpenPrompt(PromptKind::Search), ms(0));
-        a.update(Action::PromptClear, ms(0));
+        assert_eq!(a.prompt.as_ref().unwrap().text, "");
+        a.update(Action::PromptSubmit, ms(0));
+        assert_eq!(a.position(), 6 * S);
+        assert_eq!(a.search().unwrap().pattern, " x");
+        a.update(Action::OpenPrompt(PromptKind::Search), ms(0));
         a.update(Action::PromptInput('Z'), ms(0));
         a.update(Action::PromptSubmit, ms(0));
-        assert!(a.message().unwrap().contains("no match"));
+        // "no match" is said once: by the status line (`/Z no match`), not a message too
+        assert!(a.search().unwrap().found().is_empty());
+        assert_eq!(a.message(), None);
+        a.update(Action::SearchNext, ms(0));
+        assert_eq!(a.message(), None);
     }
 
     #[test]

@@ -14,6 +14,33 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+/// What a keyframe's scrollback may take: the rows kept are as many as fit in it at the
+/// recording's width (3,216 at 80 columns, 1,963 at 132, 1,300 at 200), within
+/// [`SCROLLBACK_MIN`]..=[`SCROLLBACK_MAX`].
+///
+/// Why a budget and not a fixed depth: every keyframe carries the scrollback (a row is
+/// `cols × 32 + 48` bytes), and keyframes are spaced so that together they never take more
+/// memory than the output they stand for (`Replay::new`); so the scrollback's size is also the
+/// most output a backward seek replays. 8 MB is twice the UI's synchronous budget
+/// (`app::SYNC_LIMIT`, tens of milliseconds): with 10,000 rows at 80 columns (26 MB a
+/// keyframe) a 20 MB recording got no keyframe at all, and every backward seek replayed it
+/// from the start (12 s in a debug build instead of 0.1 s).
+pub const SCROLLBACK_BYTES: usize = 8 << 20;
+pub const SCROLLBACK_MIN: usize = 1_000;
+pub const SCROLLBACK_MAX: usize = 10_000;
+
+/// Rows of scrollback kept for a screen `cols` wide.
+pub fn scrollback_lines(cols: u16) -> usize {
+    (SCROLLBACK_BYTES / (cols.max(1) as usize * 32 + 48)).clamp(SCROLLBACK_MIN, SCROLLBACK_MAX)
+}
+
+/// The player's replay of a recording (with its scrollback), the same on the UI thread and
+/// on the indexer's.
+pub fn replay(rec: &Recording) -> Replay {
+    let (cols, _) = crate::geometry::bounded(rec.geometry.cols, rec.geometry.rows);
+    rec.replay().with_scrollback(scrollback_lines(cols))
+}
+
 /// What the analysis thread produces.
 pub struct Analysis {
     /// Lines typed (the transcript).
@@ -84,6 +111,8 @@ pub struct Background {
     pub index: Option<Job<Replay>>,
     pub analysis: Option<Job<Analysis>>,
     cancel: Arc<AtomicBool>,
+    /// The indexer's own (a new size starts a new indexer and stops the old one).
+    index_cancel: Arc<AtomicBool>,
 }
 
 impl Background {
@@ -92,23 +121,8 @@ impl Background {
         let cancel = Arc::new(AtomicBool::new(false));
         let tl = &rec.tl;
         let n = tl.events.len();
-        let rec = rec.clone();
-        let index = Job::spawn("auditty-index", n, Arc::clone(&cancel), move |p, stop| {
-            let mut r = rec.replay();
-            // in steps, to report progress; the same keyframes as `index_all`
-            let step = (n / 200).max(1);
-            let mut k = 0;
-            while k < n {
-                if stop.load(Ordering::Relaxed) {
-                    return None;
-                }
-                k = (k + step).min(n);
-                r.seek_index(k);
-                p.store(k, Ordering::Relaxed);
-            }
-            r.index_all();
-            Some(r)
-        });
+        let index_cancel = Arc::new(AtomicBool::new(false));
+        let index = index_job(rec, Arc::clone(&index_cancel));
         let t2 = Arc::clone(tl);
         let analysis = Job::spawn(
             "auditty-analysis",
@@ -128,6 +142,7 @@ impl Background {
             index: Some(index),
             analysis: Some(analysis),
             cancel,
+            index_cancel,
         }
     }
 
@@ -137,7 +152,15 @@ impl Background {
             index: None,
             analysis: None,
             cancel: Arc::new(AtomicBool::new(false)),
+            index_cancel: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Index again (the recording is replayed at another size): the indexer running stops.
+    pub fn reindex(&mut self, rec: &Recording) {
+        self.index_cancel.store(true, Ordering::Relaxed);
+        self.index_cancel = Arc::new(AtomicBool::new(false));
+        self.index = Some(index_job(rec, Arc::clone(&self.index_cancel)));
     }
 
     pub fn busy(&self) -> bool {
@@ -148,5 +171,43 @@ impl Background {
 impl Drop for Background {
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
+        self.index_cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The indexer: the player's replay of `rec`, every keyframe made, handed over when done.
+fn index_job(rec: &Recording, cancel: Arc<AtomicBool>) -> Job<Replay> {
+    let n = rec.tl.events.len();
+    let rec = rec.clone();
+    Job::spawn("auditty-index", n, cancel, move |p, stop| {
+        let mut r = replay(&rec);
+        // in steps, to report progress; the same keyframes as `index_all`
+        let step = (n / 200).max(1);
+        let mut k = 0;
+        while k < n {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            k = (k + step).min(n);
+            r.seek_index(k);
+            p.store(k, Ordering::Relaxed);
+        }
+        r.index_all();
+        Some(r)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scrollback_fits_its_budget() {
+        assert_eq!(scrollback_lines(80), 3216);
+        assert_eq!(scrollback_lines(132), 1963);
+        assert_eq!(scrollback_lines(2000), SCROLLBACK_MIN);
+        assert_eq!(scrollback_lines(10), SCROLLBACK_MAX);
+        // a full scrollback at 80 columns is within the budget
+        assert!(scrollback_lines(80) * (80 * 32 + 48) <= SCROLLBACK_BYTES);
     }
 }

@@ -24,6 +24,8 @@ pub struct FakeIo {
     pub waits: Vec<(Duration, Option<Duration>)>,
     /// Every frame drawn (player or picker), as text.
     pub frames: Vec<String>,
+    /// Every change of the mouse capture asked for.
+    pub mouse: Vec<bool>,
 }
 
 impl FakeIo {
@@ -43,6 +45,7 @@ impl FakeIo {
             draws: Vec::new(),
             waits: Vec::new(),
             frames: Vec::new(),
+            mouse: Vec::new(),
         }
     }
 
@@ -93,5 +96,10 @@ impl Io for FakeIo {
     fn size(&self) -> io::Result<(u16, u16)> {
         let s = self.terminal.backend().buffer().area;
         Ok((s.width, s.height))
+    }
+
+    fn set_mouse(&mut self, on: bool) -> io::Result<()> {
+        self.mouse.push(on);
+        Ok(())
     }
 }

@@ -11,20 +11,30 @@ use ratatui::crossterm::event::{
 /// Every key, as the help overlay shows it.
 pub const HELP: &[(&str, &str)] = &[
     ("space", "play / pause"),
-    ("← →", "back / forward 5 s"),
-    ("shift+← →", "back / forward 10 %"),
-    ("0 … 9", "jump to 0 % … 90 %"),
-    (", .", "one event back / forward (pauses)"),
+    ("← →  PgUp PgDn", "back / forward 5 s / 1 minute"),
+    (
+        "shift+← →  0 … 9",
+        "back / forward 10 % / jump to 0 % … 90 %",
+    ),
+    ("k j  , .", "one event back / forward (pauses)"),
     ("[ ]", "previous / next command or marker"),
     ("g G  Home End", "start / end"),
     ("+ - =", "faster / slower (0.25× … 16×) / 1×"),
-    ("t", "type a time: 12.5 · 1:02 · 50% · end · RFC 3339"),
-    ("/", "search the output of the whole session"),
-    ("n N", "next / previous hit (pauses on it)"),
-    ("l", "list of all hits"),
-    ("c", "commands typed; ↑↓ Enter jumps to one"),
-    ("shift+↑↓ ctrl+←→", "pan a cropped screen (or drag, wheel)"),
-    ("f", "keep the cursor in view again"),
+    ("t", "go to a time: 12.5 · 1:02 · 50% · end · RFC 3339"),
+    ("/  n N", "search the whole session / next, previous hit"),
+    ("l  c", "hits / commands and markers: ↑↓ Enter jumps"),
+    (
+        "shift+PgUp PgDn",
+        "scroll back (also the wheel); a seek, play: live",
+    ),
+    ("s", "save the screen shown as .txt and .html"),
+    ("m", "let go of the mouse (to select text) / take it"),
+    ("r", "replay at another size: COLSxROWS"),
+    ("z", "compact: no frame; bar and status after a key"),
+    (
+        "shift+↑↓ ctrl+←→  f",
+        "pan a cropped screen (or drag) / follow cursor",
+    ),
     ("click, drag", "on the timeline: seek"),
     ("Esc", "close; forget the search; back to the list"),
     ("?", "this help"),
@@ -50,6 +60,13 @@ fn key(mode: Mode, k: &KeyEvent) -> Option<Action> {
     let alt = k.modifiers.contains(KeyModifiers::ALT);
     if ctrl && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')) {
         return Some(Action::Quit);
+    }
+    if shift && matches!(mode, Mode::Normal | Mode::Panel) {
+        match k.code {
+            KeyCode::PageUp => return Some(Action::ScrollPage(1)),
+            KeyCode::PageDown => return Some(Action::ScrollPage(-1)),
+            _ => {}
+        }
     }
     match mode {
         Mode::Prompt => {
@@ -90,8 +107,14 @@ fn key(mode: Mode, k: &KeyEvent) -> Option<Action> {
         KeyCode::Up if shift || ctrl || alt => Action::Pan(0, -3),
         KeyCode::Down if shift || ctrl || alt => Action::Pan(0, 3),
         KeyCode::Char(c @ '0'..='9') => Action::SeekFraction((c as u8 - b'0') as f64 / 10.0),
-        KeyCode::Char(',') => Action::Step(-1),
-        KeyCode::Char('.') => Action::Step(1),
+        KeyCode::Char(',') | KeyCode::Char('k') => Action::Step(-1),
+        KeyCode::Char('.') | KeyCode::Char('j') => Action::Step(1),
+        KeyCode::PageUp => Action::SeekBy(-60_000),
+        KeyCode::PageDown => Action::SeekBy(60_000),
+        KeyCode::Char('s') => Action::Save,
+        KeyCode::Char('m') => Action::ToggleMouse,
+        KeyCode::Char('z') => Action::ToggleCompact,
+        KeyCode::Char('r') => Action::OpenPrompt(PromptKind::Size),
         KeyCode::Char('[') => Action::PrevStop,
         KeyCode::Char(']') => Action::NextStop,
         KeyCode::Char('g') | KeyCode::Home => Action::Start,
@@ -197,6 +220,20 @@ mod tests {
             Some(Action::Pan(0, -3))
         );
         assert_eq!(a(k(KeyCode::Char('x'), n)), None);
+        // as a pager: j/k step one event, PageUp/PageDown a minute; shift: the scrollback
+        assert_eq!(a(k(KeyCode::Char('j'), n)), Some(Action::Step(1)));
+        assert_eq!(a(k(KeyCode::Char('k'), n)), Some(Action::Step(-1)));
+        assert_eq!(a(k(KeyCode::PageUp, n)), Some(Action::SeekBy(-60_000)));
+        assert_eq!(a(k(KeyCode::PageDown, n)), Some(Action::SeekBy(60_000)));
+        let sh = KeyModifiers::SHIFT;
+        assert_eq!(a(k(KeyCode::PageUp, sh)), Some(Action::ScrollPage(1)));
+        assert_eq!(a(k(KeyCode::PageDown, sh)), Some(Action::ScrollPage(-1)));
+        assert_eq!(
+            action(Mode::Panel, &k(KeyCode::PageUp, sh)),
+            Some(Action::ScrollPage(1))
+        );
+        assert_eq!(a(k(KeyCode::Char('s'), n)), Some(Action::Save));
+        assert_eq!(a(k(KeyCode::Char('m'), n)), Some(Action::ToggleMouse));
         // a prompt takes characters, even q
         assert_eq!(
             action(Mode::Prompt, &k(KeyCode::Char('q'), n)),
@@ -241,6 +278,28 @@ mod tests {
             "?", "q", "l", "f",
         ] {
             assert!(all.contains(k), "{k} is missing from the help");
+        }
+        // every character key that does something is listed (as a word of a key column)
+        let words: Vec<&str> = all.split_whitespace().collect();
+        for c in ' '..='~' {
+            if c.is_ascii_digit() {
+                continue; // "0 … 9"
+            }
+            let ev = k(KeyCode::Char(c), KeyModifiers::NONE);
+            if action(Mode::Normal, &ev).is_some() {
+                let name = if c == ' ' {
+                    "space".into()
+                } else {
+                    c.to_string()
+                };
+                assert!(
+                    words.contains(&name.as_str()),
+                    "{c:?} is missing from the help"
+                );
+            }
+        }
+        for word in ["PgUp", "PgDn", "shift+PgUp", "Home", "End", "Esc"] {
+            assert!(words.contains(&word), "{word} is missing from the help");
         }
     }
 

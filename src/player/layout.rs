@@ -12,6 +12,11 @@
 //! bar (the timeline)
 //! status
 //! ```
+//!
+//! Compact ([`Needs::compact`]): no frame, the recorded screen over the whole terminal, the bar
+//! and the status over its two bottom rows (drawn only for a while after a key: the state
+//! decides). The player chooses it when the full layout would crop a screen that fits the
+//! terminal (an 80×24 recording in an 80×24 terminal), or when asked (`z`, `--compact`).
 
 use ratatui::layout::Rect;
 use ratatui::widgets::Block;
@@ -30,6 +35,8 @@ pub struct Areas {
     pub panel_list: Option<Rect>,
     pub bar: Rect,
     pub status: Rect,
+    /// No frame: the bar and the status lie over the screen's bottom rows.
+    pub compact: bool,
 }
 
 /// What the state needs room for.
@@ -39,10 +46,15 @@ pub struct Needs {
     pub screen: (u16, u16),
     /// A side panel is open.
     pub panel: bool,
+    /// No frame, the bar and the status over the screen.
+    pub compact: bool,
 }
 
 /// Narrowest terminal beside which a side panel is shown.
 pub const PANEL_MIN_WIDTH: u16 = 40;
+/// Below this width a side panel opens over the screen, full width (Esc closes it), so that
+/// its entries are readable at 80 columns; from it, beside the screen.
+pub const PANEL_BESIDE_WIDTH: u16 = 100;
 
 /// Lay out a terminal of `area`.
 pub fn layout(area: Rect, needs: Needs) -> Areas {
@@ -58,28 +70,49 @@ pub fn layout(area: Rect, needs: Needs) -> Areas {
         area.width,
         area.height.saturating_sub(1).min(1),
     );
-    let mut main = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(2));
+    let chrome = if needs.compact { 0 } else { 2 };
+    let border = if needs.compact { 0 } else { 1 };
+    let mut main = Rect::new(
+        area.x,
+        area.y,
+        area.width,
+        area.height.saturating_sub(chrome),
+    );
     let (panel, panel_list) = if needs.panel && main.width >= PANEL_MIN_WIDTH {
-        let w = (main.width * 2 / 5).clamp(30, 64);
+        let w = if main.width < PANEL_BESIDE_WIDTH {
+            main.width
+        } else {
+            (main.width * 2 / 5).clamp(30, 64)
+        };
         let p = Rect::new(main.right() - w, main.y, w, main.height);
-        main.width -= w;
+        if w < main.width {
+            main.width -= w;
+        }
         let list = Block::bordered().inner(p);
+        let p = Rect {
+            height: p.height.saturating_sub(chrome.max(2) - chrome),
+            ..p
+        };
+        let list = Rect {
+            height: list.height.min(p.height.saturating_sub(2)),
+            ..list
+        };
         (Some(p), Some(list))
     } else {
         (None, None)
     };
     let (cols, rows) = needs.screen;
-    let vw = cols.min(main.width.saturating_sub(2));
-    let vh = rows.min(main.height.saturating_sub(2));
-    let fw = (vw + 2).min(main.width);
-    let fh = (vh + 2).min(main.height);
+    let vw = cols.min(main.width.saturating_sub(2 * border));
+    let vh = rows.min(main.height.saturating_sub(2 * border));
+    let fw = (vw + 2 * border).min(main.width);
+    let fh = (vh + 2 * border).min(main.height);
     let frame = Rect::new(
         main.x + (main.width - fw) / 2,
         main.y + (main.height - fh) / 2,
         fw,
         fh,
     );
-    let view = Rect::new(frame.x + 1, frame.y + 1, vw, vh);
+    let view = Rect::new(frame.x + border, frame.y + border, vw, vh);
     Areas {
         frame,
         view,
@@ -88,7 +121,28 @@ pub fn layout(area: Rect, needs: Needs) -> Areas {
         panel_list,
         bar,
         status,
+        compact: needs.compact,
     }
+}
+
+/// Whether the compact layout is the one to use when not asked: the full layout would crop
+/// the screen and the compact one would not.
+pub fn compact_fits(area: Rect, needs: Needs) -> bool {
+    let full = layout(
+        area,
+        Needs {
+            compact: false,
+            ..needs
+        },
+    );
+    let compact = layout(
+        area,
+        Needs {
+            compact: true,
+            ..needs
+        },
+    );
+    full.cropped && !compact.cropped
 }
 
 /// The first item shown in a list of `len` items and `height` rows, so that `selected` is in
@@ -105,7 +159,14 @@ mod tests {
     use super::*;
 
     fn at(w: u16, h: u16, screen: (u16, u16), panel: bool) -> Areas {
-        layout(Rect::new(0, 0, w, h), Needs { screen, panel })
+        layout(
+            Rect::new(0, 0, w, h),
+            Needs {
+                screen,
+                panel,
+                compact: false,
+            },
+        )
     }
 
     #[test]
@@ -124,6 +185,10 @@ mod tests {
         let a = at(120, 30, (80, 24), true);
         let p = a.panel.unwrap();
         assert_eq!(p, Rect::new(72, 0, 48, 28));
+        // narrower than PANEL_BESIDE_WIDTH: over the screen, full width
+        let o = at(80, 30, (80, 24), true);
+        assert_eq!(o.panel, Some(Rect::new(0, 0, 80, 28)));
+        assert_eq!(o.view.width, 78);
         assert_eq!(a.panel_list, Some(Rect::new(73, 1, 46, 26)));
         assert_eq!(a.view.width, 70);
         assert!(a.cropped);
@@ -143,6 +208,38 @@ mod tests {
             }
             assert!(a.view.width <= a.frame.width && a.view.height <= a.frame.height);
         }
+    }
+
+    #[test]
+    fn an_80x24_screen_fits_an_80x24_terminal_compact() {
+        let area = Rect::new(0, 0, 80, 24);
+        let mut needs = Needs {
+            screen: (80, 24),
+            panel: false,
+            compact: false,
+        };
+        // the frame, the bar and the status take 2 columns and 4 rows: cropped
+        assert!(layout(area, needs).cropped);
+        assert!(compact_fits(area, needs));
+        needs.compact = true;
+        let a = layout(area, needs);
+        assert!(!a.cropped);
+        assert_eq!(a.view, area);
+        assert_eq!(a.frame, area);
+        assert_eq!((a.bar.y, a.status.y), (22, 23));
+        // a smaller screen is centred; one that fits framed is not compact
+        let small = Needs {
+            screen: (70, 18),
+            compact: false,
+            ..needs
+        };
+        assert!(!compact_fits(area, small));
+        // too big even without the frame: the full layout (compact does not help)
+        let big = Needs {
+            screen: (100, 30),
+            ..small
+        };
+        assert!(!compact_fits(area, big));
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! - [`app`]: the state, changed only by `App::update(Action)`, which hands each action to
 //!   its part: [`playback`] (clock, position, markers), [`search`] (the query, its hits),
 //!   [`panels`] (the side panels, one file each), [`viewport`] (pan, follow the cursor),
-//!   [`prompt`] (what is being typed);
+//!   [`prompt`] (what is being typed); and in `app/`: the screen kept at the position
+//!   (`sync`), the mouse, search from the player (`find`), the scrollback (`scrollback`),
+//!   saving the screen, letting go of the mouse and replaying at another size (`save`), the
+//!   compact layout's bar and status shown briefly (`chrome`);
 //! - [`layout`]: where things go on the terminal, a pure function of sizes;
 //! - [`keys`]: keys and the mouse → `Action`, in one place;
 //! - [`ui`]: drawing, a pure function of the state, one widget per file;

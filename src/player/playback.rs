@@ -9,6 +9,8 @@ use std::time::Duration;
 
 /// Keystrokes stay beside the status this long (wall time, at the current speed).
 pub const KEYS_SHOWN: Duration = Duration::from_millis(1500);
+/// A marker's label stays in the status line this long after it (recording time).
+pub const MARKER_SHOWN: Nanos = 3 * NANOS_PER_SEC;
 /// ←/→ step.
 pub const SEEK_STEP: Nanos = 5 * NANOS_PER_SEC;
 
@@ -225,6 +227,17 @@ impl Playback {
             }
             Err(e) => Some(e),
         }
+    }
+
+    /// The label of the marker at or shortly before the position ([`MARKER_SHOWN`] of
+    /// recording time): shown in the status line as it is passed, and while paused on it.
+    pub fn marker_label(&self) -> Option<&str> {
+        let i = self
+            .markers
+            .partition_point(|m| m.0 <= self.pos)
+            .checked_sub(1)?;
+        let (t, label) = &self.markers[i];
+        (self.pos - t <= MARKER_SHOWN).then_some(label.as_str())
     }
 
     /// Keys typed shortly before the position, oldest first, as named in transcripts.

@@ -1,4 +1,4 @@
-//! The prompt line: a search (`/`) or a time (`t`) being typed.
+//! The prompt line: a search (`/`), a time (`t`) or a size (`r`) being typed.
 
 use super::action::{Action, PromptKind};
 
@@ -12,13 +12,12 @@ pub struct Prompt {
 pub const MAX_LEN: usize = 256;
 
 impl Prompt {
-    /// A prompt of `kind`; a search starts with the `last` one.
-    pub fn open(kind: PromptKind, last: Option<&str>) -> Prompt {
-        let text = match (kind, last) {
-            (PromptKind::Search, Some(s)) => s.to_string(),
-            _ => String::new(),
-        };
-        Prompt { kind, text }
+    /// An empty prompt of `kind` (Enter on an empty search repeats the last one, as in less).
+    pub fn open(kind: PromptKind) -> Prompt {
+        Prompt {
+            kind,
+            text: String::new(),
+        }
     }
 
     /// Edit the text (control characters are not taken).
@@ -44,8 +43,9 @@ mod tests {
 
     #[test]
     fn edits_and_refuses_controls_and_overlong_text() {
-        let mut p = Prompt::open(PromptKind::Search, Some("err"));
-        assert_eq!(p.text, "err");
+        let mut p = Prompt::open(PromptKind::Search);
+        assert_eq!(p.text, "");
+        p.text = "err".into();
         p.edit(&Action::PromptInput('\u{1b}'));
         p.edit(&Action::PromptInput('o'));
         p.edit(&Action::PromptBackspace);
@@ -56,6 +56,5 @@ mod tests {
             p.edit(&Action::PromptInput('a'));
         }
         assert_eq!(p.text.chars().count(), MAX_LEN);
-        assert_eq!(Prompt::open(PromptKind::Time, Some("err")).text, "");
     }
 }

@@ -39,6 +39,9 @@ pub trait Io {
     fn draw_picker(&mut self, picker: &Picker) -> io::Result<()>;
     /// The terminal's size (columns, rows).
     fn size(&self) -> io::Result<(u16, u16)>;
+    /// Capture the mouse (clicks and the wheel come as events), or let go of it (the
+    /// terminal's own selection works).
+    fn set_mouse(&mut self, on: bool) -> io::Result<()>;
 }
 
 /// What the loop did, for tests and measurements.
@@ -52,11 +55,16 @@ pub struct Stats {
 pub fn run_loop(app: &mut App, io: &mut impl Io) -> io::Result<Stats> {
     let mut stats = Stats::default();
     let mut last_draw: Option<Duration> = None;
-    loop {
+    let mut mouse = true;
+    let stats = loop {
         let now = io.now();
         app.update(Action::Tick, now);
         if app.should_quit() {
-            return Ok(stats);
+            break stats;
+        }
+        if app.mouse_captured != mouse {
+            mouse = app.mouse_captured;
+            io.set_mouse(mouse)?;
         }
         if app.take_dirty() {
             io.draw(app)?;
@@ -75,13 +83,21 @@ pub fn run_loop(app: &mut App, io: &mut impl Io) -> io::Result<Stats> {
             if let Some(a) = keys::action(app.mode(), &ev) {
                 app.update(a, io.now());
                 if app.should_quit() {
-                    return Ok(stats);
+                    break;
                 }
             }
             // take whatever else is already there before drawing
             next = io.next_event(Some(Duration::ZERO))?;
         }
+        if app.should_quit() {
+            break stats;
+        }
+    };
+    if !mouse {
+        // as the next player (from the session picker) expects it
+        io.set_mouse(true)?;
     }
+    Ok(stats)
 }
 
 /// Serialises writes to the terminal between the loop and the signal thread.
@@ -189,6 +205,14 @@ impl Io for TerminalIo {
     fn size(&self) -> io::Result<(u16, u16)> {
         let s = self.terminal.size()?;
         Ok((s.width, s.height))
+    }
+
+    fn set_mouse(&mut self, on: bool) -> io::Result<()> {
+        let _lock = TERM_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        execute!(
+            self.terminal.backend_mut(),
+            Print(if on { MOUSE_ON } else { MOUSE_OFF })
+        )
     }
 }
 
@@ -350,6 +374,23 @@ mod tests {
             assert!(w[1].0 - w[0].0 >= FRAME_INTERVAL || w[1].0 == Duration::from_millis(9000));
         }
         assert_eq!(stats.draws, io.draws.len());
+    }
+
+    #[test]
+    fn m_lets_go_of_the_mouse_and_takes_it_back() {
+        let mut app = demo(Options::default());
+        let mut io = FakeIo::new(vec![(100, key('m')), (200, key('m')), (300, key('q'))]);
+        run_loop(&mut app, &mut io).unwrap();
+        assert_eq!(io.mouse, [false, true]);
+        // let go when the player ends: taken back for what comes next (the session list)
+        let mut app = demo(Options::default());
+        let mut io = FakeIo::new(vec![(100, key('m')), (300, key('q'))]);
+        run_loop(&mut app, &mut io).unwrap();
+        assert_eq!(io.mouse, [false, true]);
+        assert!(io
+            .frames
+            .iter()
+            .any(|f| f.contains("mouse off: select text")));
     }
 
     #[test]

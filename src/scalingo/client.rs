@@ -12,9 +12,13 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::auth::{unix_now, Bearer};
 use super::config::{base_url, Config, ENV_API_URL, ENV_AUTH_URL};
+pub(super) use super::ctx::Ctx;
 use super::error::{ApiError, AUDIT_LOG};
 use super::text::truncate_chars;
-use super::wire::{check_name, endpoint, next_page, session_from_event, sort_newest_first};
+use super::wire::{
+    check_name, cut_session, endpoint, next_page, session_from_event, session_size,
+    sort_newest_first,
+};
 use crate::formats::sniff::{sniff_audit_log, NotAuditLog, Sniff, SNIFF_LIMIT};
 use crate::net::message::{html_description, json_message, server_message};
 use crate::net::{self, origin_of, Credential, Redactor, Request, MESSAGE_LIMIT};
@@ -26,23 +30,21 @@ pub const USER_AGENT: &str = concat!("auditty/", env!("CARGO_PKG_VERSION"));
 
 /// JSON answers (events pages, regions, token) larger than this are refused.
 const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
-/// A session's strings are cut to this many characters (a command of a megabyte is not a
-/// command anyone reads in a table).
-const FIELD_LIMIT: usize = 64 * 1024;
 /// The sessions of one listing hold at most this many bytes of strings.
 const SESSIONS_LIMIT: usize = 64 * 1024 * 1024;
 
 /// A client of the Scalingo API. Holds the API token, the bearer token made from it (reused
 /// until it has less than five minutes left) and the API's base URL.
 pub struct Client {
-    net: net::Client,
-    cfg: Config,
+    pub(super) net: net::Client,
+    pub(super) cfg: Config,
     token: String,
     auth_base: Url,
-    api_base: Url,
+    pub(super) api_base: Url,
     bearer: Option<Bearer>,
-    /// Every form of the API token and of every bearer token issued.
-    redactor: Redactor,
+    /// Every form of the API token and of every bearer token issued (and, once asked for,
+    /// of the app's log URLs).
+    pub(super) redactor: Redactor,
 }
 
 impl fmt::Debug for Client {
@@ -55,32 +57,11 @@ impl fmt::Debug for Client {
     }
 }
 
-/// What a request is for, to name its errors.
-#[derive(Clone, Copy)]
-enum Ctx<'a> {
-    Exchange,
-    Regions,
-    Events { app: &'a str },
-    AuditLog { app: &'a str, id: &'a str },
-}
-
-impl Ctx<'_> {
-    fn waiting_for(&self, url: &Url) -> String {
-        let origin = origin_of(url);
-        match self {
-            Ctx::Exchange => format!("the token exchange at {origin}"),
-            Ctx::Regions => format!("the regions list from {origin}"),
-            Ctx::Events { app } => format!("the events of app '{app}' from {origin}"),
-            Ctx::AuditLog { app, id } => format!("audit log '{id}' of app '{app}' from {origin}"),
-        }
-    }
-}
-
 /// One page of events, split but not parsed: each event is parsed on its own.
-struct Page {
-    events: Option<Vec<Box<RawValue>>>,
+pub(super) struct Page {
+    pub(super) events: Option<Vec<Box<RawValue>>>,
     /// `{"meta": …}`, for [`next_page`].
-    meta: Value,
+    pub(super) meta: Value,
 }
 
 impl Client {
@@ -197,7 +178,7 @@ impl Client {
 
     /// Splits an events page into its events (not parsed yet) and its `meta`, or names
     /// what is wrong with it. `events: None` means a `null` list (the end).
-    fn events_page(&self, bytes: &[u8], what: &str) -> Result<Page, ApiError> {
+    pub(super) fn events_page(&self, bytes: &[u8], what: &str) -> Result<Page, ApiError> {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         let split = match first {
             Some(b'[') => serde_json::from_slice::<Vec<Box<RawValue>>>(bytes)
@@ -460,7 +441,11 @@ impl Client {
 
     /// GET on the API with the bearer token. A 401 with a reused bearer token exchanges
     /// once more and retries; any other answer than 2xx becomes an error.
-    async fn api_get(&mut self, url: &Url, ctx: Ctx<'_>) -> Result<reqwest::Response, ApiError> {
+    pub(super) async fn api_get(
+        &mut self,
+        url: &Url,
+        ctx: Ctx<'_>,
+    ) -> Result<reqwest::Response, ApiError> {
         let mut exchanged_again = false;
         loop {
             let (jwt, fresh) = self.bearer().await?;
@@ -527,11 +512,13 @@ impl Client {
                 message: field("error").or(message),
                 url: field("url"),
             },
-            (403, Ctx::Events { app }) | (403, Ctx::AuditLog { app, .. }) => ApiError::Forbidden {
+            (403, Ctx::Events { app })
+            | (403, Ctx::AuditLog { app, .. })
+            | (403, Ctx::App { app, .. }) => ApiError::Forbidden {
                 app: app.to_string(),
                 message,
             },
-            (404, Ctx::Events { app }) => ApiError::AppNotFound {
+            (404, Ctx::Events { app }) | (404, Ctx::App { app, .. }) => ApiError::AppNotFound {
                 app: app.to_string(),
             },
             (404, Ctx::AuditLog { app, id }) => {
@@ -556,43 +543,7 @@ impl Client {
 
     /// Removes every form of the API token and the bearer tokens from a server-supplied
     /// string, then cuts it.
-    fn clean(&self, text: &str) -> String {
+    pub(super) fn clean(&self, text: &str) -> String {
         self.redactor.clean(text, MESSAGE_LIMIT)
     }
-}
-
-/// A session with every string cut to [`FIELD_LIMIT`] characters.
-fn cut_session(mut s: Session) -> Session {
-    for field in [
-        &mut s.id,
-        &mut s.created_at,
-        &mut s.user.username,
-        &mut s.user.email,
-        &mut s.user.id,
-        &mut s.app_name,
-        &mut s.command,
-    ] {
-        if field.len() > FIELD_LIMIT {
-            *field = truncate_chars(field, FIELD_LIMIT);
-        }
-    }
-    if let Some(id) = s.audit_log_id.as_mut() {
-        if id.len() > FIELD_LIMIT {
-            *id = truncate_chars(id, FIELD_LIMIT);
-        }
-    }
-    s
-}
-
-/// Bytes a session holds, about.
-fn session_size(s: &Session) -> usize {
-    std::mem::size_of::<Session>()
-        + s.id.len()
-        + s.created_at.len()
-        + s.user.username.len()
-        + s.user.email.len()
-        + s.user.id.len()
-        + s.app_name.len()
-        + s.command.len()
-        + s.audit_log_id.as_ref().map_or(0, String::len)
 }

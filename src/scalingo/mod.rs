@@ -7,6 +7,9 @@
 //! - [`blocking`] has the blocking functions the commands and the player call; [`fetch`]
 //!   saves an audit log (file or standard output). The sessions table is a view
 //!   (`crate::views::sessions`).
+//! - App context: [`fetch_events`] (every event type over a window), [`fetch_logs`] (the
+//!   log dump), [`fetch_logs_archives`] (a past window's lines), [`follow_logs`] (the live
+//!   stream over a websocket, reconnecting).
 //!
 //! Transport, retries, redirects, redaction and size limits are [`crate::net`]'s; this module
 //! holds what is Scalingo's: configuration, token exchange, endpoints and wire types.
@@ -20,8 +23,13 @@ mod auth;
 pub mod blocking;
 mod client;
 mod config;
+mod ctx;
 mod error;
+mod events;
 pub mod fetch;
+mod logline;
+mod logs;
+mod logstream;
 mod text;
 mod wire;
 
@@ -32,5 +40,9 @@ pub use config::{
     ENV_APP, ENV_AUTH_URL, ENV_REGION, ENV_TOKEN,
 };
 pub use error::ApiError;
+pub use events::fetch_events;
 pub use fetch::{default_fetch_path, fetch, FetchReport, FetchTarget};
+pub use logline::{parse_log_line, LogLine};
+pub use logs::{archive_time, fetch_logs, fetch_logs_archives, stream_url, Archive};
+pub use logstream::{follow_logs, stream_event, FollowOptions, StreamEvent};
 pub use text::{escape_controls, human_size};

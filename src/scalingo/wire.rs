@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::text::truncate_chars;
 
 /// Who started a session.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +139,46 @@ pub(crate) fn next_page(body: &Value, page: u64) -> Option<u64> {
 /// Newest first by the instant of `created_at`; unreadable dates last; ties keep their order.
 pub(crate) fn sort_newest_first(sessions: &mut [Session]) {
     sessions.sort_by_cached_key(|s| Reverse(s.created_at_time()));
+}
+
+/// A session's strings are cut to this many characters (a command of a megabyte is not a
+/// command anyone reads in a table).
+const FIELD_LIMIT: usize = 64 * 1024;
+
+/// A session with every string cut to [`FIELD_LIMIT`] characters.
+pub(crate) fn cut_session(mut s: Session) -> Session {
+    for field in [
+        &mut s.id,
+        &mut s.created_at,
+        &mut s.user.username,
+        &mut s.user.email,
+        &mut s.user.id,
+        &mut s.app_name,
+        &mut s.command,
+    ] {
+        if field.len() > FIELD_LIMIT {
+            *field = truncate_chars(field, FIELD_LIMIT);
+        }
+    }
+    if let Some(id) = s.audit_log_id.as_mut() {
+        if id.len() > FIELD_LIMIT {
+            *id = truncate_chars(id, FIELD_LIMIT);
+        }
+    }
+    s
+}
+
+/// Bytes a session holds, about.
+pub(crate) fn session_size(s: &Session) -> usize {
+    std::mem::size_of::<Session>()
+        + s.id.len()
+        + s.created_at.len()
+        + s.user.username.len()
+        + s.user.email.len()
+        + s.user.id.len()
+        + s.app_name.len()
+        + s.command.len()
+        + s.audit_log_id.as_ref().map_or(0, String::len)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! NEVER DO: no test or helper may write to, delete or replace a path under `/dev`. Tests
 //! make their own devices and FIFOs in a temporary folder.
 #![allow(dead_code)]
+#![allow(clippy::result_large_err)] // tungstenite's handshake callback returns its own error type
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -471,4 +472,279 @@ pub fn run_auditty(
 
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+// ----- an in-process websocket server (tokio-tungstenite) ----------------------------------
+
+/// What a websocket connection of [`WsServer`] does, step by step.
+#[derive(Clone, Debug)]
+pub enum WsStep {
+    /// A text message.
+    Text(String),
+    /// A ping frame; then waits (up to 5 s) for the client's pong, counted in [`WsSeen`].
+    PingAwaitPong(Vec<u8>),
+    Sleep(Duration),
+    /// A close frame, then the end of the connection.
+    Close,
+    /// The TCP connection dropped without a close frame.
+    Drop,
+    /// Reads (answering nothing) until the client goes away.
+    Hold,
+}
+
+/// A `log` event as the server sends it (`{"event":"log","log":…}`).
+pub fn ws_log(line: &str) -> WsStep {
+    WsStep::Text(json!({"event": "log", "log": line}).to_string())
+}
+
+/// One connection as the websocket server saw it.
+#[derive(Clone, Debug, Default)]
+pub struct WsSeen {
+    /// The request's path and query.
+    pub uri: String,
+    /// Lowercase names.
+    pub headers: BTreeMap<String, String>,
+    pub pongs: usize,
+}
+
+/// A websocket server on 127.0.0.1: connection `i` follows `scripts[i]` (the last script for
+/// any later one). Runs on its own thread.
+pub struct WsServer {
+    pub port: u16,
+    seen: Arc<Mutex<Vec<WsSeen>>>,
+}
+
+impl WsServer {
+    pub fn start(scripts: Vec<Vec<WsStep>>) -> WsServer {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::handshake::server::{Request as WsRequest, Response};
+        use tokio_tungstenite::tungstenite::Message;
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen: Arc<Mutex<Vec<WsSeen>>> = Arc::new(Mutex::new(Vec::new()));
+        let kept = seen.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let mut n = 0usize;
+                while let Ok((stream, _)) = listener.accept().await {
+                    let script = scripts[n.min(scripts.len() - 1)].clone();
+                    let index = n;
+                    n += 1;
+                    let seen = kept.clone();
+                    tokio::spawn(async move {
+                        let record = Arc::new(Mutex::new(WsSeen::default()));
+                        let r = record.clone();
+                        let callback = move |req: &WsRequest, res: Response| {
+                            let mut r = r.lock().unwrap();
+                            r.uri = req.uri().to_string();
+                            r.headers = req
+                                .headers()
+                                .iter()
+                                .map(|(k, v)| {
+                                    (k.as_str().to_string(), v.to_str().unwrap_or("").to_string())
+                                })
+                                .collect();
+                            Ok(res)
+                        };
+                        let Ok(mut ws) =
+                            tokio_tungstenite::accept_hdr_async(stream, callback).await
+                        else {
+                            return;
+                        };
+                        {
+                            let mut all = seen.lock().unwrap();
+                            while all.len() <= index {
+                                all.push(WsSeen::default());
+                            }
+                            all[index] = record.lock().unwrap().clone();
+                        }
+                        for step in script {
+                            match step {
+                                WsStep::Text(t) => {
+                                    if ws.send(Message::text(t)).await.is_err() {
+                                        return;
+                                    }
+                                }
+                                WsStep::PingAwaitPong(data) => {
+                                    if ws.send(Message::Ping(data.into())).await.is_err() {
+                                        return;
+                                    }
+                                    let wait =
+                                        tokio::time::timeout(Duration::from_secs(5), async {
+                                            while let Some(Ok(m)) = ws.next().await {
+                                                if matches!(m, Message::Pong(_)) {
+                                                    return true;
+                                                }
+                                            }
+                                            false
+                                        });
+                                    if let Ok(true) = wait.await {
+                                        seen.lock().unwrap()[index].pongs += 1;
+                                    }
+                                }
+                                WsStep::Sleep(d) => tokio::time::sleep(d).await,
+                                WsStep::Close => {
+                                    let _ = ws.close(None).await;
+                                    return;
+                                }
+                                WsStep::Drop => return,
+                                WsStep::Hold => {
+                                    while let Some(Ok(_)) = ws.next().await {}
+                                    return;
+                                }
+                            }
+                        }
+                    });
+                }
+            })
+        });
+        WsServer { port, seen }
+    }
+
+    /// `http://127.0.0.1:PORT` (the log URL is http(s); the client makes it ws(s)).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn seen(&self) -> Vec<WsSeen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+// ----- a running binary whose output is read as it comes -----------------------------------
+
+/// A child process whose standard output and error are collected by threads.
+pub struct Running {
+    pub child: std::process::Child,
+    pub stdout: Arc<Mutex<Vec<u8>>>,
+    pub stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Running {
+    /// Runs the binary like [`run_auditty`], without waiting.
+    pub fn spawn(token: &str, auth: &str, api: &str, args: &[&str]) -> Running {
+        use std::process::Stdio;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditty"));
+        cmd.args(args)
+            .env("SCALINGO_API_TOKEN", token)
+            .env("SCALINGO_AUTH_URL", auth)
+            .env("SCALINGO_API_URL", api)
+            .env_remove("SCALINGO_APP")
+            .env_remove("SCALINGO_REGION")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let collect = |mut from: Box<dyn std::io::Read + Send>| {
+            let into = Arc::new(Mutex::new(Vec::new()));
+            let kept = into.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = from.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    kept.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+            into
+        };
+        let stdout = collect(Box::new(child.stdout.take().unwrap()));
+        let stderr = collect(Box::new(child.stderr.take().unwrap()));
+        Running {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    pub fn stdout_text(&self) -> String {
+        text(&self.stdout.lock().unwrap())
+    }
+
+    pub fn stderr_text(&self) -> String {
+        text(&self.stderr.lock().unwrap())
+    }
+
+    /// Waits until standard output holds `needle` (panics after `secs` seconds).
+    pub fn wait_for_stdout(&self, needle: &str, secs: u64) {
+        let until = std::time::Instant::now() + Duration::from_secs(secs);
+        while !self.stdout_text().contains(needle) {
+            assert!(
+                std::time::Instant::now() < until,
+                "no {needle:?} in stdout:\n{}\nstderr:\n{}",
+                self.stdout_text(),
+                self.stderr_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends SIGINT and waits for the end (at most 10 s).
+    pub fn interrupt(mut self) -> (std::process::ExitStatus, String, String) {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGINT);
+        }
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > until {
+                let _ = self.child.kill();
+                panic!("did not end after SIGINT; stderr: {}", self.stderr_text());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        (status, self.stdout_text(), self.stderr_text())
+    }
+}
+
+// ----- Losant and Datafold configurations for fake servers ---------------------------------
+
+/// A Losant configuration for a fake API at `url`, the token as if from `LOSANT_API_TOKEN`,
+/// with [`fast_config`]'s waits.
+pub fn losant_config(url: &str, token: &str) -> auditty::losant::Config {
+    let fast = fast_config();
+    let env = |name: &str| match name {
+        "LOSANT_API_TOKEN" => Some(token.to_string()),
+        "LOSANT_API_URL" => Some(url.to_string()),
+        _ => None,
+    };
+    auditty::losant::Config {
+        timeouts: fast.timeouts,
+        retry: fast.retry,
+        ..auditty::losant::Config::from_lookup(None, None, &env)
+    }
+}
+
+/// A Datafold configuration for a fake API at `url`, the key as if from `DATAFOLD_API_KEY`.
+pub fn datafold_config(url: &str, key: &str) -> auditty::datafold::Config {
+    let fast = fast_config();
+    let env = |name: &str| match name {
+        "DATAFOLD_API_KEY" => Some(key.to_string()),
+        "DATAFOLD_API_URL" => Some(url.to_string()),
+        _ => None,
+    };
+    auditty::datafold::Config {
+        timeouts: fast.timeouts,
+        retry: fast.retry,
+        ..auditty::datafold::Config::from_lookup(None, None, &env)
+    }
+}
+
+/// Gzip of `text`, as a logs archive is served.
+pub fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
 }

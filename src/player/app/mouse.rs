@@ -1,5 +1,5 @@
 //! The mouse: a click or a drag on the timeline seeks, a drag or the wheel on the screen
-//! pans it, a click in a side panel jumps to the item.
+//! pans it (the wheel past its top scrolls back), a click in a side panel jumps to the item.
 
 use super::{cx, App};
 use crate::player::action::Mouse;
@@ -20,7 +20,17 @@ impl App {
         let inside = |r: Rect, x: u16, y: u16| r.contains(Position { x, y });
         match m {
             Mouse::Down(x, y) => {
-                if inside(a.bar, x, y) {
+                // a panel may lie over the screen: it comes first
+                if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
+                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
+                    if self
+                        .panels
+                        .click((y - p.y) as usize, p.height as usize, &cx)
+                    {
+                        self.panel_select(now);
+                    }
+                } else if a.panel.is_some_and(|p| inside(p, x, y)) {
+                } else if inside(a.bar, x, y) {
                     self.drag = Some(Drag::Bar);
                     self.seek_bar(now, a.bar, x);
                 } else if inside(a.view, x, y) {
@@ -29,14 +39,6 @@ impl App {
                         y,
                         off: self.view.off,
                     });
-                } else if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
-                    let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
-                    if self
-                        .panels
-                        .click((y - p.y) as usize, p.height as usize, &cx)
-                    {
-                        self.panel_select(now);
-                    }
                 }
             }
             Mouse::Drag(x, y) => match self.drag {
@@ -53,6 +55,11 @@ impl App {
                 if a.panel_list.is_some_and(|p| inside(p, x, y)) {
                     let cx = cx(&self.analysis, &self.search, &self.playback, &self.bg);
                     self.panels.move_by(dy as i64, &cx);
+                } else if dx == 0 && dy < 0 && self.view.off.1 == 0 {
+                    // the wheel up past the top of the screen: the scrollback
+                    self.scroll_back(3 * -dy as i64);
+                } else if dx == 0 && dy > 0 && self.replay.scrollback() > 0 {
+                    self.scroll_back(-3 * dy as i64);
                 } else {
                     self.view.pan(dx, dy, a.view, screen);
                 }

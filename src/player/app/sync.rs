@@ -24,7 +24,11 @@ impl App {
     }
 
     pub(super) fn install_index(&mut self, r: Replay) {
+        // the same screen, scrolled back as far
+        let (pos, back) = (self.replay.position(), self.replay.scrollback());
         self.replay = r;
+        self.replay.seek_index(pos);
+        self.replay.set_scrollback(back);
         self.indexed = true;
         self.dirty = true;
     }
@@ -97,5 +101,6 @@ impl App {
             self.stale = false;
             self.dirty = true;
         }
+        self.reveal_pending();
     }
 }

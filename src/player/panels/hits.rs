@@ -53,7 +53,7 @@ impl SidePanel for Hits {
         })
     }
 
-    fn item(&self, cx: &Cx, i: usize) -> Line<'static> {
+    fn item(&self, cx: &Cx, i: usize, width: u16) -> Line<'static> {
         let (Some(s), Some(a)) = (cx.search, cx.analysis) else {
             return Line::default();
         };
@@ -65,8 +65,32 @@ impl SidePanel for Hits {
             format!("{:>9} ", clock(h.t)),
             Style::new().fg(Color::Cyan),
         )];
+        // the time takes 10 columns
+        let text = near_the_match(&text, &s.pattern, width.saturating_sub(10) as usize);
         spans.extend(highlighted(&text, &s.pattern));
         Line::from(spans)
+    }
+}
+
+/// Characters of a line kept before its first match when the start is cut.
+pub const LEAD: usize = 16;
+
+/// `text` as shown in `room` columns: when its first match would end past them, its start is
+/// cut (`…`) to keep [`LEAD`] characters before the match (a long line's match in view).
+fn near_the_match(text: &str, pattern: &str, room: usize) -> String {
+    let chars: Vec<(u16, &str)> = text
+        .char_indices()
+        .take(u16::MAX as usize)
+        .enumerate()
+        .map(|(n, (i, c))| (n as u16, &text[i..i + c.len_utf8()]))
+        .collect();
+    match find_in_cells(&chars, pattern).first() {
+        Some(r) if r.end as usize > room && r.start as usize > LEAD => {
+            let from = r.start as usize - LEAD;
+            let rest: String = chars[from..].iter().map(|c| c.1).collect();
+            format!("…{rest}")
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -114,5 +138,25 @@ fn span(s: String, hl: bool) -> Span<'static> {
         Span::styled(s, HIGHLIGHT)
     } else {
         Span::raw(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_match_far_right_is_brought_into_view() {
+        let long = format!("{}ERROR disk full", "x".repeat(200));
+        let cut = near_the_match(&long, "error", 40);
+        assert!(
+            cut.starts_with('…') && cut.ends_with("ERROR disk full"),
+            "{cut}"
+        );
+        assert_eq!(cut.chars().count(), 1 + LEAD + "ERROR disk full".len());
+        // in view already, or no match: as it is
+        assert_eq!(near_the_match(&long, "error", 300), long);
+        assert_eq!(near_the_match("an error here", "error", 5), "an error here");
+        assert_eq!(near_the_match(&long, "nothing", 40), long);
     }
 }

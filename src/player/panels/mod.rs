@@ -43,6 +43,8 @@ pub struct Cx<'a> {
     pub search: Option<&'a Search>,
     /// The recording position shown.
     pub pos: Nanos,
+    /// The recording's markers: (time, label, escaped).
+    pub markers: &'a [(Nanos, String)],
     /// Background work in percent: (indexing, analysis).
     pub progress: (u8, u8),
 }
@@ -73,8 +75,8 @@ pub trait SidePanel {
     fn enter(&self, cx: &Cx, i: usize) -> Option<Jump>;
     /// The title on its border; `None`: nothing to show at all.
     fn title(&self, cx: &Cx) -> Option<Line<'static>>;
-    /// Item `i`, as one line.
-    fn item(&self, cx: &Cx, i: usize) -> Line<'static>;
+    /// Item `i`, as one line `width` columns wide at most (what does not fit is cut).
+    fn item(&self, cx: &Cx, i: usize, width: u16) -> Line<'static>;
     /// Draw it: a bordered list, the selection in view.
     fn draw(&self, cx: &Cx, selected: usize, area: Rect, buf: &mut Buffer) {
         let Some(title) = self.title(cx) else {
@@ -85,8 +87,8 @@ pub trait SidePanel {
             Style::new().fg(Color::DarkGray),
         );
         let len = self.len(cx);
-        render_list(area, buf, title, footer, len, selected, |i| {
-            self.item(cx, i)
+        render_list(area, buf, title, footer, len, selected, |i, w| {
+            self.item(cx, i, w)
         });
     }
 }
@@ -163,7 +165,7 @@ pub fn render_list<'a>(
     footer: Line<'a>,
     len: usize,
     selected: usize,
-    item: impl Fn(usize) -> Line<'a>,
+    item: impl Fn(usize, u16) -> Line<'a>,
 ) {
     Clear.render(area, buf);
     let block = Block::bordered()
@@ -175,13 +177,20 @@ pub fn render_list<'a>(
     let first = first_shown(len, selected, inner.height as usize);
     for (row, i) in (first..len).take(inner.height as usize).enumerate() {
         let r = Rect::new(inner.x, inner.y + row as u16, inner.width, 1);
-        let line = item(i);
+        let line = item(i, inner.width);
         if i == selected {
             buf.set_style(r, SELECTED);
         }
         line.render(r, buf);
         if i == selected {
-            buf.set_style(r, Style::new().bg(Color::DarkGray));
+            // the selection's background, except under a match (black on yellow stays so)
+            for x in r.left()..r.right() {
+                if let Some(cell) = buf.cell_mut((x, r.y)) {
+                    if cell.bg != Color::Yellow {
+                        cell.set_bg(Color::DarkGray);
+                    }
+                }
+            }
         }
     }
 }
@@ -212,6 +221,7 @@ mod tests {
             analysis: None,
             search: None,
             pos: 0,
+            markers: &[],
             progress: (100, 100),
         };
         let mut p = Panels::default();

@@ -17,10 +17,17 @@ impl Widget for PromptLine<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let Prompt { kind, text } = self.prompt;
         let (label, hint) = match kind {
-            PromptKind::Search => (" / ", "  Enter search · Esc cancel · smart case"),
+            PromptKind::Search => (
+                " / ",
+                "  Enter search (empty: the last again) · Esc cancel · smart case",
+            ),
             PromptKind::Time => (
                 " go to ",
                 "  12.5 · 1:02 · 50% · end · 2020-06-17T10:27:40+02:00 · Esc cancel",
+            ),
+            PromptKind::Size => (
+                " size ",
+                "  COLSxROWS, e.g. 132x43 · Enter replay · Esc cancel",
             ),
         };
         Line::from(vec![

@@ -75,7 +75,8 @@ impl Widget for ScreenView<'_> {
         let (rows, cols) = screen.size();
         let (rows, cols) = (rows.get(), cols.get());
         let (cur_row, cur_col) = screen.cursor_position();
-        let show_cursor = !screen.hide_cursor();
+        // scrolled back, the cursor (on the live screen) is not in view
+        let show_cursor = !screen.hide_cursor() && screen.scrollback() == 0;
         let area = area.intersection(buf.area);
         for vy in 0..area.height {
             let row = self.off.1 as u32 + vy as u32;

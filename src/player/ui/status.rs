@@ -54,6 +54,8 @@ impl Widget for StatusLine<'_> {
             spans.push(Span::styled(w, Style::new().add_modifier(Modifier::BOLD)));
             spans.push(sep());
         }
+        // a message comes first, so that a narrow terminal shows it
+        let message_at = spans.len();
         spans.push(Span::raw(format!(
             "{} / {}",
             clock(app.playback.pos),
@@ -83,6 +85,26 @@ impl Widget for StatusLine<'_> {
                 Style::new().fg(Color::Yellow),
             ));
         }
+        if let Some(label) = app.playback.marker_label() {
+            spans.push(sep());
+            // escaped when read (`Playback::new`)
+            let label = match label.trim() {
+                "" => "marker",
+                l => l,
+            };
+            spans.push(Span::styled(
+                format!("▼ {label}"),
+                Style::new().fg(Color::LightMagenta),
+            ));
+        }
+        if app.needs().compact {
+            // no frame to carry the size
+            spans.push(sep());
+            spans.push(Span::styled(
+                crate::player::ui::size_label(app),
+                Style::new().fg(Color::DarkGray),
+            ));
+        }
         if let Some(s) = &app.search {
             spans.push(sep());
             let pat = escape_controls(&s.pattern);
@@ -95,11 +117,11 @@ impl Widget for StatusLine<'_> {
             spans.push(Span::styled(text, Style::new().fg(Color::Yellow)));
         }
         if let Some(m) = app.message() {
-            spans.push(sep());
-            spans.push(Span::styled(
-                escape_controls(m),
-                Style::new().fg(Color::LightYellow),
-            ));
+            spans.insert(message_at, sep());
+            spans.insert(
+                message_at,
+                Span::styled(escape_controls(m), Style::new().fg(Color::LightYellow)),
+            );
         } else {
             let title = String::from_utf8_lossy(app.replay.title());
             if !title.trim().is_empty() {

@@ -1,0 +1,233 @@
+//! End to end, as tests/player_tmux.rs: the real binary in an 80×24 tmux pane — an 80×24
+//! recording fits whole, the scrollback (shift+PgUp, a search hit that scrolled off), `s`
+//! writes the screen shown (in a temporary folder), `m` lets go of the mouse. Skipped, with a
+//! notice, where tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_auditty");
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, cols: u16, rows: u16) -> Tmux {
+        let socket = format!("auditty-e2e-{}-{name}", std::process::id());
+        let t = Tmux { socket };
+        let (c, r) = (cols.to_string(), rows.to_string());
+        let out = t.cmd(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &c,
+            "-y",
+            &r,
+            "env",
+            "PS1=$ ",
+            "TERM=xterm-256color",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t.wait_for("the shell", |s| s.contains('$'));
+        t
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        assert!(self
+            .cmd(&["send-keys", "-t", "0", "-l", text])
+            .status
+            .success());
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["display-message", "-p", "-t", "0", format])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = self.capture();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the pane shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn wait_display(&self, what: &str, format: &str, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.display(format) != want {
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {what}: {format} is {}",
+                    self.display(format)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// An 80×24 asciicast: a prompt, then one event of 100 lines (`line 10 needle` among them),
+/// then a prompt again.
+fn write_fixture(dir: &Path) -> std::path::PathBuf {
+    let mut out = String::new();
+    for i in 1..=100 {
+        if i == 10 {
+            out.push_str("line 10 needle\r\n");
+        } else {
+            out.push_str(&format!("line {i}\r\n"));
+        }
+    }
+    let lines = [
+        r#"{"version": 2, "width": 80, "height": 24, "timestamp": 1700000000, "title": "seq"}"#
+            .to_string(),
+        r#"[0.1, "o", "$ seq 100\r\n"]"#.to_string(),
+        serde_json::json!([0.5, "o", out]).to_string(),
+        r#"[1.0, "o", "$ "]"#.to_string(),
+    ];
+    let p = dir.join("seq.cast");
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    p
+}
+
+#[test]
+fn an_80x24_session_fits_scrolls_back_finds_a_hit_that_scrolled_off_and_saves() {
+    if !have_tmux() {
+        eprintln!("notice: tmux is not installed: the end-to-end player test is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let saves = dir.path().join("saved");
+    std::fs::create_dir(&saves).unwrap();
+    let cast = write_fixture(dir.path());
+    let t = Tmux::start("viewer", 80, 24);
+    t.type_text(&format!(
+        "clear; {BIN} --paused --utc --save-dir {} {}",
+        saves.display(),
+        cast.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("the player", |s| s.contains("⏸"));
+
+    // the end: the whole 80×24 screen, its first row at the top of the pane, not cropped
+    t.keys(&["End"]);
+    let s = t.wait_for("the end", |s| s.contains("line 100"));
+    assert!(s.lines().next().unwrap().starts_with("line 78"), "{s}");
+    assert!(!s.contains("cropped"), "{s}");
+    // the bar and the status go after a few seconds: the whole screen, its last row too
+    let s = t.wait_for("the bar to go", |s| !s.contains("⏸"));
+    assert!(s.lines().nth(22).unwrap().starts_with("line 100"), "{s}");
+    assert!(s.lines().nth(23).unwrap().starts_with('$'), "{s}");
+
+    // shift+PgUp: back into the scrollback, with a marker of how far
+    t.keys(&["S-PPage"]);
+    let s = t.wait_for("the scrollback", |s| s.contains("lines back"));
+    assert!(s.contains("↑ 23 of 78 lines back"), "{s}");
+    assert!(s.lines().next().unwrap().starts_with("line 55"), "{s}");
+    // play: the live screen again
+    t.keys(&["Home"]);
+    t.wait_for("the start", |s| {
+        !s.contains("lines back") && !s.contains("line 100")
+    });
+
+    // a search hit that scrolled off within the event that printed it: in the scrollback
+    t.keys(&["/"]);
+    t.type_text("needle");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the hit", |s| s.contains("line 10 needle"));
+    assert!(s.contains("lines back"), "{s}");
+
+    // s: the screen shown, as text and HTML, named with the recording's time
+    t.keys(&["s"]);
+    let s = t.wait_for("saved", |s| s.contains("saved "));
+    assert!(s.contains(&saves.display().to_string()[..20]), "{s}");
+    let mut names: Vec<String> = std::fs::read_dir(&saves)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "seq-2023-11-14T22-13-20.500Z.html",
+            "seq-2023-11-14T22-13-20.500Z.txt"
+        ],
+        "{s}"
+    );
+    let txt = std::fs::read_to_string(saves.join(&names[1])).unwrap();
+    assert!(txt.contains("line 10 needle\n"), "{txt}");
+    let html = std::fs::read_to_string(saves.join(&names[0])).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("needle"));
+    // again: a second pair, nothing replaced
+    t.keys(&["s"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir(&saves).unwrap().count() < 4 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert!(saves.join("seq-2023-11-14T22-13-20.500Z-2.txt").exists());
+    assert!(saves.join("seq-2023-11-14T22-13-20.500Z-2.html").exists());
+    assert_eq!(std::fs::read_dir(&saves).unwrap().count(), 4);
+
+    // m lets go of the mouse, and takes it back
+    let flags = "#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}";
+    assert_eq!(t.display(flags), "110", "button-event tracking (1002)");
+    t.keys(&["m"]);
+    t.wait_display("the mouse let go", flags, "000");
+    t.keys(&["m"]);
+    t.wait_display("the mouse taken", flags, "110");
+    t.keys(&["q"]);
+    t.wait_display("the player to leave", "#{alternate_on}", "0");
+}
