@@ -6,6 +6,11 @@ use crate::timeline::TimeSpec;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 
+pub mod archive;
+pub use archive::{
+    ArchiveArgs, ArchiveCommand, ArchiveDir, LsArgs, SearchArgs, SearchIn, SessionFilter, SyncArgs,
+};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "auditty",
@@ -67,6 +72,10 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Download an audit log from the Scalingo API, byte for byte
     Fetch(FetchArgs),
+    /// The archive of audit logs: sync it from the Scalingo API, list it
+    Archive(ArchiveArgs),
+    /// Search every archived session's commands and output, offline
+    Search(SearchArgs),
     /// An app's logs from the Scalingo API, dumped or followed live, control characters escaped
     Logs(LogsArgs),
 }
@@ -86,6 +95,9 @@ pub struct ApiArgs {
     /// Auth base URL [default: $SCALINGO_AUTH_URL, else https://auth.scalingo.com]
     #[arg(long, value_name = "URL", help_heading = "Scalingo API")]
     pub auth_url: Option<String>,
+    /// Where `archive://` sources are read (and `archive sync` writes)
+    #[command(flatten)]
+    pub archive: ArchiveDir,
 }
 
 impl ApiArgs {
@@ -184,7 +196,7 @@ pub struct LogsArgs {
 /// Where a recording comes from and how to emulate it.
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
-    /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
+    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
     pub source: OsString,
     #[command(flatten)]
     pub term: TermArgs,
@@ -224,6 +236,7 @@ impl TermArgs {
             rows: self.rows,
             newline: self.newline,
             scalingo: api.scalingo(),
+            archive: api.archive.dir.clone(),
         }
     }
 }
@@ -452,7 +465,7 @@ for the built-in set and its format. Exit status 0, or 3 with --fail-on when a f
 that level or above exists."
 )]
 pub struct ReviewArgs {
-    /// The recordings: file paths, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
+    /// The recordings: file paths, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
     #[arg(required = true, value_name = "SOURCE")]
     pub sources: Vec<OsString>,
     /// A TOML file of rules: new names are added, a built-in name is overridden, and
@@ -587,7 +600,7 @@ pub struct ManArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct PlayArgs {
-    /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
+    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
     /// (default: the bundled demo)
     pub source: Option<OsString>,
     /// Pick one of this app's one-off sessions from the Scalingo API, instead of a SOURCE

@@ -4,6 +4,7 @@
 //! The one flow: bytes → [`formats`] → [`timeline::Timeline`] → [`emulator::Replay`] → views
 //! ([`render`], [`transcript`], the commands).
 
+pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod context;
@@ -16,6 +17,7 @@ pub mod geometry;
 pub mod losant;
 pub mod net;
 pub mod output;
+pub mod pieces;
 pub mod plaintext;
 pub mod player;
 pub mod recording;

@@ -31,6 +31,8 @@ fn main() {
         None => commands::play::run(&cli.play_args()),
         Some(Command::Sessions(a)) => commands::api::sessions(a, out),
         Some(Command::Fetch(a)) => commands::api::fetch(a, out),
+        Some(Command::Archive(a)) => commands::archive::run(a, out),
+        Some(Command::Search(a)) => commands::archive::search(a, out),
         Some(Command::Logs(a)) => commands::logs::run(a, out),
         Some(Command::Export(a)) => commands::export::run(a, out),
         Some(Command::Review(a)) => commands::review::run(a, out),
@@ -39,7 +41,11 @@ fn main() {
         Some(Command::Man(a)) => commands::completions::man(a, out),
     };
     match result {
-        Ok(()) | Err(Error::ClosedPipe) => {}
+        Ok(()) | Err(Error::ClosedPipe) => {
+            for w in commands::take_warnings() {
+                eprintln!("{w}");
+            }
+        }
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(e.exit_code());

@@ -3,6 +3,7 @@
 //! standard output).
 
 pub mod api;
+pub mod archive;
 pub mod completions;
 pub mod export;
 pub mod info;
@@ -28,12 +29,25 @@ pub fn load(src: &SourceArgs) -> Result<Recording> {
     Ok(loaded)
 }
 
-/// Say a recording's warnings once on stderr, `warning: NAME: WHAT`, escaped.
+/// A recording's warnings, `warning: NAME: WHAT`, escaped: kept until the command is done,
+/// then said once on stderr by `main` ([`take_warnings`]) — a command that fails says only
+/// its one-line error.
 pub fn warn(loaded: &Recording) {
     let esc = crate::render::escape::escape_controls;
+    let mut kept = WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
     for w in loaded.warnings() {
-        eprintln!("warning: {}: {}", esc(&loaded.name), esc(&w));
+        let line = format!("warning: {}: {}", esc(&loaded.name), esc(&w));
+        if !kept.contains(&line) {
+            kept.push(line);
+        }
     }
+}
+
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The warnings said so far by [`warn`], each once.
+pub fn take_warnings() -> Vec<String> {
+    std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// The moment `spec` designates in `loaded`, for `flag`: outside the recording is an error

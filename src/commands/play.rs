@@ -29,6 +29,9 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     if let (None, Some(app)) = (&args.source, &args.app) {
         return pick(app, args, start);
     }
+    if let (None, Some(dir)) = (&args.source, &args.api.archive.dir) {
+        return pick_archived(dir, args, start);
+    }
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
     super::warn(&loaded);
@@ -105,6 +108,27 @@ fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
         session::Picking {
             app: app.to_string(),
             cfg,
+            settings: args.term.settings(&args.api),
+            opts: options(&args.opts),
+        },
+        start,
+    )
+    .map_err(terminal)
+}
+
+/// `auditty play --archive [DIR]`: the picker on the archive, offline (an archive that is
+/// not there is an `error:` line before the terminal is taken over).
+fn pick_archived(dir: &std::path::Path, args: &PlayArgs, start: Instant) -> Result<()> {
+    let dir = Some(dir.to_path_buf()).filter(|d| !d.as_os_str().is_empty());
+    crate::archive::open_existing(dir.as_deref())?;
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the session picker needs a terminal: for a list, use `auditty archive ls`".into(),
+        ));
+    }
+    crate::player::archive_picker::run(
+        crate::player::archive_picker::ArchivePicking {
+            dir,
             settings: args.term.settings(&args.api),
             opts: options(&args.opts),
         },

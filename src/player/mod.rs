@@ -27,6 +27,7 @@
 
 pub mod action;
 pub mod app;
+pub mod archive_picker;
 pub mod background;
 pub mod clock;
 #[cfg(test)]

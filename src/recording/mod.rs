@@ -1,5 +1,5 @@
 //! One front door for a recording: a [`Source`] (a path, standard input, `scalingo://APP/ID`,
-//! the bundled demo) is opened with [`Settings`] into a [`Recording`]: its timeline, and the
+//! `archive://ID`, the bundled demo) is opened with [`Settings`] into a [`Recording`]: its timeline, and the
 //! geometry and newline mode it is shown with, ready to replay.
 //!
 //! Every command and view gets its recording here ([`open`]), or, when it fetched the bytes
@@ -36,8 +36,9 @@ pub enum Source {
     },
     /// The recording bundled with auditty.
     Demo,
-    // An archived recording (`archive://ID`) becomes a variant here: parsed in
-    // `Source::parse`, named in `Source::name`, read in `open`.
+    /// An audit log kept in the archive (`archive://AUDIT_LOG_ID`): read with no network,
+    /// its sha256 checked first.
+    Archive { id: String },
 }
 
 impl Source {
@@ -50,6 +51,15 @@ impl Source {
             if let Some((app, id)) = crate::scalingo::parse_source_url(s) {
                 let url = s.to_string();
                 return Ok(Source::Scalingo { app, id, url });
+            }
+            if let Some(id) = s.strip_prefix("archive://") {
+                if id.is_empty() || id.contains('/') || id.chars().any(char::is_control) {
+                    return Err(Error::Usage(format!(
+                        "{}: an archived source is archive://AUDIT_LOG_ID",
+                        crate::render::escape::escape_controls(s)
+                    )));
+                }
+                return Ok(Source::Archive { id: id.to_string() });
             }
             if s.starts_with("scalingo:") {
                 return Err(Error::Usage(format!(
@@ -82,6 +92,7 @@ impl Source {
             Source::Stdin => "<stdin>".to_string(),
             Source::Scalingo { url, .. } => url.clone(),
             Source::Demo => "demo".to_string(),
+            Source::Archive { id } => format!("archive://{id}"),
         }
     }
 
@@ -105,6 +116,9 @@ pub struct Settings {
     pub newline: NewlineMode,
     /// How to reach the Scalingo API, for a `scalingo://` source.
     pub scalingo: ScalingoApi,
+    /// The archive's folder, for an `archive://` source (`--archive`, `$AUDITTY_ARCHIVE`;
+    /// `None`: the platform's default).
+    pub archive: Option<PathBuf>,
 }
 
 /// The Scalingo API flags (`--token`, `--region`, `--api-url`, `--auth-url`); the official
@@ -228,6 +242,9 @@ pub fn read(source: &Source, settings: &Settings) -> Result<Timeline> {
                 .map_err(|e| Error::Runtime(format!("{url}: {e}")))?
         }
         Source::Demo => DEMO.to_vec(),
+        Source::Archive { id } => crate::archive::open_existing(settings.archive.as_deref())?
+            .read(id)
+            .map_err(|e| Error::Runtime(format!("{name}: {e}")))?,
     };
     Ok(crate::formats::load_bytes(&name, bytes)?)
 }

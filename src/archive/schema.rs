@@ -1,0 +1,74 @@
+//! The SQLite schema, versioned from the start: `schema_version` holds the version an
+//! archive is at, and [`MIGRATIONS`] the steps from each version to the next. A new version
+//! adds a step (never changes one), so an archive made by any earlier version opens, and is
+//! brought up to date in one transaction; one made by a later version is refused.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+
+/// `MIGRATIONS[i]` takes an archive from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: sessions, their content (FTS5, the content kept in the index itself)
+    "CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        audit_log_id TEXT NOT NULL UNIQUE,
+        app TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        user_email TEXT NOT NULL,
+        username TEXT NOT NULL,
+        command TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_ns INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        duration REAL NOT NULL,
+        cols INTEGER NOT NULL,
+        rows INTEGER NOT NULL,
+        started_at TEXT,
+        archived_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_by_time ON sessions (created_ns);
+    CREATE INDEX sessions_by_app ON sessions (app, created_ns);
+    CREATE VIRTUAL TABLE content USING fts5 (
+        text, session UNINDEXED, kind UNINDEXED, t UNINDEXED
+    );",
+];
+
+/// The version this auditty writes.
+pub fn current() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the archive at `db` to the current version (a new one from nothing).
+pub fn migrate(conn: &mut Connection, db: &Path) -> Result<()> {
+    let err = |e: rusqlite::Error| super::sqlite::db_error(db, e);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(err)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .map_err(err)?;
+    let version: Option<i64> = tx
+        .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+        .map_err(err)?;
+    let version = version.unwrap_or(0);
+    if version > current() {
+        return Err(Error::Runtime(format!(
+            "{}: made by a newer auditty (schema version {version}; this one knows up to {})",
+            db.display(),
+            current()
+        )));
+    }
+    for step in &MIGRATIONS[version as usize..] {
+        tx.execute_batch(step).map_err(err)?;
+    }
+    if version < current() {
+        tx.execute("DELETE FROM schema_version", []).map_err(err)?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [current()],
+        )
+        .map_err(err)?;
+    }
+    tx.commit().map_err(err)
+}

@@ -1,0 +1,273 @@
+//! The embedded archive: SQLite (bundled, WAL, FTS5) in `DIR/archive.db`, files in
+//! `DIR/objects/`.
+//!
+//! A session's rows go in one `BEGIN IMMEDIATE` transaction, after its file is stored and
+//! checked: a process killed at any moment leaves either the whole session or none of it
+//! (and perhaps a file that the next sync finds in place). `audit_log_id` is unique, and the
+//! transaction looks before it inserts, so two syncs at once store a session once.
+
+use super::{objects, schema, Added, Entry, Filter, Hit, In, Query, Scope, SessionMeta, Store};
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The database's file in the archive's folder.
+pub const DB_FILE: &str = "archive.db";
+
+pub struct SqliteStore {
+    dir: PathBuf,
+    db: PathBuf,
+    conn: Connection,
+}
+
+/// A database error, naming the database.
+pub(crate) fn db_error(db: &Path, e: rusqlite::Error) -> Error {
+    Error::Runtime(format!("{}: {e}", db.display()))
+}
+
+const SESSION_COLUMNS: &str = "audit_log_id, app, event_id, user_email, username, command, \
+     created_at, size, sha256, duration, cols, rows, started_at";
+
+fn session_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SessionMeta> {
+    Ok(SessionMeta {
+        audit_log_id: r.get(at)?,
+        app: r.get(at + 1)?,
+        event_id: r.get(at + 2)?,
+        user: r.get(at + 3)?,
+        username: r.get(at + 4)?,
+        command: r.get(at + 5)?,
+        created_at: r.get(at + 6)?,
+        size: r.get::<_, i64>(at + 7)? as u64,
+        sha256: r.get(at + 8)?,
+        duration: r.get(at + 9)?,
+        cols: r.get(at + 10)?,
+        rows: r.get(at + 11)?,
+        started_at: r.get(at + 12)?,
+    })
+}
+
+impl SqliteStore {
+    /// Opens the archive in `dir`; with `create`, makes the folder and the database if they
+    /// are missing, else an archive that is not there is an error.
+    pub fn open(dir: &Path, create: bool) -> Result<SqliteStore> {
+        let db = dir.join(DB_FILE);
+        if create {
+            // only its owner reads an archive: audit logs hold what was typed and shown
+            let mut made = std::fs::DirBuilder::new();
+            made.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut made, 0o700);
+            made.create(dir)
+                .map_err(|e| Error::Runtime(format!("{}: {e}", dir.display())))?;
+        } else if !db.is_file() {
+            return Err(Error::Runtime(format!(
+                "{}: no archive there (make one with `auditty archive sync --app APP`)",
+                dir.display()
+            )));
+        }
+        let err = |e| db_error(&db, e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&db, flags).map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        schema::migrate(&mut conn, &db)?;
+        Ok(SqliteStore {
+            dir: dir.to_path_buf(),
+            db,
+            conn,
+        })
+    }
+
+    fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(&self.db, e)
+    }
+
+    /// `WHERE` conditions for a filter on the `sessions` table aliased `s`, and their values.
+    fn conditions(filter: &Filter) -> (Vec<String>, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut conds = Vec::new();
+        let mut values = Vec::new();
+        if !filter.apps.is_empty() {
+            let marks = vec!["?"; filter.apps.len()].join(", ");
+            conds.push(format!("s.app IN ({marks})"));
+            values.extend(filter.apps.iter().map(|a| Value::Text(a.clone())));
+        }
+        if let Some(u) = &filter.user {
+            conds.push("(s.user_email = ? OR s.username = ?)".into());
+            values.push(Value::Text(u.clone()));
+            values.push(Value::Text(u.clone()));
+        }
+        if let Some(t) = filter.since {
+            conds.push("s.created_ns >= ?".into());
+            values.push(Value::Integer(t));
+        }
+        if let Some(t) = filter.until {
+            conds.push("s.created_ns < ?".into());
+            values.push(Value::Integer(t));
+        }
+        (conds, values)
+    }
+}
+
+impl Store for SqliteStore {
+    fn contains(&self, audit_log_id: &str) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM sessions WHERE audit_log_id = ?1",
+                [audit_log_id],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+            .map_err(|e| self.err(e))
+    }
+
+    fn add(&mut self, meta: &SessionMeta, bytes: &[u8], content: &[Entry]) -> Result<Added> {
+        if super::sha256_hex(bytes) != meta.sha256 {
+            return Err(Error::Runtime(format!(
+                "{}: the bytes do not have the sha256 given",
+                meta.audit_log_id
+            )));
+        }
+        if self.contains(&meta.audit_log_id)? {
+            return Ok(Added::Already);
+        }
+        objects::store(&self.dir, &meta.sha256, bytes)?;
+        let db = self.db.clone();
+        let err = |e| db_error(&db, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let there: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM sessions WHERE audit_log_id = ?1",
+                [&meta.audit_log_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        if there.is_some() {
+            return Ok(Added::Already);
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO sessions ({SESSION_COLUMNS}, created_ns, archived_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+            ),
+            params![
+                meta.audit_log_id,
+                meta.app,
+                meta.event_id,
+                meta.user,
+                meta.username,
+                meta.command,
+                meta.created_at,
+                meta.size as i64,
+                meta.sha256,
+                meta.duration,
+                meta.cols,
+                meta.rows,
+                meta.started_at,
+                super::created_nanos(&meta.created_at),
+                chrono::Utc::now().to_rfc3339(),
+            ],
+        )
+        .map_err(err)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut ins = tx
+                .prepare("INSERT INTO content (text, session, kind, t) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(err)?;
+            for e in content {
+                ins.execute(params![e.text, id, e.kind.as_str(), e.t as i64])
+                    .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(Added::New)
+    }
+
+    fn session(&self, audit_log_id: &str) -> Result<Option<SessionMeta>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE audit_log_id = ?1"),
+                [audit_log_id],
+                |r| session_row(r, 0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn read(&self, audit_log_id: &str) -> Result<Vec<u8>> {
+        let meta = self.session(audit_log_id)?.ok_or_else(|| {
+            Error::Runtime(format!(
+                "archive://{}: not in the archive at {}",
+                crate::render::escape::escape_controls(audit_log_id),
+                self.dir.display()
+            ))
+        })?;
+        objects::read(&self.dir, &meta.sha256)
+    }
+
+    fn list(&self, filter: &Filter) -> Result<Vec<SessionMeta>> {
+        let (conds, values) = Self::conditions(filter);
+        let cols = SESSION_COLUMNS.replace(", ", ", s.");
+        let mut sql = format!("SELECT s.{cols} FROM sessions s");
+        if !conds.is_empty() {
+            sql.push_str(&format!(" WHERE {}", conds.join(" AND ")));
+        }
+        sql.push_str(" ORDER BY s.created_ns DESC, s.id DESC");
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(values), |r| session_row(r, 0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    fn search(
+        &self,
+        query: &Query,
+        scope: Scope,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        use rusqlite::types::Value;
+        let (mut conds, mut values) = Self::conditions(filter);
+        conds.insert(0, "content MATCH ?".into());
+        values.insert(0, Value::Text(query.to_fts5()));
+        match scope {
+            Scope::Commands => conds.push("content.kind = 'command'".into()),
+            Scope::Output => conds.push("content.kind = 'output'".into()),
+            Scope::All => {}
+        }
+        values.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
+        let cols = SESSION_COLUMNS.replace(", ", ", s.");
+        let sql = format!(
+            "SELECT content.kind, content.t, snippet(content, 0, char(2), char(3), '…', 16), s.{cols} \
+             FROM content JOIN sessions s ON s.id = content.session \
+             WHERE {} ORDER BY content.rank, s.created_ns DESC, content.t LIMIT ?",
+            conds.join(" AND ")
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                Ok(Hit {
+                    kind: In::parse(&r.get::<_, String>(0)?),
+                    t: r.get::<_, i64>(1)?.max(0) as u64,
+                    snippet: r.get(2)?,
+                    session: session_row(r, 3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,182 @@
+//! `auditty play --archive`: the session picker on the archive, offline. The same picker and
+//! loop as `play --app` ([`super::session::pick`]); the list is the archive's, and a session
+//! is read from it (its sha256 checked) instead of downloaded.
+
+use super::app;
+use super::picker::{Action, Effect};
+use super::run::{self, TerminalError};
+use super::session::{pick, Effects, Msg};
+use crate::archive::{self, Filter, SessionMeta};
+use crate::recording::{self, Settings, Source};
+use crate::scalingo::{Session, User};
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::time::Instant;
+
+/// The archive to pick from, and how to play its sessions.
+pub struct ArchivePicking {
+    /// `None`: the default location.
+    pub dir: Option<PathBuf>,
+    pub settings: Settings,
+    pub opts: app::Options,
+}
+
+/// A session of the archive as the picker shows one.
+fn as_session(m: SessionMeta) -> Session {
+    Session {
+        id: m.event_id,
+        created_at: m.created_at,
+        user: User {
+            username: m.username,
+            email: m.user,
+            id: String::new(),
+        },
+        app_name: m.app,
+        command: m.command,
+        audit_log_id: Some(m.audit_log_id),
+        audit_log_size: Some(m.size),
+        detached: None,
+    }
+}
+
+impl Effects for ArchivePicking {
+    fn perform(&self, effect: Effect, tx: &Sender<Msg>) {
+        match effect {
+            Effect::List => {
+                let listed = archive::open_existing(self.dir.as_deref())
+                    .and_then(|s| s.list(&Filter::default()))
+                    .map(|l| l.into_iter().map(as_session).collect())
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Msg::Picker(Action::Listed(listed)));
+            }
+            Effect::Download { ticket, id, .. } => {
+                let (dir, settings, tx) = (self.dir.clone(), self.settings.clone(), tx.clone());
+                let read = move || {
+                    let source = Source::Archive { id };
+                    let settings = Settings {
+                        archive: dir,
+                        ..settings
+                    };
+                    let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
+                    let msg = match recording::open(&source, &settings) {
+                        Ok(loaded) => Msg::Ready { ticket, loaded },
+                        Err(e) => Msg::Picker(Action::Failed {
+                            ticket,
+                            message: e.to_string(),
+                        }),
+                    };
+                    let _ = tx.send(msg);
+                };
+                if let Err(e) = std::thread::Builder::new()
+                    .name("auditty-archive-read".into())
+                    .spawn(read)
+                {
+                    eprintln!("error: cannot start a thread: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// Run the picker on the archive in the real terminal until the user quits.
+pub fn run(picking: ArchivePicking, start: Instant) -> Result<(), TerminalError> {
+    run::with_terminal(start, |io| pick("archive", &picking.opts, &picking, io))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::sqlite::SqliteStore;
+    use crate::archive::Store;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn archived(dir: &std::path::Path) -> Vec<u8> {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/recordings/shell-basics.json"
+        ))
+        .unwrap();
+        let meta = SessionMeta {
+            audit_log_id: "log-1".into(),
+            app: "my-app".into(),
+            event_id: "ev-1".into(),
+            user: "ann@acme.io".into(),
+            username: "ann".into(),
+            command: "bash".into(),
+            created_at: "2026-03-01T10:00:00+02:00".into(),
+            size: bytes.len() as u64,
+            sha256: archive::sha256_hex(&bytes),
+            duration: 1.0,
+            cols: 80,
+            rows: 24,
+            started_at: None,
+        };
+        let mut s = SqliteStore::open(dir, true).unwrap();
+        s.add(&meta, &bytes, &[]).unwrap();
+        bytes
+    }
+
+    fn picking(dir: &std::path::Path) -> ArchivePicking {
+        ArchivePicking {
+            dir: Some(dir.to_path_buf()),
+            settings: Settings::default(),
+            opts: app::Options::default(),
+        }
+    }
+
+    fn download(p: &ArchivePicking) -> Vec<Msg> {
+        let (tx, rx) = mpsc::channel();
+        let effect = Effect::Download {
+            ticket: 7,
+            id: "log-1".into(),
+            size_hint: None,
+        };
+        p.perform(effect, &tx);
+        drop(tx);
+        let mut got = Vec::new();
+        while let Ok(m) = rx.recv_timeout(Duration::from_secs(20)) {
+            got.push(m);
+        }
+        got
+    }
+
+    #[test]
+    fn lists_the_archive_and_opens_a_session_from_it_offline() {
+        let d = tempfile::tempdir().unwrap();
+        archived(d.path());
+        let p = picking(d.path());
+        let (tx, rx) = mpsc::channel();
+        p.perform(Effect::List, &tx);
+        match rx.try_recv() {
+            Ok(Msg::Picker(Action::Listed(Ok(list)))) => {
+                assert_eq!(list.len(), 1);
+                assert_eq!(list[0].audit_log_id.as_deref(), Some("log-1"));
+                assert_eq!(list[0].user.email, "ann@acme.io");
+            }
+            _ => panic!("no listing"),
+        }
+        let got = download(&p);
+        assert!(matches!(got[0], Msg::Picker(Action::Fetched { ticket: 7 })));
+        match &got[1] {
+            Msg::Ready { ticket: 7, loaded } => assert_eq!(loaded.name, "archive://log-1"),
+            _ => panic!("not opened"),
+        }
+    }
+
+    #[test]
+    fn a_tampered_session_is_refused_in_the_list() {
+        let d = tempfile::tempdir().unwrap();
+        let bytes = archived(d.path());
+        let sha = archive::sha256_hex(&bytes);
+        let object = d.path().join("objects").join(&sha[..2]).join(&sha[2..]);
+        std::fs::write(object, [&bytes[..], b" "].concat()).unwrap();
+        let got = download(&picking(d.path()));
+        match &got[1] {
+            Msg::Picker(Action::Failed { ticket: 7, message }) => {
+                assert!(message.contains("does not match its sha256"), "{message}")
+            }
+            _ => panic!("not refused"),
+        }
+    }
+}
