@@ -3,13 +3,21 @@
 use crate::emulator::{BadNewlineMode, NewlineMode};
 use crate::recording::{ScalingoApi, Settings, Source};
 use crate::timeline::TimeSpec;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
 pub mod archive;
+mod export;
+mod play;
+mod review;
+mod screen;
 pub use archive::{
     ArchiveArgs, ArchiveCommand, ArchiveDir, LsArgs, SearchArgs, SearchIn, SessionFilter, SyncArgs,
 };
+pub use export::*;
+pub use play::*;
+pub use review::*;
+pub use screen::*;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -278,90 +286,6 @@ impl std::fmt::Display for BadNumber {
 
 impl std::error::Error for BadNumber {}
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScreenFormat {
-    /// Plain text, one line per row, trailing spaces trimmed
-    Text,
-    /// Text with colours and attributes as SGR escape sequences
-    Ansi,
-    /// A standalone HTML page: selectable text, colours, caption
-    Html,
-    /// A standalone SVG picture: colours, caption
-    Svg,
-}
-
-/// Whether `--format ansi` uses colours.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ColorChoice {
-    /// Colours unless the NO_COLOR environment variable is set (and not empty)
-    #[default]
-    Auto,
-    /// Colours even when NO_COLOR is set
-    Always,
-    /// No colours (bold, underline, inverse… are kept)
-    Never,
-}
-
-impl ColorChoice {
-    pub fn colors(self) -> bool {
-        match self {
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-        }
-    }
-}
-
-/// How a TIME outside the recording, or a time of day, is taken.
-#[derive(Args, Debug, Clone, Copy, Default)]
-pub struct Moments {
-    /// Take the nearest end of the recording for a TIME outside it (instead of an error)
-    #[arg(long)]
-    pub clamp: bool,
-    /// Read a time of day (10:27:40) in UTC instead of the recording's own offset
-    #[arg(long)]
-    pub utc: bool,
-}
-
-impl Moments {
-    pub fn within(self) -> crate::timeline::Within {
-        crate::timeline::Within {
-            clamp: self.clamp,
-            utc: self.utc,
-        }
-    }
-}
-
-#[derive(Args, Debug)]
-pub struct ScreenArgs {
-    #[command(flatten)]
-    pub src: SourceArgs,
-    /// The moment: seconds (12.5), a clock (1:02.5, 1:02:03), a percentage (50%), start, end,
-    /// a time of day as the player shows it (10:27:40.352; @10:27 for hours and minutes), or a
-    /// timestamp (RFC 3339, or without an offset: in the recording's). Every event at or
-    /// before it is shown; a moment outside the recording is an error (see --clamp).
-    #[arg(long, default_value = "end", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
-    pub at: TimeSpec,
-    #[command(flatten)]
-    pub moments: Moments,
-    /// Output format [default: from FILE's extension (.txt, .ans, .html, .svg), else text]
-    #[arg(long, value_enum)]
-    pub format: Option<ScreenFormat>,
-    /// Write to FILE (replaced whole, or left as it was on error) instead of standard output
-    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
-    pub output: Option<std::path::PathBuf>,
-    /// Overwrite an existing FILE
-    #[arg(long)]
-    pub force: bool,
-    /// Colours in `--format ansi`: auto follows NO_COLOR
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
-    /// the layout; the source is not modified
-    #[arg(long)]
-    pub redact: bool,
-}
-
 #[derive(Args, Debug)]
 pub struct InfoArgs {
     #[command(flatten)]
@@ -449,141 +373,6 @@ pub struct TimelineArgs {
     pub json: bool,
 }
 
-/// A finding level, for `--fail-on`.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LevelArg {
-    High,
-    Medium,
-    Low,
-}
-
-#[derive(Args, Debug)]
-#[command(
-    after_help = "Commands are read from the emulated screen at each Enter (what ran, after \
-history recall, completion and edits), prompt stripped. Rules are data: see assets/rules.toml \
-for the built-in set and its format. Exit status 0, or 3 with --fail-on when a finding at \
-that level or above exists."
-)]
-pub struct ReviewArgs {
-    /// The recordings: file paths, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
-    #[arg(required = true, value_name = "SOURCE")]
-    pub sources: Vec<OsString>,
-    /// A TOML file of rules: new names are added, a built-in name is overridden, and
-    /// `enabled = false` switches a rule off
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
-    pub rules: Option<std::path::PathBuf>,
-    /// One JSON object per finding and line: {t, time, level, rule, command, evidence, why}
-    /// (and session, with several sources)
-    #[arg(long)]
-    pub json: bool,
-    /// Exit with status 3 when a finding at this level or above exists
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<LevelArg>,
-    /// Show what was typed without echo (passwords) instead of only its length
-    #[arg(long, conflicts_with = "redact")]
-    pub show_secrets: bool,
-    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
-    /// the layout; the source is not modified
-    #[arg(long)]
-    pub redact: bool,
-    #[command(flatten)]
-    pub term: TermArgs,
-    #[command(flatten)]
-    pub api: ApiArgs,
-}
-
-#[derive(Args, Debug)]
-#[command(
-    after_help = "The page needs nothing else to be read (no script, no font, no image, no \
-network: a Content-Security-Policy forbids any request) and prints well. It is written whole \
-or not at all; an existing file is replaced only with --force."
-)]
-pub struct ReportArgs {
-    /// The recording: a file path, `-` for standard input, or scalingo://APP/AUDIT_LOG_ID
-    #[arg(value_name = "SOURCE")]
-    pub source: OsString,
-    /// Write the report to FILE
-    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
-    pub output: std::path::PathBuf,
-    /// Overwrite an existing file
-    #[arg(long)]
-    pub force: bool,
-    /// A TOML file of rules, as `review --rules`
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
-    pub rules: Option<std::path::PathBuf>,
-    /// Show what was typed without echo (passwords) instead of only its length
-    #[arg(long, conflicts_with = "redact")]
-    pub show_secrets: bool,
-    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, in the
-    /// findings and on every screen; the source is not modified
-    #[arg(long)]
-    pub redact: bool,
-    // `--with CONTEXT` (context lanes beside the terminal) comes here: its entries are
-    // handed to `report::Report::context`, see src/report/mod.rs.
-    #[command(flatten)]
-    pub term: TermArgs,
-    #[command(flatten)]
-    pub api: ApiArgs,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// asciicast v2: absolute times (asciinema 2.x and later, agg, asciinema-player)
-    #[value(name = "asciicast-v2")]
-    AsciicastV2,
-    /// asciicast v3: intervals between events (asciinema 3.x)
-    #[value(name = "asciicast-v3")]
-    AsciicastV3,
-    /// The session's text as a terminal showed it, scrollback included
-    Txt,
-}
-
-#[derive(Args, Debug)]
-#[command(
-    after_help = "The format follows FILE's extension: .cast is asciicast, .txt is txt; a \
---format that contradicts it is an error, another extension needs --format, and a picture \
-(.gif, .png…) is refused: convert a .cast with agg. An existing FILE is replaced only with \
---force. \
-Output bytes are written as auditty shows them (after the newline translation). \
-A clip (--from) starts with an event that redraws the screen as it was at --from."
-)]
-pub struct ExportArgs {
-    #[command(flatten)]
-    pub src: SourceArgs,
-    /// Where to write: a file (replaced whole, or left as it was on error), or `-` for standard
-    /// output
-    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
-    pub output: String,
-    /// Output format (default: from FILE's extension, .cast or .txt, else asciicast-v2)
-    #[arg(short, long, value_enum)]
-    pub format: Option<ExportFormat>,
-    /// Overwrite an existing FILE
-    #[arg(long)]
-    pub force: bool,
-    /// Start of a clip: the export starts with the screen at TIME, and times count from it
-    #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
-    pub from: Option<TimeSpec>,
-    /// End of the export: events after TIME are left out
-    #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
-    pub to: Option<TimeSpec>,
-    #[command(flatten)]
-    pub moments: Moments,
-    /// Shorten pauses longer than SECS to SECS (also written as the header's idle_time_limit)
-    #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_idle)]
-    pub idle_time_limit: Option<f64>,
-    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
-    /// the layout; the source is not modified
-    #[arg(long)]
-    pub redact: bool,
-}
-
-fn parse_idle(s: &str) -> Result<f64, BadNumber> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
-        _ => Err(BadNumber::IdleLimit(s.to_string())),
-    }
-}
-
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell
@@ -596,82 +385,4 @@ pub struct ManArgs {
     /// Write auditty.1 and one page per command (auditty-screen.1, …) into DIR
     #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub dir: Option<std::path::PathBuf>,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct PlayArgs {
-    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
-    /// (default: the bundled demo)
-    pub source: Option<OsString>,
-    /// Pick one of this app's one-off sessions from the Scalingo API, instead of a SOURCE
-    /// [default: $SCALINGO_APP, for `auditty play` with no SOURCE]
-    #[arg(long, value_name = "APP", conflicts_with = "source")]
-    pub app: Option<String>,
-    #[command(flatten)]
-    pub term: TermArgs,
-    #[command(flatten)]
-    pub opts: PlayOptions,
-    #[command(flatten)]
-    pub api: ApiArgs,
-}
-
-impl PlayArgs {
-    /// `auditty play` with neither SOURCE nor `--app` picks a session of `$SCALINGO_APP`
-    /// when it is set (not empty). Bare `auditty` does not: it plays the demo.
-    pub fn with_app_from_env(mut self) -> PlayArgs {
-        if self.source.is_none() && self.app.is_none() {
-            self.app = std::env::var(crate::scalingo::ENV_APP)
-                .ok()
-                .filter(|a| !a.trim().is_empty());
-        }
-        self
-    }
-}
-
-/// How to play (asciinema's option names).
-#[derive(Args, Debug, Clone)]
-pub struct PlayOptions {
-    /// Playback speed: 2 is twice as fast (`+`/`-` change it while playing)
-    #[arg(short, long, value_name = "X", default_value_t = 1.0, value_parser = parse_speed)]
-    pub speed: f64,
-    /// Squeeze pauses longer than SECS to SECS (default: the recording's own limit, if any)
-    #[arg(short, long, value_name = "SECS", value_parser = parse_secs)]
-    pub idle_time_limit: Option<f64>,
-    /// Start over at the end instead of pausing on the last frame
-    #[arg(short, long = "loop")]
-    pub looping: bool,
-    /// Pause at each marker
-    #[arg(short = 'm', long)]
-    pub pause_on_markers: bool,
-    /// Where to start: 12.5, 1:02, 50%, end, a time of day (10:27:40, @10:27), or a timestamp
-    #[arg(long, value_name = "TIME", value_parser = crate::timeline::timespec::TimeParser, allow_hyphen_values = true)]
-    pub start_at: Option<TimeSpec>,
-    /// Take the nearest end of the recording for a --start-at outside it (instead of an error)
-    #[arg(long)]
-    pub clamp: bool,
-    /// Start paused
-    #[arg(long)]
-    pub paused: bool,
-    /// Show times in UTC instead of the recording's own offset
-    #[arg(long)]
-    pub utc: bool,
-    /// Where `s` saves the screen shown (.txt and .html) [default: the current folder]
-    #[arg(long, value_name = "DIR")]
-    pub save_dir: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    pub context: ContextArgs,
-}
-
-fn parse_speed(s: &str) -> Result<f64, BadNumber> {
-    match s.trim().trim_end_matches(['x', '×']).parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.01..=1000.0).contains(&v) => Ok(v),
-        _ => Err(BadNumber::Speed(s.to_string())),
-    }
-}
-
-fn parse_secs(s: &str) -> Result<f64, BadNumber> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
-        _ => Err(BadNumber::Seconds(s.to_string())),
-    }
 }
