@@ -214,9 +214,12 @@ fn an_80x24_session_fits_scrolls_back_finds_a_hit_that_scrolled_off_and_saves() 
     // again: a second pair, nothing replaced
     t.keys(&["s"]);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_dir(&saves).unwrap().count() < 4 && Instant::now() < deadline {
+    // (a file being written is a temporary file beside it first: wait for the names)
+    let second = |ext: &str| saves.join(format!("seq-2023-11-14T22-13-20.500Z-2.{ext}"));
+    while !(second("txt").exists() && second("html").exists()) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(40));
     }
+    std::thread::sleep(Duration::from_millis(100));
     assert!(saves.join("seq-2023-11-14T22-13-20.500Z-2.txt").exists());
     assert!(saves.join("seq-2023-11-14T22-13-20.500Z-2.html").exists());
     assert_eq!(std::fs::read_dir(&saves).unwrap().count(), 4);
