@@ -15,13 +15,14 @@ mod find;
 mod mouse;
 mod save;
 mod scrollback;
+mod side;
 mod sync;
 
-use super::action::{Action, Ended, Mode, Mouse, Panel, PromptKind};
+use super::action::{Action, Ended, Mode, Mouse, PromptKind};
 use super::background::{Analysis, Background};
 use super::clock::{Clock, ClockOptions};
 use super::layout::{self, Areas, Needs};
-use super::panels::{self, Cx, Jump, Panels};
+use super::panels::{self, Cx, Panels};
 use super::playback::Playback;
 use super::prompt::Prompt;
 use super::search::Search;
@@ -30,6 +31,7 @@ use crate::emulator::Replay;
 use crate::recording::Recording;
 use crate::timeline::{Nanos, TimeSpec, Timeline};
 use ratatui::layout::Rect;
+use side::cx;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -437,43 +439,13 @@ impl App {
         }
     }
 
-    fn toggle_panel(&mut self, id: Panel) {
-        let cx = cx(
-            &self.analysis,
-            &self.search,
-            &self.playback,
-            &self.bg,
-            &self.context,
-        );
-        match self.panels.toggle(id, &cx) {
-            Err(why) => self.message = Some(why.into()),
-            Ok(false) => {}
-            Ok(true) => {
-                self.reclamp();
-                self.follow_cursor();
-            }
-        }
-    }
-
-    fn panel_select(&mut self, now: Duration) {
-        match self.panels.enter(&self.cx()) {
-            Some(Jump::Seek(t)) => {
-                self.playback.seek(now, t);
-                let outside = self.outside_session();
-                self.say(outside);
-            }
-            Some(Jump::Hit(i)) => self.jump_to_hit(now, i),
-            None => {}
-        }
-    }
-
-    fn reclamp(&mut self) {
+    pub(super) fn reclamp(&mut self) {
         let (view, screen) = (self.areas().view, self.screen_size());
         self.view.reclamp(view, screen);
     }
 
     /// With follow on, move the view just enough to hold the cursor.
-    fn follow_cursor(&mut self) {
+    pub(super) fn follow_cursor(&mut self) {
         let (view, screen) = (self.areas().view, self.screen_size());
         let cursor = self.replay.screen().cursor_position();
         if self.view.follow_cursor(cursor, view, screen) {
@@ -484,25 +456,6 @@ impl App {
     /// Keys typed shortly before the position, oldest first, as named in transcripts.
     pub fn recent_keys(&self) -> Vec<String> {
         self.playback.recent_keys()
-    }
-}
-
-/// What the side panels read, from the parts that hold it (borrowing only those, so that
-/// the panels' own state can change meanwhile).
-fn cx<'a>(
-    analysis: &'a Option<Analysis>,
-    search: &'a Option<Search>,
-    playback: &'a Playback,
-    bg: &Background,
-    context: &'a [crate::context::merge::Row],
-) -> Cx<'a> {
-    Cx {
-        analysis: analysis.as_ref(),
-        search: search.as_ref(),
-        pos: playback.position(),
-        markers: &playback.markers,
-        progress: progress(bg),
-        context,
     }
 }
 
@@ -524,6 +477,7 @@ fn command_times(analysis: Option<&Analysis>) -> impl Iterator<Item = Nanos> + '
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::player::action::Panel;
     use crate::recording::Settings;
     use crate::timeline::{Kind, NANOS_PER_SEC};
 
