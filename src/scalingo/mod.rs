@@ -24,6 +24,7 @@ pub mod blocking;
 mod client;
 mod config;
 mod ctx;
+mod download;
 mod error;
 mod events;
 pub mod fetch;
