@@ -3,156 +3,16 @@
 
 mod common;
 
+use common::tmux::{have_tmux, Tmux};
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_auditty");
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/player/short.json"
 );
-
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A tmux server of our own, with one 200×60 pane running a plain shell.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str) -> Tmux {
-        let socket = format!("auditty-e2e-{}-{name}", std::process::id());
-        let t = Tmux { socket };
-        let out = t.cmd(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "200",
-            "-y",
-            "60",
-            "env",
-            "PS1=$ ",
-            "TERM=xterm-256color",
-            "bash",
-            "--norc",
-            "--noprofile",
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t.wait_for("the shell", |s| s.contains('$'));
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "0"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status.success());
-    }
-
-    /// Type text literally.
-    fn type_text(&self, text: &str) {
-        assert!(self
-            .cmd(&["send-keys", "-t", "0", "-l", text])
-            .status
-            .success());
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
-    }
-
-    fn display(&self, format: &str) -> String {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&["display-message", "-p", "-t", "0", format])
-                .stdout,
-        )
-        .trim()
-        .to_string()
-    }
-
-    /// Wait until the pane satisfies `ok` (10 s at most), and return what it showed.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let s = self.capture();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the pane shows:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    /// The last line of the pane: the player's status line.
-    fn status(s: &str) -> String {
-        s.lines()
-            .rfind(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .to_string()
-    }
-
-    /// The pane is back to a working shell in its normal state.
-    fn assert_shell_is_back(&self) {
-        self.wait_for("the player to leave", |s| {
-            !s.contains("⏸") && !s.contains("▶")
-        });
-        // the session picker shows neither mark: wait for the program to leave the
-        // terminal restored too (it may take a moment on a loaded machine)
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let restored = "#{alternate_on}#{cursor_flag}#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}";
-        while self.display(restored) != "01000" && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(40));
-        }
-        assert_eq!(
-            self.display("#{alternate_on}"),
-            "0",
-            "left the alternate screen"
-        );
-        assert_eq!(self.display("#{cursor_flag}"), "1", "cursor shown");
-        assert_eq!(
-            self.display("#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}"),
-            "000",
-            "mouse reporting off"
-        );
-        self.type_text("stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; echo ok-$((6*7))");
-        self.keys(&["Enter"]);
-        let s = self.wait_for("the shell to answer", |s| s.contains("ok-42"));
-        assert!(
-            s.lines().any(|l| l.trim() == "icanon"),
-            "raw mode is off:\n{s}"
-        );
-        assert!(s.lines().any(|l| l.trim() == "echo"), "echo is on:\n{s}");
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
 
 /// The final screen of the fixture, as `auditty screen` prints it.
 fn final_screen() -> Vec<String> {
@@ -176,7 +36,7 @@ fn plays_pauses_seeks_searches_and_quits() {
         return;
     }
     assert!(Path::new(FIXTURE).exists());
-    let t = Tmux::start("play");
+    let t = Tmux::start("play", 200, 60);
     t.type_text(&format!("{BIN} --paused {FIXTURE}"));
     t.keys(&["Enter"]);
     // the first screen, paused, with the recording's wall-clock time
@@ -242,7 +102,7 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
         eprintln!("notice: tmux is not installed: the end-to-end player test is skipped");
         return;
     }
-    let t = Tmux::start("signals");
+    let t = Tmux::start("signals", 200, 60);
     // Ctrl-C quits
     t.type_text(&format!("{BIN} --loop {FIXTURE}"));
     t.keys(&["Enter"]);
@@ -334,7 +194,7 @@ fn picks_a_session_plays_it_goes_back_to_the_list_and_quits() {
         return;
     }
     let api = fake_api::Fake::start();
-    let t = Tmux::start("picker");
+    let t = Tmux::start("picker", 200, 60);
     t.type_text(&format!(
         "clear; {}",
         api.command(BIN, "play --paused --app my-app")
@@ -395,7 +255,7 @@ fn the_picker_says_when_the_app_is_not_found() {
         return;
     }
     let api = fake_api::Fake::start();
-    let t = Tmux::start("picker-404");
+    let t = Tmux::start("picker-404", 200, 60);
     t.type_text(&format!("clear; {}", api.command(BIN, "play --app nope")));
     t.keys(&["Enter"]);
     let s = t.wait_for("the error", |s| s.contains("error:"));

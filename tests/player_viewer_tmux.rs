@@ -4,121 +4,14 @@
 //! notice, where tmux is not installed.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::tmux::{have_tmux, Tmux};
+
 const BIN: &str = env!("CARGO_BIN_EXE_auditty");
-
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str, cols: u16, rows: u16) -> Tmux {
-        let socket = format!("auditty-e2e-{}-{name}", std::process::id());
-        let t = Tmux { socket };
-        let (c, r) = (cols.to_string(), rows.to_string());
-        let out = t.cmd(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            &c,
-            "-y",
-            &r,
-            "env",
-            "PS1=$ ",
-            "TERM=xterm-256color",
-            "bash",
-            "--norc",
-            "--noprofile",
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t.wait_for("the shell", |s| s.contains('$'));
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "0"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status.success());
-    }
-
-    fn type_text(&self, text: &str) {
-        assert!(self
-            .cmd(&["send-keys", "-t", "0", "-l", text])
-            .status
-            .success());
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
-    }
-
-    fn display(&self, format: &str) -> String {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&["display-message", "-p", "-t", "0", format])
-                .stdout,
-        )
-        .trim()
-        .to_string()
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let s = self.capture();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the pane shows:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn wait_display(&self, what: &str, format: &str, want: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.display(format) != want {
-            if Instant::now() > deadline {
-                panic!(
-                    "timed out waiting for {what}: {format} is {}",
-                    self.display(format)
-                );
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
 
 /// An 80×24 asciicast: a prompt, then one event of 100 lines (`line 10 needle` among them),
 /// then a prompt again.

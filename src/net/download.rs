@@ -130,6 +130,31 @@ impl Drop for Progress {
     }
 }
 
+/// Resolves when the user interrupts (Ctrl-C, or SIGTERM on Unix); never if the signals
+/// cannot be watched.
+pub async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = async {
+            match signal(SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
+            () = terminate => {},
+        }
+    }
+    #[cfg(not(unix))]
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

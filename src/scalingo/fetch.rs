@@ -224,28 +224,7 @@ fn check_saved(written: &Path, target: &Path) -> Result<(), ApiError> {
 async fn until_interrupted<T>(
     work: impl Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
-    let interrupt = async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            let terminate = async {
-                match signal(SignalKind::terminate()) {
-                    Ok(mut s) => {
-                        s.recv().await;
-                    }
-                    Err(_) => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
-                () = terminate => {},
-            }
-        }
-        #[cfg(not(unix))]
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await
-        }
-    };
+    let interrupt = crate::net::download::interrupted();
     tokio::select! {
         biased;
         result = work => result,

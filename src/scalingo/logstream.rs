@@ -93,33 +93,10 @@ pub fn follow_logs(
     runtime()?.block_on(async {
         tokio::select! {
             biased;
-            () = interrupted() => Ok(()),
+            () = crate::net::download::interrupted() => Ok(()),
             r = follow(cfg, app, opts, on_line, on_notice) => r,
         }
     })
-}
-
-async fn interrupted() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let terminate = async {
-            match signal(SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
-            () = terminate => {},
-        }
-    }
-    #[cfg(not(unix))]
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await
-    }
 }
 
 async fn follow(

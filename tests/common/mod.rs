@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 #![allow(clippy::result_large_err)] // tungstenite's handshake callback returns its own error type
 
+pub mod tmux;
+
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::{Command, Output};
