@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
 pub mod archive;
+pub mod context;
 mod export;
 mod play;
 mod review;
@@ -14,6 +15,7 @@ mod screen;
 pub use archive::{
     ArchiveArgs, ArchiveCommand, ArchiveDir, LsArgs, SearchArgs, SearchIn, SessionFilter, SyncArgs,
 };
+pub use context::{ContextApiArgs, ContextArgs};
 pub use export::*;
 pub use play::*;
 pub use review::*;
@@ -152,34 +154,6 @@ pub struct FetchArgs {
     pub api: ApiArgs,
 }
 
-/// How to reach the context providers' APIs (flattened where `--with losant://…` or
-/// `--with datafold://` is taken); their variables are read too.
-#[derive(Args, Debug, Clone, Default)]
-pub struct ContextApiArgs {
-    /// Losant API token [default: $LOSANT_API_TOKEN]
-    #[arg(long, value_name = "TOKEN", help_heading = "Context APIs")]
-    pub losant_token: Option<String>,
-    /// Losant API base URL [default: $LOSANT_API_URL, else https://api.losant.com]
-    #[arg(long, value_name = "URL", help_heading = "Context APIs")]
-    pub losant_url: Option<String>,
-    /// Datafold API key [default: $DATAFOLD_API_KEY]
-    #[arg(long, value_name = "KEY", help_heading = "Context APIs")]
-    pub datafold_key: Option<String>,
-    /// Datafold API base URL [default: $DATAFOLD_API_URL, else https://app.datafold.com]
-    #[arg(long, value_name = "URL", help_heading = "Context APIs")]
-    pub datafold_url: Option<String>,
-}
-
-impl ContextApiArgs {
-    pub fn losant(&self) -> crate::losant::Config {
-        crate::losant::Config::from_env(self.losant_token.clone(), self.losant_url.clone())
-    }
-
-    pub fn datafold(&self) -> crate::datafold::Config {
-        crate::datafold::Config::from_env(self.datafold_key.clone(), self.datafold_url.clone())
-    }
-}
-
 #[derive(Args, Debug)]
 pub struct LogsArgs {
     /// The app [default: $SCALINGO_APP]
@@ -313,47 +287,6 @@ pub struct TranscriptArgs {
     /// the layout; the source is not modified
     #[arg(long)]
     pub redact: bool,
-}
-
-/// Context beside a session: files (or, later, provider URIs) of app logs and audit trails.
-#[derive(Args, Debug, Clone, Default)]
-pub struct ContextArgs {
-    /// A context source: a file of Scalingo app logs or app events, Losant or Datafold audit
-    /// logs (kind told by content), or scalingo-logs://APP, scalingo-events://APP,
-    /// losant://ORG, datafold:// (repeatable)
-    #[arg(long = "with", value_name = "SOURCE", help_heading = "Context")]
-    pub with: Vec<OsString>,
-    /// Keep context entries from this long before the session's first event to this long
-    /// after its last (e.g. 90s, 10m, 1h)
-    #[arg(
-        long,
-        value_name = "DURATION",
-        default_value = "5m",
-        help_heading = "Context"
-    )]
-    pub around: String,
-    /// Show variable values and other secrets in context entries in clear (masked ••••
-    /// otherwise)
-    #[arg(long, help_heading = "Context")]
-    pub show_secrets: bool,
-}
-
-impl ContextArgs {
-    /// The margin `--around` gives, in nanoseconds (a usage error when malformed).
-    pub fn margin(&self) -> crate::error::Result<i128> {
-        if self.around.is_empty() {
-            return Ok(crate::context::DEFAULT_MARGIN);
-        }
-        crate::context::time::parse_duration(&self.around)
-            .map_err(|e| crate::error::Error::Usage(format!("--around: {e}")))
-    }
-
-    pub fn options(&self) -> crate::context::Options {
-        crate::context::Options {
-            show_secrets: self.show_secrets,
-            window: None,
-        }
-    }
 }
 
 #[derive(Args, Debug)]

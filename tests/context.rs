@@ -17,6 +17,8 @@ fn fx(name: &str) -> String {
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_auditty"))
         .args(args)
+        .env_remove("LOSANT_API_TOKEN")
+        .env_remove("LOSANT_API_URL")
         .output()
         .unwrap()
 }
@@ -193,8 +195,8 @@ fn one_line_errors() {
         (vec!["info", &s, "--with", &bad], 1, "not a context file"),
         (
             vec!["timeline", &s, "--with", "losant://org-1"],
-            2,
-            "losant://org-1: ",
+            1,
+            "losant://org-1: no Losant API token",
         ),
         (
             vec!["timeline", &s, "--with", &log, "--around", "soon"],

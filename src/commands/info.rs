@@ -6,10 +6,11 @@ use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
+    let with = args.context.sources(Some(&args.src.source))?;
     // its warnings are part of what it prints: not said again on stderr
     let l = crate::recording::open(&args.src.source()?, &args.src.settings())?;
     let tl = &l.tl;
-    let context = context_summary(&l, &args.context)?;
+    let context = context_summary(&l, &with, args)?;
     let outputs = tl.count(|k| *k == Kind::Output);
     let inputs = tl.count(|k| *k == Kind::Input);
     let markers = tl.count(|k| *k == Kind::Marker);
@@ -140,14 +141,16 @@ struct Summary {
 /// `--with`, so that the output is what it was).
 fn context_summary(
     l: &crate::recording::Recording,
-    args: &crate::cli::ContextArgs,
+    with: &[std::ffi::OsString],
+    args: &InfoArgs,
 ) -> Result<Option<Vec<Summary>>> {
     use crate::context::merge;
-    if args.with.is_empty() {
+    if with.is_empty() {
         return Ok(None);
     }
-    let w = merge::require_window(l, args.margin()?)?;
-    let all = merge::open_all(&args.with, &args.options(), Some(&w))?;
+    let (cx, apis) = (&args.context, args.context.apis(&args.src.api));
+    let w = merge::require_window(l, cx.margin()?)?;
+    let all = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
     Ok(Some(
         all.into_iter()
             .map(|c| Summary {

@@ -32,10 +32,11 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     if let (None, Some(dir)) = (&args.source, &args.api.archive.dir) {
         return pick_archived(dir, args, start);
     }
+    let with = args.opts.context.sources(args.source.as_deref())?;
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
     super::warn(&loaded);
-    let rows = context_rows(&loaded, &args.opts.context)?;
+    let rows = context_rows(&loaded, &with, args)?;
     let mut opts = options(&args.opts);
     if let Some(spec) = &args.opts.start_at {
         // checked here, before the terminal is taken over: the player gets the position
@@ -58,14 +59,16 @@ pub fn run(args: &PlayArgs) -> Result<()> {
 /// before the terminal is taken over: a bad file is an `error:` line).
 fn context_rows(
     rec: &recording::Recording,
-    args: &crate::cli::ContextArgs,
+    with: &[std::ffi::OsString],
+    args: &PlayArgs,
 ) -> Result<Vec<crate::context::merge::Row>> {
     use crate::context::merge;
-    if args.with.is_empty() {
+    if with.is_empty() {
         return Ok(Vec::new());
     }
-    let w = merge::require_window(rec, args.margin()?)?;
-    let contexts = merge::open_all(&args.with, &args.options(), Some(&w))?;
+    let (cx, apis) = (&args.opts.context, args.opts.context.apis(&args.api));
+    let w = merge::require_window(rec, cx.margin()?)?;
+    let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
     let Some(origin) = rec.tl.start else {
         return Ok(Vec::new());
     };

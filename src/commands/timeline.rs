@@ -10,11 +10,13 @@ use std::io::Write;
 pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
     let margin = args.context.margin()?;
     let opts = args.context.options();
-    let with = &args.context.with;
     let spec = &args.src.source;
+    let with = &args.context.sources(Some(spec))?;
+    let apis = args.context.apis(&args.src.api);
     let rows = if context::Source::is_uri(spec) {
         feed(
-            context::open(&context::Source::parse(spec)?, &opts)?,
+            context::open(&context::Source::parse(spec)?, &opts, &apis)?,
+            with,
             args,
             margin,
         )?
@@ -25,14 +27,14 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
                     true => None,
                     false => Some(merge::require_window(&rec, margin)?),
                 };
-                let contexts = merge::open_all(with, &opts, w.as_ref())?;
+                let contexts = merge::open_all(with, &opts, w.as_ref(), &apis)?;
                 merge::merged(&rec, contexts)?
             }
             // not a recording: a context file alone is a feed
             Err(Error::Load(e)) => match args.src.source()? {
                 recording::Source::Path(p) => {
-                    match context::open(&context::Source::Path(p), &opts) {
-                        Ok(c) => feed(c, args, margin)?,
+                    match context::open(&context::Source::Path(p), &opts, &apis) {
+                        Ok(c) => feed(c, with, args, margin)?,
                         Err(_) => return Err(Error::Load(e)),
                     }
                 }
@@ -54,14 +56,20 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 /// A context source's entries alone, with the `--with` sources in the window around them.
-fn feed(first: Context, args: &TimelineArgs, margin: i128) -> Result<Vec<Row>> {
+fn feed(
+    first: Context,
+    with: &[std::ffi::OsString],
+    args: &TimelineArgs,
+    margin: i128,
+) -> Result<Vec<Row>> {
     let window = match (first.entries.first(), first.entries.last()) {
         (Some(a), Some(b)) => Some(Window::around(a.time, b.time, margin)),
         _ => None,
     };
     let mut all = vec![first];
     let opts = args.context.options();
-    all.extend(merge::open_all(&args.context.with, &opts, window.as_ref())?);
+    let apis = args.context.apis(&args.src.api);
+    all.extend(merge::open_all(with, &opts, window.as_ref(), &apis)?);
     Ok(merge::feed(all))
 }
 

@@ -8,6 +8,7 @@ use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
+    let with = args.context.sources(Some(&args.src.source))?;
     let l = super::redact_if(load(&args.src)?, args.redact);
     let tl = &l.tl;
     // what each typed line ran, read from the screen (one per typed line, in order)
@@ -19,7 +20,7 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(|e| Error::Runtime(format!("cannot start a thread: {e}")))?;
     let mut executed = executed.into_iter();
-    let mut context = Interleave::new(&l, &args.context, args.json)?;
+    let mut context = Interleave::new(&l, &with, args)?;
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
     let write = |w: &mut std::io::BufWriter<&mut dyn Write>, s: &str| {
@@ -94,14 +95,16 @@ struct Interleave {
 impl Interleave {
     fn new(
         l: &crate::recording::Recording,
-        args: &crate::cli::ContextArgs,
-        json: bool,
+        with: &[std::ffi::OsString],
+        args: &TranscriptArgs,
     ) -> Result<Self> {
         use crate::context::merge;
+        let json = args.json;
         let mut rows = Vec::new();
-        if !args.with.is_empty() {
-            let w = merge::require_window(l, args.margin()?)?;
-            let contexts = merge::open_all(&args.with, &args.options(), Some(&w))?;
+        if !with.is_empty() {
+            let (cx, apis) = (&args.context, args.context.apis(&args.src.api));
+            let w = merge::require_window(l, cx.margin()?)?;
+            let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
             if let Some(origin) = l.tl.start {
                 for c in contexts {
                     rows.extend(c.entries.into_iter().map(|e| merge::entry_row(e, &origin)));

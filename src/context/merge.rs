@@ -1,7 +1,7 @@
 //! One timeline: a session's commands and markers beside the context entries in its window,
 //! in time order; or a context source alone, as a feed.
 
-use super::{open, Context, Entry, Lane, Options, Source, Window};
+use super::{open, Apis, Context, Entry, Lane, Options, Source, Window};
 use crate::error::{Error, Result};
 use crate::recording::Recording;
 use crate::timeline::Kind;
@@ -31,8 +31,14 @@ pub fn window(rec: &Recording, margin: i128) -> Option<Window> {
     Some(Window::around(first, last, margin))
 }
 
-/// Each `--with` source read, only its entries inside `w` kept.
-pub fn open_all(specs: &[OsString], opts: &Options, w: Option<&Window>) -> Result<Vec<Context>> {
+/// Each `--with` source read, only its entries inside `w` kept (an API source is fetched
+/// over `w`).
+pub fn open_all(
+    specs: &[OsString],
+    opts: &Options,
+    w: Option<&Window>,
+    apis: &Apis,
+) -> Result<Vec<Context>> {
     specs
         .iter()
         .map(|s| {
@@ -40,7 +46,7 @@ pub fn open_all(specs: &[OsString], opts: &Options, w: Option<&Window>) -> Resul
                 window: w.copied(),
                 ..*opts
             };
-            open(&Source::parse(s)?, &opts)
+            open(&Source::parse(s)?, &opts, apis)
         })
         .collect()
 }

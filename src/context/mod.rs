@@ -12,6 +12,7 @@ pub mod datafold;
 pub mod detect;
 pub mod events;
 mod events_text;
+pub mod fetch;
 pub mod losant;
 pub mod mask;
 pub mod merge;
@@ -19,6 +20,7 @@ pub mod time;
 
 use crate::error::{Error, LoadError, Place, Result};
 use chrono::{DateTime, FixedOffset};
+pub use fetch::Apis;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
@@ -168,28 +170,65 @@ impl Source {
     }
 }
 
-/// Read a context source.
-pub fn open(source: &Source, opts: &Options) -> Result<Context> {
+/// Read a context source: a file, or a provider's API over `opts.window` (how to reach it
+/// in `apis`).
+pub fn open(source: &Source, opts: &Options, apis: &Apis) -> Result<Context> {
     let name = source.name();
     match source {
         Source::Path(p) => {
             let bytes = detect::read_file(p, &name)?;
             Ok(from_bytes(&name, bytes, opts)?)
         }
-        // the providers' fetchers plug in here, one arm each, returning the answer's bytes
-        // for `from_bytes`
-        Source::Uri { .. } => Err(Error::Usage(format!(
-            "{name}: reading context from the API is not available in this build yet; save \
-             the API's answer to a file and give the file"
-        ))),
+        Source::Uri { scheme, rest } => {
+            let (kind, bytes) = fetch::fetch(&name, scheme, rest, opts.window.as_ref(), apis)?;
+            Ok(from_answer(&name, kind, bytes, opts)?)
+        }
     }
 }
 
 /// Read context from bytes (plain or gzip), its kind told by its content.
 pub fn from_bytes(name: &str, bytes: Vec<u8>, opts: &Options) -> Result<Context, LoadError> {
     let text = detect::decode(name, bytes)?;
+    Ok(read_found(name, detect::detect(name, &text)?, opts))
+}
+
+/// Read an API's answer, whose kind is known (an empty answer is no entries): log lines, a
+/// JSON array of entries, or an object holding them (`events`, `items`, `logs`).
+pub fn from_answer(
+    name: &str,
+    kind: Kind,
+    bytes: Vec<u8>,
+    opts: &Options,
+) -> Result<Context, LoadError> {
+    let text = detect::decode(name, bytes)?;
+    let found = match kind {
+        Kind::AppLog => detect::Found::AppLog(&text),
+        _ if text.trim().is_empty() => detect::Found::Json(kind, Vec::new()),
+        _ => {
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                LoadError::new(name, Place::LineCol(e.line(), e.column()), "not valid JSON")
+            })?;
+            let items =
+                match v {
+                    serde_json::Value::Array(a) => Some(a),
+                    serde_json::Value::Object(mut o) => ["events", "items", "logs"]
+                        .iter()
+                        .find_map(|k| match o.remove(*k) {
+                            Some(serde_json::Value::Array(a)) => Some(a),
+                            _ => None,
+                        }),
+                    _ => None,
+                };
+            let items = items.ok_or_else(|| whole(name, "the answer holds no list of entries"))?;
+            detect::Found::Json(kind, items)
+        }
+    };
+    Ok(read_found(name, found, opts))
+}
+
+fn read_found(name: &str, found: detect::Found<'_>, opts: &Options) -> Context {
     let mut r = Reader::new(name, *opts);
-    let kind = match detect::detect(name, &text)? {
+    let kind = match found {
         detect::Found::AppLog(s) => {
             applog::read(s, &mut r);
             Kind::AppLog
@@ -209,7 +248,7 @@ pub fn from_bytes(name: &str, bytes: Vec<u8>, opts: &Options) -> Result<Context,
             kind
         }
     };
-    Ok(r.finish(kind))
+    r.finish(kind)
 }
 
 /// What a reader gives entries to; it counts what it had to skip or assume.

@@ -39,7 +39,7 @@ fn none_of_these_is_one_line() {
 }
 
 #[test]
-fn uris_parse_and_are_not_wired_yet() {
+fn uris_parse_and_need_a_window() {
     let s = Source::parse(std::ffi::OsStr::new("losant://org1")).unwrap();
     assert_eq!(
         s,
@@ -48,7 +48,7 @@ fn uris_parse_and_are_not_wired_yet() {
             rest: "org1".into()
         }
     );
-    let e = open(&s, &Options::default()).unwrap_err();
+    let e = open(&s, &Options::default(), &Apis::default()).unwrap_err();
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().starts_with("losant://org1: "), "{e}");
     assert!(Source::parse(std::ffi::OsStr::new("ftp://x")).is_err());
@@ -75,4 +75,19 @@ fn window_edges_included() {
 #[test]
 fn text_is_one_line() {
     assert_eq!(one_line(" a\r\n\tb \n"), "a b");
+}
+
+#[test]
+fn an_api_answer_of_a_known_kind_may_be_empty() {
+    let o = Options::default();
+    for kind in [Kind::AppLog, Kind::AppEvents, Kind::Losant, Kind::Datafold] {
+        let c = from_answer("u://", kind, Vec::new(), &o).unwrap();
+        assert_eq!((c.kind, c.entries.len()), (kind, 0));
+    }
+    let c = from_answer("u://", Kind::Losant, b"[]".to_vec(), &o).unwrap();
+    assert_eq!((c.kind, c.total), (Kind::Losant, 0));
+    let c = from_answer("u://", Kind::Datafold, b"{\"logs\": []}".to_vec(), &o).unwrap();
+    assert_eq!(c.kind, Kind::Datafold);
+    let e = from_answer("u://", Kind::Losant, b"{\"a\": 1}".to_vec(), &o).unwrap_err();
+    assert!(e.to_string().starts_with("u://: "), "{e}");
 }
