@@ -130,6 +130,15 @@ impl App {
         now: Duration,
         bg: Background,
     ) -> Result<Self, String> {
+        // the recording's warnings (the frame says a guessed size), once, at start
+        let warned = match loaded.tl.warnings.as_slice() {
+            [] => None,
+            [w] => Some(format!("warning: {w}")),
+            [w, rest @ ..] => Some(format!(
+                "warning: {w} (and {} more: auditty info)",
+                rest.len()
+            )),
+        };
         let replay = super::background::replay(&loaded);
         let tl = Arc::clone(&loaded.tl);
         let mut playback = Playback::new(Arc::clone(&tl), &opts.clock);
@@ -159,7 +168,7 @@ impl App {
             panels: Panels::default(),
             view: Viewport::default(),
             drag: None,
-            message: None,
+            message: warned,
             back_to_list: false,
             ended: None,
             dirty: true,
@@ -520,6 +529,23 @@ pub(crate) mod tests {
 
     fn app() -> App {
         app_with(session(), Options::default())
+    }
+
+    #[test]
+    fn the_recordings_warnings_are_said_at_start() {
+        assert_eq!(app().message(), None);
+        let mut tl = session();
+        for what in ["times go backwards", "an event skipped"] {
+            tl.warnings.push(crate::timeline::Warning {
+                place: crate::error::Place::Whole,
+                what: what.into(),
+            });
+        }
+        let a = app_with(tl, Options::default());
+        assert_eq!(
+            a.message(),
+            Some("warning: times go backwards (and 1 more: auditty info)")
+        );
     }
 
     fn screen(app: &App) -> String {
