@@ -11,7 +11,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::net::provider::{
-    base_url, endpoint, env_var, expect_success, runtime, ProviderError, Token, TokenPlace,
+    base_url, endpoint, env_var, expect_success, pick_url, runtime, ProviderError, Token,
+    TokenPlace,
 };
 use crate::net::text::truncate_chars;
 use crate::net::{self, Auth, Credential, Redactor, Request, RetryPolicy, Secret, Timeouts};
@@ -53,12 +54,13 @@ impl Config {
         flag_url: Option<String>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Config {
-        let nonblank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-        let (api_url, api_url_from) = match (nonblank(flag_url), nonblank(env(ENV_API_URL))) {
-            (Some(u), _) => (u, "--datafold-url".to_string()),
-            (None, Some(u)) => (u, ENV_API_URL.to_string()),
-            (None, None) => (DEFAULT_API_URL.to_string(), "the default".to_string()),
-        };
+        let (api_url, api_url_from) = pick_url(
+            flag_url,
+            "--datafold-url",
+            ENV_API_URL,
+            DEFAULT_API_URL,
+            env,
+        );
         let key = Token::pick(flag_key, KEY_FLAG, ENV_KEY, env).map(|mut t| {
             // The reference's prose says `Key <api-key>`, its example sends the bare key:
             // both are accepted, `Key <api-key>` is sent.

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::net::provider::{
-    base_url, check_segment, endpoint, env_var, expect_success, runtime, ProviderError, Token,
-    TokenPlace,
+    base_url, check_segment, endpoint, env_var, expect_success, pick_url, runtime, ProviderError,
+    Token, TokenPlace,
 };
 use crate::net::{self, Credential, Redactor, Request, RetryPolicy, Timeouts};
 
@@ -59,12 +59,8 @@ impl Config {
         flag_url: Option<String>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Config {
-        let nonblank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-        let (api_url, api_url_from) = match (nonblank(flag_url), nonblank(env(ENV_API_URL))) {
-            (Some(u), _) => (u, "--losant-url".to_string()),
-            (None, Some(u)) => (u, ENV_API_URL.to_string()),
-            (None, None) => (DEFAULT_API_URL.to_string(), "the default".to_string()),
-        };
+        let (api_url, api_url_from) =
+            pick_url(flag_url, "--losant-url", ENV_API_URL, DEFAULT_API_URL, env);
         Config {
             api_url,
             api_url_from,

@@ -171,6 +171,23 @@ impl fmt::Display for ProviderError {
 
 impl std::error::Error for ProviderError {}
 
+/// A provider's base URL and where it came from (for messages): the flag `flag_name`, then
+/// the variable `env_name`, then `default`; blank values count as unset.
+pub fn pick_url(
+    flag: Option<String>,
+    flag_name: &str,
+    env_name: &str,
+    default: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (String, String) {
+    let nonblank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    match (nonblank(flag), nonblank(env(env_name))) {
+        (Some(u), _) => (u, flag_name.to_string()),
+        (None, Some(u)) => (u, env_name.to_string()),
+        (None, None) => (default.to_string(), "the default".to_string()),
+    }
+}
+
 /// A base URL given by the user (flag or variable named `source`): http or https, with a
 /// host, no query or fragment.
 pub fn base_url(value: &str, source: &str) -> Result<Url, ProviderError> {
