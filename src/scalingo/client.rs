@@ -123,17 +123,9 @@ impl Client {
         let per_page = self.cfg.page_size.max(1).to_string();
         let mut page: u64 = 1;
         for _ in 0..self.cfg.max_pages.max(1) {
-            let mut url = endpoint(&self.api_base, &["v1", "apps", app, "events"]);
-            url.query_pairs_mut()
-                .append_pair("page", &page.to_string())
-                .append_pair("per_page", &per_page);
-            let res = self.api_get(&url, Ctx::Events { app }).await?;
-            let what = format!("the events of app '{app}' (page {page})");
-            let bytes =
-                net::read_json_bytes(res, &url, &what, JSON_BODY_LIMIT, &self.net, &self.redactor)
-                    .await?;
-            let body = self.events_page(&bytes, &what)?;
-            drop(bytes);
+            let body = self
+                .events_page_at(app, page, &per_page, JSON_BODY_LIMIT)
+                .await?;
             let Some(events) = body.events else { break };
             if events.is_empty() {
                 break;
@@ -171,6 +163,26 @@ impl Client {
             sessions.truncate(limit);
         }
         Ok(sessions)
+    }
+
+    /// Page `page` of `app`'s events (`per_page` a page, its body at most `limit` bytes),
+    /// split by [`Client::events_page`].
+    pub(super) async fn events_page_at(
+        &mut self,
+        app: &str,
+        page: u64,
+        per_page: &str,
+        limit: usize,
+    ) -> Result<Page, ApiError> {
+        let mut url = endpoint(&self.api_base, &["v1", "apps", app, "events"]);
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("per_page", per_page);
+        let res = self.api_get(&url, Ctx::Events { app }).await?;
+        let what = format!("the events of app '{app}' (page {page})");
+        let bytes =
+            net::read_json_bytes(res, &url, &what, limit, &self.net, &self.redactor).await?;
+        self.events_page(&bytes, &what)
     }
 
     /// Splits an events page into its events (not parsed yet) and its `meta`, or names

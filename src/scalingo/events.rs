@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::client::{Client, Ctx};
+use super::client::Client;
 use super::error::ApiError;
-use super::wire::{check_name, endpoint, next_page};
+use super::wire::{check_name, next_page};
 use crate::net;
 
 /// An events page answer larger than this is refused.
@@ -43,17 +43,9 @@ impl Client {
         let mut held = 0u64;
         let mut page: u64 = 1;
         for _ in 0..self.cfg.max_pages.max(1) {
-            let mut url = endpoint(&self.api_base, &["v1", "apps", app, "events"]);
-            url.query_pairs_mut()
-                .append_pair("page", &page.to_string())
-                .append_pair("per_page", &per_page);
-            let res = self.api_get(&url, Ctx::Events { app }).await?;
-            let what = format!("the events of app '{app}' (page {page})");
-            let bytes =
-                net::read_json_bytes(res, &url, &what, PAGE_LIMIT, &self.net, &self.redactor)
-                    .await?;
-            let body = self.events_page(&bytes, &what)?;
-            drop(bytes);
+            let body = self
+                .events_page_at(app, page, &per_page, PAGE_LIMIT)
+                .await?;
             let Some(events) = body.events else { break };
             if events.is_empty() {
                 break;
