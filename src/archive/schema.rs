@@ -43,15 +43,7 @@ pub fn current() -> i64 {
 /// Brings the archive at `db` to the current version (a new one from nothing).
 pub fn migrate(conn: &mut Connection, db: &Path) -> Result<()> {
     let err = |e: rusqlite::Error| super::sqlite::db_error(db, e);
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(err)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        .map_err(err)?;
-    let version: Option<i64> = tx
-        .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
-        .map_err(err)?;
-    let version = version.unwrap_or(0);
+    let version = super::sqlite::when_free(|| step(conn)).map_err(err)?;
     if version > current() {
         return Err(Error::Runtime(format!(
             "{}: made by a newer auditty (schema version {version}; this one knows up to {})",
@@ -59,16 +51,28 @@ pub fn migrate(conn: &mut Connection, db: &Path) -> Result<()> {
             current()
         )));
     }
+    Ok(())
+}
+
+/// One try: the version found, and the archive brought from it to [`current`] when it is
+/// older (nothing is changed when it is newer).
+fn step(conn: &mut Connection) -> rusqlite::Result<i64> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let version: Option<i64> =
+        tx.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?;
+    let version = version.unwrap_or(0);
+    if version >= current() {
+        return Ok(version);
+    }
     for step in &MIGRATIONS[version as usize..] {
-        tx.execute_batch(step).map_err(err)?;
+        tx.execute_batch(step)?;
     }
-    if version < current() {
-        tx.execute("DELETE FROM schema_version", []).map_err(err)?;
-        tx.execute(
-            "INSERT INTO schema_version (version) VALUES (?1)",
-            [current()],
-        )
-        .map_err(err)?;
-    }
-    tx.commit().map_err(err)
+    tx.execute("DELETE FROM schema_version", [])?;
+    tx.execute(
+        "INSERT INTO schema_version (version) VALUES (?1)",
+        [current()],
+    )?;
+    tx.commit()?;
+    Ok(version)
 }

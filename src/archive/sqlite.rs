@@ -21,6 +21,33 @@ pub struct SqliteStore {
     conn: Connection,
 }
 
+/// How long a step waits for another process that holds the database (`busy_timeout` too).
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Runs `f` again while SQLite answers "busy" without having waited (it does so, whatever
+/// `busy_timeout` says, when a database is being switched to WAL, recovered or checkpointed
+/// by another process at that moment), for up to [`PATIENCE`].
+pub(crate) fn when_free<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let until = std::time::Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < until => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            r => return r,
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// A database error, naming the database.
 pub(crate) fn db_error(db: &Path, e: rusqlite::Error) -> Error {
     Error::Runtime(format!("{}: {e}", db.display()))
@@ -70,12 +97,18 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&db, flags).map_err(err)?;
-        conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(err)?;
+        let mut conn = when_free(|| {
+            let conn = Connection::open_with_flags(&db, flags)?;
+            conn.busy_timeout(PATIENCE)?;
+            // WAL lasts in the file: only the first open of an archive changes it
+            let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+            }
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(conn)
+        })
+        .map_err(err)?;
         schema::migrate(&mut conn, &db)?;
         Ok(SqliteStore {
             dir: dir.to_path_buf(),
@@ -115,17 +148,68 @@ impl SqliteStore {
     }
 }
 
+/// A session's rows in one `BEGIN IMMEDIATE` transaction, unless another process put them
+/// there first.
+fn insert(conn: &mut Connection, meta: &SessionMeta, content: &[Entry]) -> rusqlite::Result<Added> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let there: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM sessions WHERE audit_log_id = ?1",
+            [&meta.audit_log_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if there.is_some() {
+        return Ok(Added::Already);
+    }
+    tx.execute(
+        &format!(
+            "INSERT INTO sessions ({SESSION_COLUMNS}, created_ns, archived_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        ),
+        params![
+            meta.audit_log_id,
+            meta.app,
+            meta.event_id,
+            meta.user,
+            meta.username,
+            meta.command,
+            meta.created_at,
+            meta.size as i64,
+            meta.sha256,
+            meta.duration,
+            meta.cols,
+            meta.rows,
+            meta.started_at,
+            super::created_nanos(&meta.created_at),
+            chrono::Utc::now().to_rfc3339(),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut ins =
+            tx.prepare("INSERT INTO content (text, session, kind, t) VALUES (?1, ?2, ?3, ?4)")?;
+        for e in content {
+            ins.execute(params![e.text, id, e.kind.as_str(), e.t as i64])?;
+        }
+    }
+    tx.commit()?;
+    Ok(Added::New)
+}
+
 impl Store for SqliteStore {
     fn contains(&self, audit_log_id: &str) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT 1 FROM sessions WHERE audit_log_id = ?1",
-                [audit_log_id],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|o| o.is_some())
-            .map_err(|e| self.err(e))
+        when_free(|| {
+            self.conn
+                .query_row(
+                    "SELECT 1 FROM sessions WHERE audit_log_id = ?1",
+                    [audit_log_id],
+                    |_| Ok(()),
+                )
+                .optional()
+        })
+        .map(|o| o.is_some())
+        .map_err(|e| self.err(e))
     }
 
     fn add(&mut self, meta: &SessionMeta, bytes: &[u8], content: &[Entry]) -> Result<Added> {
@@ -139,59 +223,8 @@ impl Store for SqliteStore {
             return Ok(Added::Already);
         }
         objects::store(&self.dir, &meta.sha256, bytes)?;
-        let db = self.db.clone();
-        let err = |e| db_error(&db, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let there: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM sessions WHERE audit_log_id = ?1",
-                [&meta.audit_log_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(err)?;
-        if there.is_some() {
-            return Ok(Added::Already);
-        }
-        tx.execute(
-            &format!(
-                "INSERT INTO sessions ({SESSION_COLUMNS}, created_ns, archived_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-            ),
-            params![
-                meta.audit_log_id,
-                meta.app,
-                meta.event_id,
-                meta.user,
-                meta.username,
-                meta.command,
-                meta.created_at,
-                meta.size as i64,
-                meta.sha256,
-                meta.duration,
-                meta.cols,
-                meta.rows,
-                meta.started_at,
-                super::created_nanos(&meta.created_at),
-                chrono::Utc::now().to_rfc3339(),
-            ],
-        )
-        .map_err(err)?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut ins = tx
-                .prepare("INSERT INTO content (text, session, kind, t) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(err)?;
-            for e in content {
-                ins.execute(params![e.text, id, e.kind.as_str(), e.t as i64])
-                    .map_err(err)?;
-            }
-        }
-        tx.commit().map_err(err)?;
-        Ok(Added::New)
+        let conn = &mut self.conn;
+        when_free(|| insert(conn, meta, content)).map_err(|e| db_error(&self.db, e))
     }
 
     fn session(&self, audit_log_id: &str) -> Result<Option<SessionMeta>> {

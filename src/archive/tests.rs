@@ -233,3 +233,37 @@ fn dates() {
         Err(Error::Usage(_))
     ));
 }
+
+#[test]
+fn many_stores_creating_one_archive_at_once_all_open_it() {
+    // the first open of an archive switches it to WAL, which SQLite refuses at once, whatever
+    // the busy timeout, while another process does the same
+    for _ in 0..10 {
+        let d = tempfile::tempdir().unwrap();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let threads: Vec<_> = (0..6)
+            .map(|i| {
+                let dir = d.path().join("arch");
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mut s = SqliteStore::open(&dir, true).map_err(|e| e.to_string())?;
+                    let bytes = format!("log {i}").into_bytes();
+                    let m = meta(
+                        &format!("id{i}"),
+                        "app",
+                        "u@x",
+                        "2026-01-01T00:00:00Z",
+                        &bytes,
+                    );
+                    s.add(&m, &bytes, &[]).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), Ok(Added::New));
+        }
+        let s = SqliteStore::open(&d.path().join("arch"), false).unwrap();
+        assert_eq!(s.list(&Filter::default()).unwrap().len(), 6);
+    }
+}
