@@ -264,3 +264,35 @@ fn the_picker_says_when_the_app_is_not_found() {
     t.keys(&["C-c"]);
     t.assert_shell_is_back();
 }
+
+/// A few kilobytes that take minutes to replay (full resets of a 2000×1000 screen whose
+/// alternate screen was used): the player draws, catches up a slice at a time and quits on
+/// `q` at once, however much of it is left.
+#[test]
+fn a_costly_recording_leaves_the_player_responsive() {
+    if !have_tmux() {
+        eprintln!("notice: tmux is not installed: the end-to-end player test is skipped");
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let cast = d.path().join("heavy.cast");
+    let mut body = String::from("{\"version\": 2, \"width\": 2000, \"height\": 1000}\n");
+    for i in 0..40 {
+        body.push_str(&format!(
+            "[{}, \"o\", \"{}\"]\n",
+            0.1 + i as f64 / 100.0,
+            "\\u001b[?1049hx\\u001bc".repeat(100)
+        ));
+    }
+    std::fs::write(&cast, body).unwrap();
+    let t = Tmux::start("heavy", 120, 40);
+    t.type_text(&format!("{BIN} {}", cast.display()));
+    t.keys(&["Enter"]);
+    t.wait_for("the player", |s| s.contains("▶") || s.contains("⏸"));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let s = t.capture();
+    t.keys(&["q"]);
+    // before, the player read no key until the whole recording was replayed
+    t.assert_shell_is_back();
+    assert!(!s.contains("\u{1b}"), "{s}");
+}

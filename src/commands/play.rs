@@ -21,6 +21,7 @@ pub fn options(o: &PlayOptions) -> app::Options {
         paused: o.paused,
         utc: o.utc,
         save_dir: o.save_dir.clone(),
+        work_clock: Some(app::sync::WorkClock::real()),
     }
 }
 

@@ -296,6 +296,10 @@ fn apply_hook(pre: &mut Prefilter, screen: &vt100::Screen, hook: Hook, out: &mut
     }
 }
 
+/// Bytes fed between two checks of [`Term::feed_while`]: 16 full resets of a 2000×1000
+/// screen at most (tens of milliseconds), and cheap to check on plain output.
+pub const FEED_SLICE: usize = 32;
+
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
 }
@@ -339,6 +343,23 @@ impl Term {
     pub fn feed(&mut self, bytes: &[u8]) {
         feed_parser(&mut self.pre, &mut self.parser, bytes, &mut self.buf);
         self.note_scrollback();
+    }
+
+    /// Feed `bytes` a slice at a time while `go()` says to go on (asked after each slice):
+    /// the bytes fed, at least one slice's worth. A few bytes can cost a lot (a full reset of
+    /// a 2000×1000 screen is 2 bytes), so a caller that must stay responsive (the player)
+    /// stops between slices; the screen is the same however the bytes are cut.
+    pub fn feed_while(&mut self, bytes: &[u8], go: &mut dyn FnMut() -> bool) -> usize {
+        let mut fed = 0;
+        for slice in bytes.chunks(FEED_SLICE) {
+            feed_parser(&mut self.pre, &mut self.parser, slice, &mut self.buf);
+            fed += slice.len();
+            if fed < bytes.len() && !go() {
+                break;
+            }
+        }
+        self.note_scrollback();
+        fed
     }
 
     fn note_scrollback(&mut self) {

@@ -27,6 +27,9 @@ pub struct Replay {
     term: Term,
     /// Events applied to `term`.
     pos: usize,
+    /// Bytes of event `pos` already fed: a catch-up cut short in the middle of an event
+    /// ([`Replay::seek_index_while`]); 0 between events.
+    partial: usize,
     keyframes: Vec<Keyframe>,
     /// Keyframes are complete for events before this.
     indexed: usize,
@@ -123,6 +126,7 @@ impl Replay {
             crlf,
             term,
             pos: 0,
+            partial: 0,
             keyframes: vec![first],
             indexed: 0,
             since_keyframe: 0,
@@ -139,6 +143,7 @@ impl Replay {
     pub fn with_scrollback(mut self, lines: usize) -> Self {
         self.term = Term::with_scrollback(self.cols, self.rows, self.crlf, lines);
         self.pos = 0;
+        self.partial = 0;
         self.indexed = 0;
         self.since_keyframe = 0;
         self.keyframes = vec![Keyframe {
@@ -176,9 +181,15 @@ impl Replay {
         self.crlf
     }
 
-    /// Events applied so far: the screen shows the first `position()` events.
+    /// Events applied so far: the screen shows the first `position()` events (and part of
+    /// the next one, until [`Replay::settled`]).
     pub fn position(&self) -> usize {
         self.pos
+    }
+
+    /// Whether the screen is between two events (a seek cut short leaves it in one).
+    pub fn settled(&self) -> bool {
+        self.partial == 0
     }
 
     pub fn screen(&self) -> &vt100::Screen {
@@ -210,9 +221,16 @@ impl Replay {
 
     /// Show the screen after the first `n` events.
     pub fn seek_index(&mut self, n: usize) {
+        self.seek_index_while(n, &mut || true);
+    }
+
+    /// Move toward the screen after the first `n` events while `go()` says to go on (asked
+    /// between events and between slices of an event's bytes): whether it is there. Called
+    /// again, it goes on from where it stopped.
+    pub fn seek_index_while(&mut self, n: usize, go: &mut dyn FnMut() -> bool) -> bool {
         let n = n.min(self.tl.events.len());
-        if n == self.pos {
-            return;
+        if n == self.pos && self.partial == 0 {
+            return true;
         }
         // a seek shows the live screen (and keyframes are taken with no offset)
         self.term.set_scrollback(0);
@@ -222,11 +240,13 @@ impl Replay {
             .partition_point(|k| k.n <= n)
             .saturating_sub(1);
         let kf_n = self.keyframes[k].n;
+        // going on from here (even in the middle of an event) is only right going forward
         if !(self.pos < n && self.pos >= kf_n) {
             self.term = Term::restore(&self.keyframes[k].snap);
             self.pos = kf_n;
+            self.partial = 0;
         }
-        self.advance_to(n);
+        self.advance_while(n, go)
     }
 
     /// Show the screen at time `t` (nanoseconds from the start): every event at or before it.
@@ -237,13 +257,22 @@ impl Replay {
 
     /// Apply events until `n` have been applied, making keyframes past the indexed part.
     fn advance_to(&mut self, n: usize) {
+        self.advance_while(n, &mut || true);
+    }
+
+    /// [`Replay::advance_to`] while `go()` says to go on: whether `n` were applied.
+    fn advance_while(&mut self, n: usize, go: &mut dyn FnMut() -> bool) -> bool {
         let tl = Arc::clone(&self.tl);
         while self.pos < n {
             let ev = &tl.events[self.pos];
             match ev.kind {
                 Kind::Output => {
                     let data = tl.data(ev);
-                    self.term.feed(&data);
+                    self.partial += self.term.feed_while(&data[self.partial..], go);
+                    if self.partial < data.len() {
+                        return false;
+                    }
+                    self.partial = 0;
                     if self.pos >= self.indexed {
                         self.since_keyframe += data.len();
                     }
@@ -272,7 +301,11 @@ impl Replay {
                     self.since_keyframe = 0;
                 }
             }
+            if self.pos < n && !go() {
+                return false;
+            }
         }
+        true
     }
 
     /// Replay the whole timeline once, making every keyframe (what seeking far ahead needs).
@@ -292,6 +325,76 @@ impl Replay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A seek cut short at every chance and called again until it is there gives the screen
+    /// a whole seek gives, however it is cut and wherever it goes in between.
+    #[test]
+    fn a_seek_cut_short_and_resumed_ends_on_the_same_screen() {
+        let mut tl = Timeline::new(vec![]);
+        let heavy = "\x1b[?1049hx\x1bc\x1b[5;5Hy\x1b[2J".repeat(20);
+        tl.push(0, Kind::Output, b"hello\r\n");
+        tl.push(1, Kind::Output, heavy.as_bytes());
+        tl.push(
+            2,
+            Kind::Output,
+            "\x1b[3;3Hz\x1b(0qqq\x1b(B".repeat(30).as_bytes(),
+        );
+        tl.push(3, Kind::Resize { cols: 30, rows: 10 }, b"");
+        tl.push(4, Kind::Output, b"end\x1b[1m bold");
+        let tl = Arc::new(tl);
+        let n = tl.events.len();
+        for target in [1, 2, 3, n] {
+            let mut whole = Replay::with_interval(Arc::clone(&tl), 40, 12, false, 64);
+            whole.seek_index(target);
+            for every in [1, 2, 3, 7] {
+                let mut cut = Replay::with_interval(Arc::clone(&tl), 40, 12, false, 64);
+                let mut asked = 0;
+                let mut tries = 0;
+                while !cut.seek_index_while(target, &mut || {
+                    asked += 1;
+                    asked % every != 0
+                }) {
+                    tries += 1;
+                    assert!(tries < 10_000);
+                }
+                assert!(cut.settled());
+                assert_eq!(cut.position(), target);
+                assert_eq!(
+                    cut.screen().contents_formatted(),
+                    whole.screen().contents_formatted()
+                );
+                assert_eq!(
+                    cut.screen().cursor_position(),
+                    whole.screen().cursor_position()
+                );
+                if every == 1 && target == n {
+                    assert!(tries > 20, "the heavy event was cut ({tries} tries)");
+                }
+            }
+        }
+        // cut short in the middle of an event, then sent back to that event's start
+        let mut r = Replay::with_interval(Arc::clone(&tl), 40, 12, false, 0);
+        assert!(!r.seek_index_while(2, &mut || false));
+        assert_eq!(
+            (r.position(), r.settled()),
+            (1, true),
+            "stopped between events"
+        );
+        assert!(!r.seek_index_while(2, &mut || false));
+        assert_eq!(
+            (r.position(), r.settled()),
+            (1, false),
+            "then after one slice"
+        );
+        r.seek_index(1);
+        let mut one = Replay::with_interval(Arc::clone(&tl), 40, 12, false, 0);
+        one.seek_index(1);
+        assert!(r.settled());
+        assert_eq!(
+            r.screen().contents_formatted(),
+            one.screen().contents_formatted()
+        );
+    }
 
     /// A full scrollback, then a long stretch in the alternate screen (vim, less): keyframes
     /// count the main screen's scrollback they carry, so they stay within the output's size.

@@ -16,7 +16,7 @@ mod mouse;
 mod save;
 mod scrollback;
 mod side;
-mod sync;
+pub mod sync;
 
 use super::action::{Action, Ended, Mode, Mouse, PromptKind};
 use super::background::{Analysis, Background};
@@ -52,6 +52,9 @@ pub struct Options {
     pub utc: bool,
     /// Where `s` saves the screen (`None`: the current folder).
     pub save_dir: Option<std::path::PathBuf>,
+    /// What catching up with the clock is timed by, so that it stops to look at the keys
+    /// ([`sync::CATCH_UP_SLICE`] at a time); `None`: every seek is done at once (tests).
+    pub work_clock: Option<sync::WorkClock>,
 }
 
 impl Default for Options {
@@ -65,6 +68,7 @@ impl Default for Options {
             paused: false,
             utc: false,
             save_dir: None,
+            work_clock: None,
         }
     }
 }
@@ -88,6 +92,10 @@ pub struct App {
     pub(crate) indexed: bool,
     /// The screen lags behind the position, waiting for the indexer.
     pub(crate) stale: bool,
+    /// The screen is not at the clock's position yet: catching up ran out of its time slice
+    /// (a few bytes can cost seconds) and goes on at the next tick, after the keys are read.
+    pub(crate) behind: bool,
+    pub(crate) work_clock: Option<sync::WorkClock>,
     pub(crate) analysis: Option<Analysis>,
     pub(crate) bg: Background,
     /// Context entries (`--with`) for the context panel, in time order.
@@ -155,6 +163,8 @@ impl App {
             replay,
             indexed: false,
             stale: false,
+            behind: false,
+            work_clock: opts.work_clock.clone(),
             analysis: None,
             bg,
             context: Vec::new(),
@@ -301,6 +311,9 @@ impl App {
         }
         if self.bg.busy() || self.stale {
             at(BACKGROUND_TICK);
+        }
+        if self.behind {
+            at(Duration::ZERO);
         }
         if let Some(d) = self.chrome.due(now).filter(|_| self.needs().compact) {
             at(d);

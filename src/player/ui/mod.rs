@@ -98,6 +98,11 @@ fn draw_frame(app: &App, a: &Areas, buf: &mut ratatui::buffer::Buffer) {
             format!(" indexing {ix}%: the screen catches up when it is done "),
             Style::new().fg(Color::Yellow),
         ));
+    } else if app.behind {
+        block = block.title_bottom(Line::styled(
+            " catching up: this part of the recording is costly to draw ",
+            Style::new().fg(Color::Yellow),
+        ));
     } else if a.cropped {
         let (x, y) = app.view.off;
         block = block.title_bottom(Line::styled(
