@@ -16,6 +16,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ris-blank", vec![big.repeat(350), "\x1bc".repeat(500)]),
         // a reset after drawing one character: vt100 re-allocates every cell
         ("ris-dirty", vec![big.into(), "x\x1bc".repeat(1000)]),
+        // the same after entering the alternate screen: a real reset (both screens go)
+        ("ris-alt", vec![big.into(), "\x1b[?1049hx\x1bc".repeat(100)]),
         ("ed", vec![big.into(), "\x1b[2J".repeat(1000)]),
         ("decaln-blank", vec![big.into(), "\x1b#8".repeat(1000)]),
         ("decaln-dirty", vec![big.into(), "x\x1b#8".repeat(50)]),

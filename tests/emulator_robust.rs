@@ -354,3 +354,73 @@ fn a_sequence_of_ours_ends_the_string_before_it() {
     t.feed(b"[b");
     assert_eq!(t.screen().contents(), "a[b");
 }
+
+/// Complete sequences and text (no half sequence is left open before the reset).
+fn whole_pieces() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            6 => prop::sample::select(PIECES).prop_map(|p| p.to_vec()),
+            1 => Just(b"\x1b[?47h".to_vec()),
+            1 => Just(b"\x1b[?47l".to_vec()),
+            1 => Just(b"\x1b[?1047h".to_vec()),
+            1 => Just(b"\x1b[?1049h".to_vec()),
+            1 => Just(b"\x1b[?1;47h".to_vec()),
+            1 => Just(b"\x1b[41mred".to_vec()),
+        ],
+        0..30,
+    )
+    .prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Whatever came before it, and however cheaply it is done (modes undone on a blank
+    /// screen, an erase on a drawn one, the alternate screen cleared only when shown again),
+    /// a full reset leaves the terminal as a new one: what follows shows the same screen.
+    #[test]
+    fn after_a_full_reset_the_terminal_is_as_new(
+        before in whole_pieces(),
+        after in whole_pieces(),
+        (cols, rows) in (1u16..40, 1u16..12),
+    ) {
+        let mut reset = Term::new(cols, rows, false);
+        reset.feed(&before);
+        reset.feed(b"\x1bc");
+        reset.feed(&after);
+        let mut new = Term::new(cols, rows, false);
+        new.feed(&after);
+        let (a, b) = (reset.screen(), new.screen());
+        prop_assert_eq!(a.contents_formatted(), b.contents_formatted());
+        prop_assert_eq!(a.input_mode_formatted(), b.input_mode_formatted());
+        prop_assert_eq!(a.cursor_position(), b.cursor_position());
+        prop_assert_eq!(a.alternate_screen(), b.alternate_screen());
+        prop_assert_eq!(a.hide_cursor(), b.hide_cursor());
+        prop_assert_eq!(a.attributes_formatted(), b.attributes_formatted());
+    }
+}
+
+/// A reset after drawing on the alternate screen is an erase too, not two new screens, and
+/// the alternate screen shows nothing of before when it is entered again.
+#[test]
+fn resets_after_the_alternate_screen_are_cheap_and_clear_it() {
+    let mut t = Term::new(2000, 1000, false);
+    let t0 = std::time::Instant::now();
+    t.feed(&b"\x1b[?1049hx\x1bc".repeat(100));
+    let spent = t0.elapsed();
+    let mut fresh = Term::new(2000, 1000, false);
+    let t0 = std::time::Instant::now();
+    fresh.feed(&b"\x1b[?1049hx\x1b[?1049l\x1b[2J".repeat(100));
+    // the same work as entering, drawing, leaving and erasing, give or take
+    assert!(
+        spent < t0.elapsed() * 3,
+        "{spent:?} against {:?}",
+        t0.elapsed()
+    );
+    let mut t = Term::new(10, 3, false);
+    t.feed(b"\x1b[?1049halt\x1bc\x1b[?47h");
+    assert!(t.screen().alternate_screen());
+    assert_eq!(t.screen().contents().trim(), "");
+    t.feed(b"\x1b[?47lmain");
+    assert_eq!(t.screen().contents().trim(), "main");
+}

@@ -193,6 +193,12 @@ fn apply_hook(pre: &mut Prefilter, screen: &vt100::Screen, hook: Hook, out: &mut
                 out.extend_from_slice(attrs.as_bytes());
             }
         }
+        Hook::EnterStale => {
+            // as a new alternate screen: erased in default colours, no margins, no origin
+            // mode, the cursor home; the attributes as they were
+            out.extend_from_slice(b"\x1b[?47h\x1b[0m\x1b[r\x1b[?6l\x1b[2J\x1b[H");
+            out.extend_from_slice(screen.attributes_formatted().as_bytes());
+        }
         Hook::SetTab => pre.set_tab(here, cols),
         Hook::ClearTab => pre.clear_tab(here, cols),
         Hook::Align => {
@@ -212,6 +218,7 @@ fn apply_hook(pre: &mut Prefilter, screen: &vt100::Screen, hook: Hook, out: &mut
                     }
                     out.extend_from_slice(format!("\x1b[{r};1H").as_bytes());
                     out.extend_from_slice(line.as_bytes());
+                    pre.printed();
                 }
             }
             out.extend_from_slice(attrs.as_bytes());
@@ -313,6 +320,8 @@ impl Term {
     /// player's scrollback; see [`Replay::with_scrollback`]).
     pub fn with_scrollback(cols: u16, rows: u16, crlf: bool, lines: usize) -> Self {
         let (cols, rows) = crate::geometry::bounded(cols, rows);
+        let mut pre = Prefilter::new(crlf);
+        pre.set_width(cols);
         Term {
             parser: vt100::Parser::new_with_callbacks(
                 nz(rows),
@@ -320,7 +329,7 @@ impl Term {
                 lines,
                 Callbacks::default(),
             ),
-            pre: Prefilter::new(crlf),
+            pre,
             buf: Vec::new(),
             main_scrollback: 0,
         }
@@ -376,6 +385,7 @@ impl Term {
             return;
         }
         self.pre.resized(old_cols.get() != cols);
+        self.pre.set_width(cols);
         self.parser.screen_mut().set_size(nz(rows), nz(cols));
         self.note_scrollback();
     }

@@ -52,24 +52,30 @@ impl Prefilter {
         match b {
             b'c' => {
                 let blank = self.clean == Clean::Blank;
-                let alt_used = self.alt_used;
+                let was_alternate = self.alternate;
+                let alt_stale = self.alt_stale || self.alt_used;
+                let one_column = self.one_column;
                 let no_rep = self.no_rep;
-                let held = std::mem::take(&mut self.held);
+                self.held.clear();
                 let nl = self.nl;
                 *self = Prefilter::new(false);
                 self.nl = nl;
+                self.alt_stale = alt_stale;
+                self.one_column = one_column;
                 if blank {
                     // a reset of a screen that is already blank: undo the modes, keep the cells
                     out.extend_from_slice(CHEAP_RESET);
                     self.no_rep = no_rep;
-                } else if !alt_used {
-                    // only the main screen was used: erasing it is 4 times cheaper than the
-                    // new screen vt100 would allocate
+                } else {
+                    // back to the main screen (the cursor where it is: the reset homes it),
+                    // erased: 4 times cheaper than the two screens vt100 would allocate, and
+                    // the alternate screen is cleared when it is shown again
+                    if was_alternate {
+                        out.extend_from_slice(b"\x1b[?47l");
+                    }
                     out.extend_from_slice(CHEAP_RESET);
                     out.extend_from_slice(b"\x1b[0m\x1b[2J");
                     self.no_rep = true;
-                } else {
-                    out.extend_from_slice(&held);
                 }
                 return;
             }
@@ -142,8 +148,29 @@ impl Prefilter {
                     self.clean = Clean::Dirty;
                     return;
                 }
+                let stale = self.alt_stale && set && params.iter().any(|&p| matches!(p, 47 | 1049));
                 for &p in &params {
                     self.private_mode(p, set);
+                }
+                if stale && !params.contains(&1049) {
+                    // the alternate screen still holds what was drawn before a cheap reset:
+                    // enter it and make it as a fresh one is after a real reset
+                    self.alt_stale = false;
+                    self.held.clear();
+                    let rest: Vec<String> = params
+                        .iter()
+                        .filter(|&&p| p != 47)
+                        .map(u16::to_string)
+                        .collect();
+                    if !rest.is_empty() {
+                        let s = format!("\x1b[?{}h", rest.join(";"));
+                        out.extend_from_slice(s.as_bytes());
+                    }
+                    self.hook = Some(Hook::EnterStale);
+                    return;
+                }
+                if stale {
+                    self.alt_stale = false;
                 }
                 if params.contains(&1049) {
                     // the other modes as they are, then the alternate screen (ours)

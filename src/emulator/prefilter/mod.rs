@@ -56,6 +56,9 @@ pub enum Hook {
     RestoreCursor,
     /// `CSI ? 1049 h` (true) or `l`: the alternate screen, with a saved cursor of its own.
     Alternate(bool),
+    /// `CSI ? 47 h` when the alternate screen still holds what was drawn before a cheap full
+    /// reset: entered, and made as new (blank, no margins, cursor home).
+    EnterStale,
     /// DECSTBM (`CSI t;b r`), 0 for a default parameter.
     Margins { top: u16, bottom: u16 },
     /// A character printed while DECSCA protection is on.
@@ -102,9 +105,13 @@ pub struct Prefilter {
     /// holds it (scrolled, overwritten by other means) is no longer protected.
     protected: std::collections::BTreeMap<(u16, u16), String>,
     clean: Clean,
-    /// The alternate screen was entered since the last full reset given to vt100 (a reset
-    /// must then re-create it: vt100 does).
+    /// The alternate screen was entered since the last full reset.
     alt_used: bool,
+    /// A full reset was done without vt100's (which re-allocates both screens): the
+    /// alternate screen still holds what was drawn there, so showing it again must clear it.
+    alt_stale: bool,
+    /// The screen is one column wide: vt100 ignores a wide character there.
+    one_column: bool,
     /// The held ESC ended a string (OSC, DCS, …) that vt100 is still reading.
     string_open: bool,
     /// A full reset was done by erasing: vt100 still remembers the last character printed,
@@ -134,6 +141,8 @@ impl Prefilter {
             protected: Default::default(),
             clean: Clean::Blank,
             alt_used: false,
+            alt_stale: false,
+            one_column: false,
             string_open: false,
             no_rep: false,
             hook: None,
@@ -160,6 +169,11 @@ impl Prefilter {
 
     /// The terminal was resized: xterm and tmux put the tab stops back every 8 columns when
     /// the width changes; the screen may no longer be what a reset or DECALN left.
+    /// The screen's width, at the start and after a resize.
+    pub fn set_width(&mut self, cols: u16) {
+        self.one_column = cols <= 1;
+    }
+
     pub fn resized(&mut self, width_changed: bool) {
         if width_changed {
             self.tabs = None;
@@ -236,6 +250,7 @@ impl Prefilter {
                 && !self.cs.graphics()
                 && !self.insert
                 && !self.protect
+                && !self.no_rep
             {
                 let run = input[i..]
                     .iter()

@@ -104,7 +104,6 @@ impl Prefilter {
             return;
         }
         self.clean = Clean::Dirty;
-        self.no_rep = false;
         if b >= 0x80 {
             if (0x80..0xC0).contains(&b) {
                 self.utf8_pending = self.utf8_pending.saturating_sub(1);
@@ -117,21 +116,31 @@ impl Prefilter {
                     _ => 0,
                 };
             }
-            if self.insert {
+            // the character's bytes, when its width matters: insert mode moves the line by
+            // it, and only a character with a width is one REP repeats (vt100's last)
+            let whole = self.insert || self.no_rep;
+            if whole {
                 self.ichar.push(b);
-                if self.utf8_pending == 0 {
-                    let width = std::str::from_utf8(&self.ichar)
-                        .ok()
-                        .and_then(|s| s.chars().next())
-                        .map_or(1, |c| {
-                            unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
-                        });
-                    if width > 0 {
+            }
+            if whole && self.utf8_pending == 0 {
+                let width = std::str::from_utf8(&self.ichar)
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .map_or(1, |c| {
+                        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+                    });
+                if width > 0 && !(width > 1 && self.one_column) {
+                    self.no_rep = false;
+                    if self.insert {
                         out.extend_from_slice(format!("\x1b[{width}@").as_bytes());
                     }
+                }
+                if self.insert {
                     out.append(&mut self.ichar);
                 }
-            } else {
+                self.ichar.clear();
+            }
+            if !self.insert {
                 out.push(b);
             }
             if self.protect && self.utf8_pending == 0 {
@@ -140,6 +149,9 @@ impl Prefilter {
             return;
         }
         self.utf8_pending = 0;
+        if b != 0x7F {
+            self.no_rep = false;
+        }
         if self.insert && b != 0x7F {
             out.extend_from_slice(b"\x1b[1@");
         }

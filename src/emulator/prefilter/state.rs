@@ -65,6 +65,11 @@ impl Prefilter {
     }
 
     /// DECALN was applied: a second one with nothing drawn between needs no fill.
+    /// Characters were printed for vt100 by a hook (DECALN's `E`s): REP repeats the last.
+    pub fn printed(&mut self) {
+        self.no_rep = false;
+    }
+
     pub fn aligned(&mut self) -> bool {
         let was = self.clean == Clean::Aligned;
         self.clean = Clean::Aligned;
