@@ -48,7 +48,7 @@ pub(super) fn cx<'a>(
     search: &'a Option<Search>,
     playback: &'a Playback,
     bg: &Background,
-    context: &'a [crate::context::merge::Row],
+    context: &'a super::context::Entries,
 ) -> Cx<'a> {
     Cx {
         analysis: analysis.as_ref(),
@@ -56,6 +56,6 @@ pub(super) fn cx<'a>(
         pos: playback.position(),
         markers: &playback.markers,
         progress: progress(bg),
-        context,
+        context: &context.rows,
     }
 }
