@@ -93,6 +93,11 @@ impl Playback {
         self.pos
     }
 
+    /// The recording's duration.
+    pub fn duration(&self) -> Nanos {
+        self.tl.duration()
+    }
+
     /// Move the position shown to the clock's; whether it changed.
     pub fn tick(&mut self, now: Duration) -> bool {
         let p = self.clock.tick(now);

@@ -54,6 +54,7 @@ pub(super) fn cx<'a>(
         analysis: analysis.as_ref(),
         search: search.as_ref(),
         pos: playback.position(),
+        duration: playback.duration(),
         markers: &playback.markers,
         progress: progress(bg),
         context: &context.rows,
