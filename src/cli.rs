@@ -284,7 +284,7 @@ pub struct TranscriptArgs {
     #[arg(long)]
     pub json: bool,
     /// Mask secrets (the review rules' secret patterns) and keys typed without echo, keeping
-    /// the layout; the source is not modified
+    /// the layout, in the context entries (--with) too; the source is not modified
     #[arg(long)]
     pub redact: bool,
 }
@@ -304,6 +304,11 @@ pub struct TimelineArgs {
     /// One JSON object per line: {time, t, lane, source, actor, text, fields}
     #[arg(long)]
     pub json: bool,
+    /// Mask secrets (the review rules' secret patterns) and keys typed without echo, in the
+    /// session's commands and markers and in every context entry's text, actor and fields;
+    /// the sources are not modified
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Args, Debug)]

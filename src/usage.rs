@@ -10,7 +10,7 @@ pub fn player_keys() -> String {
     for (key, what) in crate::player::keys::HELP {
         s.push_str(&format!("  {key:<18} {what}\n"));
     }
-    s.push_str(&format!("  {}", crate::player::keys::LEGEND));
+    s.push_str(&format!("  {}", crate::player::keys::LEGEND.join("\n  ")));
     s
 }
 

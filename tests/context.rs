@@ -339,3 +339,110 @@ fn gzip_app_logs_and_epoch_times() {
     assert_eq!(ci["time"], "2024-03-01T10:56:40+01:00");
     assert_eq!(ci["t"].as_f64(), Some(-200.0));
 }
+
+/// A session (asciicast, 10:00:00Z) that types and prints an AWS key id and marks it, an app
+/// log and a Losant answer with secrets in their text, actor and fields (all fake).
+fn secret_fixtures(d: &Path) -> (String, String, String) {
+    const AKIA: &str = "AKIAIOSFODNN7EXAMPLE";
+    let cast = d.join("secret.cast");
+    let lines = [
+        r#"{"version": 2, "width": 80, "height": 24, "timestamp": 1709287200}"#.to_string(),
+        r#"[0.5, "o", "$ "]"#.to_string(),
+        format!(r#"[1.0, "i", "echo {AKIA}\r"]"#),
+        format!(r#"[1.1, "o", "echo {AKIA}\r\n{AKIA}\r\n$ "]"#),
+        format!(r#"[2.0, "m", "key {AKIA}"]"#),
+        r#"[3.0, "o", "done\r\n"]"#.to_string(),
+    ];
+    std::fs::write(&cast, lines.join("\n") + "\n").unwrap();
+    let log = d.join("app.log");
+    std::fs::write(
+        &log,
+        format!(
+            "2024-03-01 10:00:01.500000000 +0000 UTC [web-1] boot \
+             AWS_SECRET_ACCESS_KEY={REDACT_SECRET} jwt {REDACT_JWT}\n"
+        ),
+    )
+    .unwrap();
+    let losant = d.join("losant.json");
+    let answer = serde_json::json!({"items": [{
+        "id": "x1", "creationDate": "2024-03-01T10:00:02.000Z", "actorType": "User",
+        "actorName": AKIA, "requestResource": "device", "requestAction": "patch",
+        "responseStatus": 200,
+        "requestQuery": {"dsn": ["postgres://app:hunter2hunter@db:5432/x"]}
+    }]});
+    std::fs::write(&losant, answer.to_string()).unwrap();
+    let s = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    (s(cast), s(log), s(losant))
+}
+
+const REDACT_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const REDACT_JWT: &str =
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+
+#[test]
+fn redact_masks_the_session_and_every_context_entry() {
+    let d = tempfile::tempdir().unwrap();
+    let (cast, log, losant) = secret_fixtures(d.path());
+    let secrets = [
+        "AKIAIOSFODNN7EXAMPLE",
+        REDACT_SECRET,
+        REDACT_JWT,
+        "hunter2hunter",
+    ];
+    let with = ["--with", log.as_str(), "--with", losant.as_str()];
+    let timeline = |extra: &[&str]| {
+        let mut args = vec!["timeline", cast.as_str()];
+        args.extend_from_slice(&with);
+        args.extend_from_slice(extra);
+        stdout(&run(&args))
+    };
+    // without --redact every secret is there (the fixtures hold what --redact must mask)
+    let plain = timeline(&["--json"]);
+    for s in secrets {
+        assert!(plain.contains(s), "{s} not in {plain}");
+    }
+    for extra in [&["--json", "--redact"][..], &["--redact"]] {
+        let out = timeline(extra);
+        for s in secrets {
+            assert!(!out.contains(s), "{s} shown with {extra:?}: {out}");
+        }
+        assert_eq!(out.lines().count(), plain.lines().count(), "{out}");
+    }
+    let rows: Vec<Value> = timeline(&["--json", "--redact"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lanes: Vec<&str> = rows.iter().map(|r| r["lane"].as_str().unwrap()).collect();
+    assert_eq!(
+        lanes,
+        ["command", "app-log", "marker", "losant"],
+        "{rows:?}"
+    );
+    // the mask keeps the length: one * a character
+    assert_eq!(rows[0]["text"], format!("echo {}", "*".repeat(20)));
+    assert!(rows[1]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("boot AWS_SECRET_ACCESS_KEY={}", "*".repeat(40))));
+    assert_eq!(rows[3]["actor"], format!("{} (User)", "*".repeat(20)));
+    // a context file alone is masked too
+    let feed = stdout(&run(&["timeline", &log, "--redact"]));
+    assert!(
+        !feed.contains(REDACT_SECRET) && feed.contains("boot"),
+        "{feed}"
+    );
+
+    // transcript --redact masks the entries it weaves in
+    let mut args = vec!["transcript", cast.as_str(), "--redact"];
+    args.extend_from_slice(&with);
+    let out = stdout(&run(&args));
+    for s in secrets {
+        assert!(!out.contains(s), "{s} in the transcript: {out}");
+    }
+    assert!(out.contains("(app-log) web-1: boot"), "{out}");
+    args.push("--json");
+    let out = stdout(&run(&args));
+    for s in secrets {
+        assert!(!out.contains(s), "{s} in the transcript --json: {out}");
+    }
+}

@@ -1236,8 +1236,17 @@ fn check_player_bytes(what: &str, bytes: &[u8]) {
 /// Run the player in a pty (`script`), press `keys` (each after a pause), return every byte
 /// it wrote to the terminal.
 fn play_in_pty(file: &Path, keys: &[&str]) -> Vec<u8> {
+    play_in_pty_with(file, &[], keys)
+}
+
+/// As [`play_in_pty`], with more arguments to `play` (`--with FILE`).
+fn play_in_pty_with(file: &Path, extra: &[&Path], keys: &[&str]) -> Vec<u8> {
+    let with: String = extra
+        .iter()
+        .map(|p| format!(" --with \"{}\"", p.display()))
+        .collect();
     let cmd = format!(
-        "stty cols 100 rows 30; exec \"{BIN}\" play --speed 20 \"{}\"",
+        "stty cols 100 rows 30; exec \"{BIN}\" play --speed 20 \"{}\"{with}",
         file.display()
     );
     let mut child = Command::new("script")
@@ -1454,4 +1463,56 @@ fn transcript_memory_does_not_grow_with_the_number_of_lines() {
         assert_eq!(lines[2 * n], "    …");
         assert_eq!(lines[2 * n + 1], "    last");
     }
+}
+
+#[test]
+fn the_player_writes_nothing_from_hostile_context_entries_to_the_terminal() {
+    if !have_script() {
+        eprintln!(
+            "NOTICE: `script` (util-linux) not installed: the pty check of the player is skipped"
+        );
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    // the context fixtures' session (10:00:00Z to 10:00:10Z); an app-log line and a Losant
+    // entry per category, inside it: in the panel, the flash, the bar's ticks, the hit list
+    let session = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/context/session.json");
+    let mut log = String::new();
+    let mut items = Vec::new();
+    let parts: Vec<(&str, String, String)> = categories()
+        .into_iter()
+        .filter(|c| !c.0.starts_with("huge"))
+        .collect();
+    for (i, (name, o, _)) in parts.iter().enumerate() {
+        let ms = 500 + i * 9000 / parts.len();
+        let one_line = o.replace(['\n', '\r'], " ");
+        log.push_str(&format!(
+            "2024-03-01 10:00:{:02}.{:03}000000 +0000 UTC [web-{name}] {one_line} click\n",
+            ms / 1000,
+            ms % 1000
+        ));
+        items.push(json!({
+            "id": format!("l{i}"),
+            "creationDate": format!("2024-03-01T10:00:{:02}.{:03}Z", (ms + 50) / 1000, (ms + 50) % 1000),
+            "actorType": "User", "actorName": o, "primaryTargetName": o,
+            "requestResource": name, "requestAction": o, "responseStatus": 200,
+        }));
+    }
+    let log_file = write(d.path(), "app.log", log.as_bytes());
+    let losant = write(
+        d.path(),
+        "losant.json",
+        json!({ "items": items }).to_string().as_bytes(),
+    );
+    // play, the context panel and Enter on an entry, steps to entries (each flashed), a
+    // search in the entries and its hit list, help, quit
+    let keys = [
+        " ", "e", "\x1b[B", "\x1b[B", "\r", "e", "g", "]", "]", "]", "]", "/", "click", "\r", "l",
+        "\x1b[B", "\r", "l", "?", "?", "q",
+    ];
+    let bytes = play_in_pty_with(&session, &[&log_file, &losant], &keys);
+    check_player_bytes("play --with hostile context", &bytes);
+    assert!(shown(&bytes, " context ("), "the context panel was shown");
+    assert!(shown(&bytes, "hits for"), "the hit list was shown");
+    assert!(shown(&bytes, "app-log"), "an entry was shown");
 }

@@ -1,11 +1,13 @@
 //! `auditty play` (and bare `auditty`): a recording in the player, or with `--app APP` and no
 //! SOURCE, the session picker.
 
-use crate::cli::{PlayArgs, PlayOptions};
+use crate::cli::{ApiArgs, ContextArgs, PlayArgs, PlayOptions};
 use crate::error::{Error, Result};
 use crate::player::{app, clock, run, session};
 use crate::recording::{self, Source};
+use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The player's options from the command line.
@@ -37,7 +39,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
     super::warn(&loaded);
-    let rows = context_rows(&loaded, &with, args)?;
+    let rows = context_rows(&loaded, &with, &args.opts.context, &args.api)?;
     let mut opts = options(&args.opts);
     if let Some(spec) = &args.opts.start_at {
         // checked here, before the terminal is taken over: the player gets the position
@@ -60,14 +62,15 @@ pub fn run(args: &PlayArgs) -> Result<()> {
 /// before the terminal is taken over: a bad file is an `error:` line).
 fn context_rows(
     rec: &recording::Recording,
-    with: &[std::ffi::OsString],
-    args: &PlayArgs,
+    with: &[OsString],
+    cx: &ContextArgs,
+    api: &ApiArgs,
 ) -> Result<Vec<crate::context::merge::Row>> {
     use crate::context::merge;
     if with.is_empty() {
         return Ok(Vec::new());
     }
-    let (cx, apis) = (&args.opts.context, args.opts.context.apis(&args.api));
+    let apis = cx.apis(api);
     let w = merge::require_window(rec, cx.margin()?)?;
     let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
     let Some(origin) = rec.tl.start else {
@@ -77,6 +80,29 @@ fn context_rows(
         .into_iter()
         .flat_map(|c| c.entries.into_iter().map(|e| merge::entry_row(e, &origin)))
         .collect())
+}
+
+/// In a session picker, the context of each session chosen: the `--with` sources (with
+/// `--context`, `app`'s logs and events too) checked now, read once a session is (`None`:
+/// no context asked for).
+fn context_of(args: &PlayArgs, app: Option<&str>) -> Result<Option<session::ContextOf>> {
+    let cx = &args.opts.context;
+    let with = match app {
+        // `--context` names the app of a scalingo://APP/ID session: any ID will do
+        Some(app) if cx.context => cx.sources(Some(OsStr::new(&format!("scalingo://{app}/-"))))?,
+        _ => cx.sources(None)?,
+    };
+    if with.is_empty() {
+        return Ok(None);
+    }
+    cx.margin()?;
+    for spec in &with {
+        crate::context::Source::parse(spec)?;
+    }
+    let (cx, api) = (cx.clone(), args.api.clone());
+    Ok(Some(Arc::new(move |rec: &recording::Recording| {
+        context_rows(rec, &with, &cx, &api).map_err(|e| e.to_string())
+    })))
 }
 
 fn need_terminal() -> Result<()> {
@@ -97,6 +123,7 @@ fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
         return Err(Error::Usage("--app: the app name is empty".into()));
     }
     let cfg = super::api::config(&args.api)?;
+    let context = context_of(args, Some(app))?;
     if cfg.token.is_none() {
         return Err(Error::Runtime(
             crate::scalingo::ApiError::MissingToken.to_string(),
@@ -114,6 +141,7 @@ fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
             cfg,
             settings: args.term.settings(&args.api),
             opts: options(&args.opts),
+            context,
         },
         start,
     )
@@ -125,6 +153,7 @@ fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
 fn pick_archived(dir: &std::path::Path, args: &PlayArgs, start: Instant) -> Result<()> {
     let dir = Some(dir.to_path_buf()).filter(|d| !d.as_os_str().is_empty());
     crate::archive::open_existing(dir.as_deref())?;
+    let context = context_of(args, None)?;
     if !std::io::stdout().is_terminal() {
         return Err(Error::Usage(
             "the session picker needs a terminal: for a list, use `auditty archive ls`".into(),
@@ -135,6 +164,7 @@ fn pick_archived(dir: &std::path::Path, args: &PlayArgs, start: Instant) -> Resu
             dir,
             settings: args.term.settings(&args.api),
             opts: options(&args.opts),
+            context,
         },
         start,
     )

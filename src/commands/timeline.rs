@@ -5,6 +5,8 @@ use crate::context::{self, Context, Window};
 use crate::error::{Error, Result};
 use crate::recording;
 use crate::render::escape::escape_controls;
+use crate::review::redact::{redacted_with, Redactor};
+use crate::review::rules::Rules;
 use std::io::Write;
 
 pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
@@ -13,7 +15,9 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
     let spec = &args.src.source;
     let with = &args.context.sources(Some(spec))?;
     let apis = args.context.apis(&args.src.api);
-    let rows = if context::Source::is_uri(spec) {
+    // with --redact, the session's own redactor (what was typed unseen included) once read
+    let mut redactor = None;
+    let mut rows = if context::Source::is_uri(spec) {
         feed(
             context::open(&context::Source::parse(spec)?, &opts, &apis)?,
             with,
@@ -23,6 +27,14 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
     } else {
         match load(&args.src) {
             Ok(rec) => {
+                let rec = match args.redact {
+                    true => {
+                        let (masked, r) = redacted_with(&rec, &Rules::builtin());
+                        redactor = Some(r);
+                        masked
+                    }
+                    false => rec,
+                };
                 let w = match with.is_empty() {
                     true => None,
                     false => Some(merge::require_window(&rec, margin)?),
@@ -43,6 +55,10 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
             Err(e) => return Err(e),
         }
     };
+    if args.redact {
+        let r = redactor.unwrap_or_else(|| Redactor::new(&Rules::builtin()));
+        rows.iter_mut().for_each(|row| row.redact(&r));
+    }
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     for r in &rows {
         let line = if args.json {

@@ -3,13 +3,21 @@ use crate::cli::TranscriptArgs;
 use crate::error::{Error, Result};
 use crate::pieces::{each_piece, Piece};
 use crate::render::escape::{escape_controls, json_terminal_safe};
+use crate::review::redact::{redacted_with, Redactor};
+use crate::review::rules::Rules;
 use crate::timeline::{clock, secs, Nanos};
 use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     let with = args.context.sources(Some(&args.src.source))?;
-    let l = super::redact_if(load(&args.src)?, args.redact);
+    let (l, redactor) = match args.redact {
+        true => {
+            let (l, r) = redacted_with(&load(&args.src)?, &Rules::builtin());
+            (l, Some(r))
+        }
+        false => (load(&args.src)?, None),
+    };
     let tl = &l.tl;
     // what each typed line ran, read from the screen (one per typed line, in order)
     let executed = crate::review::executed::commands(
@@ -20,7 +28,7 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(|e| Error::Runtime(format!("cannot start a thread: {e}")))?;
     let mut executed = executed.into_iter();
-    let mut context = Interleave::new(&l, &with, args)?;
+    let mut context = Interleave::new(&l, &with, args, redactor.as_ref())?;
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
     let write = |w: &mut std::io::BufWriter<&mut dyn Write>, s: &str| {
@@ -97,6 +105,7 @@ impl Interleave {
         l: &crate::recording::Recording,
         with: &[std::ffi::OsString],
         args: &TranscriptArgs,
+        redactor: Option<&Redactor>,
     ) -> Result<Self> {
         use crate::context::merge;
         let json = args.json;
@@ -111,6 +120,9 @@ impl Interleave {
                 }
             }
             rows.sort_by_key(|r| r.t);
+        }
+        if let Some(redactor) = redactor {
+            rows.iter_mut().for_each(|r| r.redact(redactor));
         }
         let mut rows = rows.into_iter();
         let next = rows.next();

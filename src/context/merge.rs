@@ -153,6 +153,14 @@ pub fn feed(contexts: Vec<Context>) -> Vec<Row> {
 }
 
 impl Row {
+    /// `--redact`: the row's text, actor and fields masked as the session is (the review
+    /// rules' secret patterns, and what was typed without echo).
+    pub fn redact(&mut self, r: &crate::review::redact::Redactor) {
+        self.text = r.text(&self.text);
+        self.actor = self.actor.as_deref().map(|a| r.text(a));
+        self.fields.values_mut().for_each(|v| r.value(v));
+    }
+
     /// The row as one JSON object: time (RFC 3339), t (seconds), lane, source, actor, text,
     /// fields.
     pub fn to_json(&self) -> Value {

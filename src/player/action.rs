@@ -16,7 +16,7 @@ pub enum Action {
     SeekFractionBy(f64),
     /// One event back (-1) or forward (+1); pauses.
     Step(i8),
-    /// Previous / next command or marker.
+    /// Previous / next command, marker or context entry inside the session.
     PrevStop,
     NextStop,
     Start,

@@ -10,7 +10,7 @@
 //! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
 mod chrome;
-mod context;
+pub(crate) mod context;
 mod find;
 mod mouse;
 mod save;
@@ -98,8 +98,8 @@ pub struct App {
     pub(crate) work_clock: Option<sync::WorkClock>,
     pub(crate) analysis: Option<Analysis>,
     pub(crate) bg: Background,
-    /// Context entries (`--with`) for the context panel, in time order.
-    pub(crate) context: Vec<crate::context::merge::Row>,
+    /// Context entries (`--with`): the context panel's, the bar's ticks, stops.
+    pub(crate) context: context::Entries,
     percents: (u8, u8),
     pub(crate) utc: bool,
     /// The user's terminal size.
@@ -167,7 +167,7 @@ impl App {
             work_clock: opts.work_clock.clone(),
             analysis: None,
             bg,
-            context: Vec::new(),
+            context: context::Entries::default(),
             percents: (0, 0),
             utc: opts.utc,
             size,
@@ -321,9 +321,11 @@ impl App {
         wake
     }
 
-    /// Times to stop at with `[` and `]`: commands submitted and markers.
+    /// Times to stop at with `[` and `]`: commands submitted, markers, and context entries
+    /// inside the session.
     pub fn stops(&self) -> Vec<Nanos> {
-        self.playback.stops(command_times(self.analysis.as_ref()))
+        let commands = command_times(self.analysis.as_ref());
+        self.playback.stops(commands.chain(self.context.stops()))
     }
 
     /// The command at or before the position (the one whose effect is on screen).
@@ -361,10 +363,10 @@ impl App {
             | Action::SpeedReset => {
                 // any seek or play shows the live screen
                 self.replay.set_scrollback(0);
-                let analysis = self.analysis.as_ref();
-                let m = self
-                    .playback
-                    .update(&action, now, |p| p.stops(command_times(analysis)));
+                let (analysis, context) = (self.analysis.as_ref(), &self.context);
+                let m = self.playback.update(&action, now, |p| {
+                    p.stops(command_times(analysis).chain(context.stops()))
+                });
                 self.say(m);
             }
             Action::OpenPrompt(kind) => self.prompt = Some(Prompt::open(kind)),

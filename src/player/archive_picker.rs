@@ -5,7 +5,7 @@
 use super::app;
 use super::picker::{Action, Effect};
 use super::run::{self, TerminalError};
-use super::session::{pick, Effects, Msg};
+use super::session::{pick, ready, ContextOf, Effects, Msg};
 use crate::archive::{self, Filter, SessionMeta};
 use crate::recording::{self, Settings, Source};
 use crate::scalingo::{Session, User};
@@ -19,6 +19,8 @@ pub struct ArchivePicking {
     pub dir: Option<PathBuf>,
     pub settings: Settings,
     pub opts: app::Options,
+    /// The context of each session chosen (`None`: no `--with`).
+    pub context: Option<ContextOf>,
 }
 
 /// A session of the archive as the picker shows one.
@@ -51,6 +53,7 @@ impl Effects for ArchivePicking {
             }
             Effect::Download { ticket, id, .. } => {
                 let (dir, settings, tx) = (self.dir.clone(), self.settings.clone(), tx.clone());
+                let context_of = self.context.clone();
                 let read = move || {
                     let source = Source::Archive { id };
                     let settings = Settings {
@@ -58,14 +61,8 @@ impl Effects for ArchivePicking {
                         ..settings
                     };
                     let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
-                    let msg = match recording::open(&source, &settings) {
-                        Ok(loaded) => Msg::Ready { ticket, loaded },
-                        Err(e) => Msg::Picker(Action::Failed {
-                            ticket,
-                            message: e.to_string(),
-                        }),
-                    };
-                    let _ = tx.send(msg);
+                    let read = recording::open(&source, &settings).map_err(|e| e.to_string());
+                    let _ = tx.send(ready(ticket, read, context_of.as_ref()));
                 };
                 if let Err(e) = std::thread::Builder::new()
                     .name("auditty-archive-read".into())
@@ -122,6 +119,7 @@ mod tests {
             dir: Some(dir.to_path_buf()),
             settings: Settings::default(),
             opts: app::Options::default(),
+            context: None,
         }
     }
 
@@ -159,7 +157,9 @@ mod tests {
         let got = download(&p);
         assert!(matches!(got[0], Msg::Picker(Action::Fetched { ticket: 7 })));
         match &got[1] {
-            Msg::Ready { ticket: 7, loaded } => assert_eq!(loaded.name, "archive://log-1"),
+            Msg::Ready {
+                ticket: 7, loaded, ..
+            } => assert_eq!(loaded.name, "archive://log-1"),
             _ => panic!("not opened"),
         }
     }

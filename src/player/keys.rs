@@ -17,7 +17,7 @@ pub const HELP: &[(&str, &str)] = &[
         "back / forward 10 % / jump to 0 % … 90 %",
     ),
     ("k j  , .", "one event back / forward (pauses)"),
-    ("[ ]", "previous / next command or marker"),
+    ("[ ]", "previous / next command, marker, context entry"),
     ("g G  Home End", "start / end"),
     ("+ - =", "faster / slower (0.25× … 16×) / 1×"),
     ("t", "go to a time: 12.5 · 1:02 · 50% · end · RFC 3339"),
@@ -37,12 +37,14 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     ("click, drag", "on the timeline: seek"),
     ("Esc", "close; forget the search; back to the list"),
-    ("?", "this help"),
-    ("q  ctrl+c", "quit"),
+    ("?  q  ctrl+c", "this help / quit"),
 ];
 
-/// Timeline legend for the help overlay.
-pub const LEGEND: &str = "timeline: ━ played  ● now  ┴ typed  ▼ marker  ◆ hit  ≈ idle squeezed";
+/// Timeline legend for the help overlay (its glyphs are the bar's: `ui::timeline`).
+pub const LEGEND: [&str; 2] = [
+    "timeline: ━ played  ● now  ┴ typed  ◆ hit  ≈ idle squeezed",
+    "ticks: ▲ command  ▼ marker  • app-log  ■ app-event  ○ losant  □ datafold",
+];
 
 /// What an input event means in the current mode (`None`: nothing).
 pub fn action(mode: Mode, ev: &Event) -> Option<Action> {

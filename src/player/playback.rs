@@ -93,6 +93,11 @@ impl Playback {
         self.pos
     }
 
+    /// The recording's duration.
+    pub fn duration(&self) -> Nanos {
+        self.tl.duration()
+    }
+
     /// Move the position shown to the clock's; whether it changed.
     pub fn tick(&mut self, now: Duration) -> bool {
         let p = self.clock.tick(now);
@@ -135,10 +140,11 @@ impl Playback {
         self.seek_pres(now, p);
     }
 
-    /// Times to stop at with `[` and `]`: the markers and the `commands` given.
-    pub fn stops(&self, commands: impl Iterator<Item = Nanos>) -> Vec<Nanos> {
+    /// Times to stop at with `[` and `]`: the markers and the `others` given (commands,
+    /// context entries).
+    pub fn stops(&self, others: impl Iterator<Item = Nanos>) -> Vec<Nanos> {
         let mut v: Vec<Nanos> = self.markers.iter().map(|m| m.0).collect();
-        v.extend(commands);
+        v.extend(others);
         v.sort_unstable();
         v.dedup();
         v
@@ -182,7 +188,9 @@ impl Playback {
                 let cur = self.now_pos(now);
                 match stops(self).into_iter().find(|&s| s > cur) {
                     Some(s) => self.seek(now, s),
-                    None => return Some("no command or marker after this point".into()),
+                    None => {
+                        return Some("no command, marker or context entry after this point".into())
+                    }
                 }
             }
             Action::Start => self.seek(now, 0),

@@ -1,10 +1,14 @@
-//! Search through the output text of a whole session, and on the screen shown.
+//! Search through the output text of a whole session and its context entries (`--with`),
+//! and on the screen shown.
 //!
 //! The output is turned into lines of plain text ([`PlainText`]: control sequences removed,
 //! carriage-return overwrites resolved); each line remembers the output event that completed
-//! it, so a hit is a moment of the recording. Matching is literal, and ignores ASCII case
-//! unless the pattern has an upper-case letter ("smart case").
+//! it, so a hit is a moment of the recording. A context entry matches on its actor and its
+//! text; its hit is at its time, within the session (one before or after it at its start or
+//! end). Matching is literal, and ignores ASCII case unless the pattern has an upper-case
+//! letter ("smart case").
 
+use crate::context::merge::Row;
 use crate::plaintext::PlainText;
 use crate::render::escape::escape_controls;
 use crate::timeline::{Kind, Nanos, Timeline};
@@ -24,14 +28,21 @@ pub struct SearchText {
     lines: Vec<(usize, usize)>,
 }
 
-/// One line that matches.
+/// One line that matches: a line of the output, or a context entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// Line number in the search text.
-    pub line: usize,
-    /// The event that completed the line, and its time.
-    pub event: usize,
+    pub found: Found,
+    /// The recording time to go to.
     pub t: Nanos,
+}
+
+/// Where a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A line of the search text, and the event that completed it.
+    Output { line: usize, event: usize },
+    /// A context entry, by its index in the player's entries.
+    Context(usize),
 }
 
 /// The search the player holds: what was asked, what was found, where `n`/`N` are.
@@ -54,9 +65,14 @@ impl Search {
         }
     }
 
-    /// Find the hits in the session's text.
-    pub fn run(&mut self, tl: &Timeline, text: &SearchText) {
-        self.hits = Some(text.find(tl, &self.pattern));
+    /// Find the hits in the session's text and in its context entries (`context`, in time
+    /// order), in time order (the output's first at one moment).
+    pub fn run(&mut self, tl: &Timeline, text: &SearchText, context: &[Row]) {
+        let mut hits = text.find(tl, &self.pattern);
+        hits.extend(find_in_rows(context, &self.pattern, tl.duration()));
+        hits.sort_by_key(|h| h.t);
+        hits.truncate(MAX_HITS);
+        self.hits = Some(hits);
         self.current = None;
     }
 
@@ -176,13 +192,15 @@ impl SearchText {
         let mut hits: Vec<Hit> = Vec::new();
         for at in memchr::memmem::find_iter(hay, &needle) {
             let line = self.lines.partition_point(|l| l.0 <= at) - 1;
-            if hits.last().is_some_and(|h| h.line == line) {
+            if hits
+                .last()
+                .is_some_and(|h| matches!(h.found, Found::Output { line: l, .. } if l == line))
+            {
                 continue;
             }
             let event = self.lines[line].1;
             hits.push(Hit {
-                line,
-                event,
+                found: Found::Output { line, event },
                 t: tl.events[event].t,
             });
             if hits.len() >= MAX_HITS {
@@ -191,6 +209,36 @@ impl SearchText {
         }
         hits
     }
+}
+
+/// The context entries matching `pattern` in their actor or their text (at most
+/// [`MAX_HITS`]), each at its time clamped to a session `duration` long.
+pub fn find_in_rows(rows: &[Row], pattern: &str, duration: Nanos) -> Vec<Hit> {
+    if pattern.is_empty() || pattern.contains('\n') {
+        return Vec::new();
+    }
+    let fold = ignore_case(pattern);
+    let needle = if fold {
+        pattern.to_ascii_lowercase()
+    } else {
+        pattern.to_string()
+    };
+    let matches = |s: &str| {
+        if fold {
+            s.to_ascii_lowercase().contains(&needle)
+        } else {
+            s.contains(&needle)
+        }
+    };
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| matches(&r.text) || r.actor.as_deref().is_some_and(matches))
+        .take(MAX_HITS)
+        .map(|(i, r)| Hit {
+            found: Found::Context(i),
+            t: r.t.clamp(0, duration as i128) as Nanos,
+        })
+        .collect()
 }
 
 /// How a match is shown, on the screen and in the hit list.
@@ -270,13 +318,11 @@ mod tests {
             hits,
             vec![
                 Hit {
-                    line: 1,
-                    event: 3,
+                    found: Found::Output { line: 1, event: 3 },
                     t: 2 * NANOS_PER_SEC
                 },
                 Hit {
-                    line: 4,
-                    event: 4,
+                    found: Found::Output { line: 4, event: 4 },
                     t: 3 * NANOS_PER_SEC
                 }
             ]
@@ -286,6 +332,51 @@ mod tests {
         assert_eq!(st.find(&tl, "100%").len(), 1);
         assert!(st.find(&tl, "").is_empty());
         assert!(st.find(&tl, "[1m").is_empty(), "no control sequences");
+    }
+
+    #[test]
+    fn finds_context_entries_with_the_output_in_time_order() {
+        use crate::context::Lane;
+        let row = |secs: i128, actor: Option<&str>, text: &str| Row {
+            t: secs * NANOS_PER_SEC as i128,
+            time: None,
+            lane: Lane::AppLog,
+            source: "app.log".into(),
+            actor: actor.map(str::to_string),
+            text: text.into(),
+            fields: Default::default(),
+        };
+        let rows = [
+            row(-60, None, "ERROR before the session"),
+            row(2, Some("web-1"), "an error in the logs"),
+            row(3, Some("Error-bot"), "said nothing"),
+            row(99, None, "error after it"),
+        ];
+        let tl = tl();
+        let st = SearchText::build(&tl, |_| {});
+        let mut s = Search::new("error".into());
+        s.run(&tl, &st, &rows);
+        let found: Vec<(Found, Nanos)> = s.found().iter().map(|h| (h.found, h.t)).collect();
+        let end = tl.duration();
+        assert_eq!(
+            found,
+            [
+                (Found::Context(0), 0),
+                (Found::Output { line: 1, event: 3 }, 2 * NANOS_PER_SEC),
+                (Found::Context(1), 2 * NANOS_PER_SEC),
+                (Found::Output { line: 4, event: 4 }, 3 * NANOS_PER_SEC),
+                (Found::Context(2), 3 * NANOS_PER_SEC),
+                (Found::Context(3), end),
+            ]
+        );
+        // smart case: the actor matched, the rest did not
+        let mut s = Search::new("Error".into());
+        s.run(&tl, &st, &rows);
+        let found: Vec<Found> = s.found().iter().map(|h| h.found).collect();
+        assert_eq!(
+            found,
+            [Found::Output { line: 1, event: 3 }, Found::Context(2)]
+        );
     }
 
     #[test]

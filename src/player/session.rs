@@ -12,9 +12,11 @@ use super::app::{self, App};
 use super::keys;
 use super::picker::{Action, Effect, Picker};
 use super::run::{self, Io, TerminalError};
+use crate::context::merge::Row;
 use crate::recording::{self, Recording, Settings, Source};
 use crate::scalingo::{self, Config};
 use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// While waiting for the network, the loop looks for answers this often.
@@ -26,8 +28,18 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// the loop, not the picker, acts on).
 pub(crate) enum Msg {
     Picker(Action),
-    Ready { ticket: u64, loaded: Recording },
+    Ready {
+        ticket: u64,
+        loaded: Recording,
+        /// Its context entries (`--with`), for the context panel.
+        context: Vec<Row>,
+    },
 }
+
+/// The context entries (`--with`) of a session once it is read, or the error that says why
+/// they cannot be: run on the download's thread (a context URI is fetched over the session's
+/// window).
+pub type ContextOf = Arc<dyn Fn(&Recording) -> Result<Vec<Row>, String> + Send + Sync>;
 
 /// Where the sessions come from, and how to play them.
 pub struct Picking {
@@ -35,6 +47,8 @@ pub struct Picking {
     pub cfg: Config,
     pub settings: Settings,
     pub opts: app::Options,
+    /// The context of each session chosen (`None`: no `--with`).
+    pub context: Option<ContextOf>,
 }
 
 /// Carries out what the picker asks for ([`Effect`]), answering on `tx`: the network, on
@@ -67,6 +81,7 @@ impl Picking {
 
     fn download(&self, ticket: u64, id: String, size_hint: Option<u64>, tx: Sender<Msg>) {
         let (cfg, app, settings) = (self.cfg.clone(), self.app.clone(), self.settings.clone());
+        let context_of = self.context.clone();
         spawn("auditty-download", move || {
             let source = Source::scalingo(&app, &id);
             let last = std::cell::Cell::new(None::<Instant>);
@@ -92,15 +107,30 @@ impl Picking {
                     }
                 };
             let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
-            let msg = match recording::from_bytes(&source, bytes, &settings) {
-                Ok(loaded) => Msg::Ready { ticket, loaded },
-                Err(e) => Msg::Picker(Action::Failed {
-                    ticket,
-                    message: e.to_string(),
-                }),
-            };
-            let _ = tx.send(msg);
+            let read = recording::from_bytes(&source, bytes, &settings).map_err(|e| e.to_string());
+            let _ = tx.send(ready(ticket, read, context_of.as_ref()));
         });
+    }
+}
+
+/// What a download that read `read` answers: the recording ready to play with its context
+/// (`context_of`), or why it cannot be played.
+pub(crate) fn ready(
+    ticket: u64,
+    read: Result<Recording, String>,
+    context_of: Option<&ContextOf>,
+) -> Msg {
+    let with_context = read.and_then(|loaded| {
+        let context = context_of.map_or(Ok(Vec::new()), |f| f(&loaded))?;
+        Ok((loaded, context))
+    });
+    match with_context {
+        Ok((loaded, context)) => Msg::Ready {
+            ticket,
+            loaded,
+            context,
+        },
+        Err(message) => Msg::Picker(Action::Failed { ticket, message }),
     }
 }
 
@@ -131,7 +161,11 @@ pub(crate) fn pick(
         while let Ok(msg) = rx.try_recv() {
             let action = match msg {
                 Msg::Picker(action) => action,
-                Msg::Ready { ticket, loaded } => {
+                Msg::Ready {
+                    ticket,
+                    loaded,
+                    context,
+                } => {
                     if !picker.downloading(ticket) {
                         continue; // cancelled
                     }
@@ -140,6 +174,7 @@ pub(crate) fn pick(
                         Err(message) => Action::Failed { ticket, message },
                         Ok(mut player) => {
                             picker.update(Action::Opened { ticket });
+                            player.set_context(context);
                             player.set_back_to_list();
                             if run::play(&mut player, io)? == Ended::Quit {
                                 return Ok(());
@@ -187,6 +222,8 @@ mod tests {
     struct FakeNet {
         sessions: Vec<Session>,
         download_fails: Option<String>,
+        /// The context entries a download comes with.
+        context: Vec<Row>,
         performed: RefCell<Vec<Effect>>,
     }
 
@@ -195,6 +232,7 @@ mod tests {
             FakeNet {
                 sessions: sessions(n),
                 download_fails: None,
+                context: Vec::new(),
                 performed: RefCell::new(Vec::new()),
             }
         }
@@ -222,7 +260,12 @@ mod tests {
                     send(Msg::Picker(Action::Fetched { ticket }));
                     let tl = crate::player::app::tests::session();
                     let loaded = Recording::new(format!("{id}.json"), tl, &Settings::default());
-                    send(Msg::Ready { ticket, loaded });
+                    let context = self.context.clone();
+                    send(Msg::Ready {
+                        ticket,
+                        loaded,
+                        context,
+                    });
                 }
             }
         }
@@ -287,6 +330,33 @@ mod tests {
             selected.contains("log-1"),
             "the selection is kept: {selected}"
         );
+    }
+
+    #[test]
+    fn the_chosen_session_plays_with_its_context() {
+        let mut net = FakeNet::new(2);
+        net.context = vec![Row {
+            t: 5 * crate::timeline::NANOS_PER_SEC as i128,
+            time: None,
+            lane: crate::context::Lane::AppEvent,
+            source: "events.json".into(),
+            actor: Some("alice".into()),
+            text: "deployment \u{1b}[2Jsuccess".into(),
+            fields: Default::default(),
+        }];
+        let (r, io) = run(
+            &net,
+            vec![
+                (100, key(KeyCode::Enter)),
+                (300, key(KeyCode::Char('e'))),
+                (600, key(KeyCode::Char('q'))),
+            ],
+        );
+        assert_eq!(r, Ok(()));
+        let last = io.frames.last().unwrap();
+        assert!(last.contains("context (1)"), "{last}");
+        assert!(last.contains("app-event alice deployment ^[[2"), "{last}");
+        assert!(!last.contains('\u{1b}'), "escaped");
     }
 
     #[test]

@@ -48,14 +48,15 @@ pub(super) fn cx<'a>(
     search: &'a Option<Search>,
     playback: &'a Playback,
     bg: &Background,
-    context: &'a [crate::context::merge::Row],
+    context: &'a super::context::Entries,
 ) -> Cx<'a> {
     Cx {
         analysis: analysis.as_ref(),
         search: search.as_ref(),
         pos: playback.position(),
+        duration: playback.duration(),
         markers: &playback.markers,
         progress: progress(bg),
-        context,
+        context: &context.rows,
     }
 }

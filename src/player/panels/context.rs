@@ -17,7 +17,7 @@ pub fn current(cx: &Cx) -> Option<usize> {
 }
 
 /// Seconds from the session's start, signed: `-12.5`, `+3:02.0`.
-fn offset(t: i128) -> String {
+pub fn offset(t: i128) -> String {
     let sign = if t < 0 { '-' } else { '+' };
     let ms = t.unsigned_abs() / 1_000_000;
     let (m, s, f) = (ms / 60_000, (ms / 1000) % 60, (ms % 1000) / 100);
@@ -117,6 +117,7 @@ mod tests {
             analysis: None,
             search: None,
             pos: 1_000_000_000,
+            duration: 10_000_000_000,
             markers: &[],
             progress: (100, 100),
             context: &rows,

@@ -1,9 +1,9 @@
 //! The list of every search hit (`l`), each with its time and its line, the match
-//! highlighted; Enter goes to the hit as `n` does.
+//! highlighted; a hit in a context entry says its lane. Enter goes to the hit as `n` does.
 
 use super::{Cx, Jump, SidePanel};
 use crate::player::action::Panel;
-use crate::player::search::{find_in_cells, HIGHLIGHT, MAX_HITS};
+use crate::player::search::{find_in_cells, Found, HIGHLIGHT, MAX_HITS};
 use crate::render::escape::escape_controls;
 use crate::timeline::clock;
 use ratatui::style::{Color, Modifier, Style};
@@ -60,7 +60,11 @@ impl SidePanel for Hits {
         let Some(h) = s.found().get(i) else {
             return Line::default();
         };
-        let text = escape_controls(a.text.line(h.line));
+        let line = match h.found {
+            Found::Output { line, .. } => line,
+            Found::Context(r) => return context_item(cx, r, &s.pattern, width),
+        };
+        let text = escape_controls(a.text.line(line));
         let mut spans = vec![Span::styled(
             format!("{:>9} ", clock(h.t)),
             Style::new().fg(Color::Cyan),
@@ -70,6 +74,34 @@ impl SidePanel for Hits {
         spans.extend(highlighted(&text, &s.pattern));
         Line::from(spans)
     }
+}
+
+/// A hit in context entry `r`: its time from the session's start, its lane, then its actor
+/// and text (escaped) with the match highlighted.
+fn context_item(cx: &Cx, r: usize, pattern: &str, width: u16) -> Line<'static> {
+    let Some(r) = cx.context.get(r) else {
+        return Line::default();
+    };
+    // inside the session, its time as the output's hits have it; outside, how far
+    let when = match u64::try_from(r.t) {
+        Ok(t) if t <= cx.duration => clock(t),
+        _ => super::context::offset(r.t),
+    };
+    let mut spans = vec![
+        Span::styled(format!("{when:>9} "), Style::new().fg(Color::Cyan)),
+        Span::styled(
+            format!("{:<9} ", r.lane.name()),
+            Style::new().fg(Color::Yellow),
+        ),
+    ];
+    let text = match r.actor.as_deref() {
+        Some(a) => format!("{}: {}", escape_controls(a), escape_controls(&r.text)),
+        None => escape_controls(&r.text),
+    };
+    // the time and the lane take 20 columns
+    let text = near_the_match(&text, pattern, width.saturating_sub(20) as usize);
+    spans.extend(highlighted(&text, pattern));
+    Line::from(spans)
 }
 
 /// Characters of a line kept before its first match when the start is cut.

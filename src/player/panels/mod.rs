@@ -43,8 +43,9 @@ pub fn opened_by(key: char) -> Option<Panel> {
 pub struct Cx<'a> {
     pub analysis: Option<&'a Analysis>,
     pub search: Option<&'a Search>,
-    /// The recording position shown.
+    /// The recording position shown, and the recording's duration.
     pub pos: Nanos,
+    pub duration: Nanos,
     /// The recording's markers: (time, label, escaped).
     pub markers: &'a [(Nanos, String)],
     /// Background work in percent: (indexing, analysis).
@@ -225,6 +226,7 @@ mod tests {
             analysis: None,
             search: None,
             pos: 0,
+            duration: 0,
             markers: &[],
             progress: (100, 100),
             context: &[],

@@ -1,6 +1,7 @@
 //! The help overlay (`?`): every key.
 
 use crate::player::keys::{HELP, LEGEND};
+use crate::player::ui::timeline::glyphs;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -14,8 +15,9 @@ impl Widget for Help {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let kw = HELP.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
         let dw = HELP.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
-        let w = ((kw + dw + 3).max(LEGEND.width()) + 4) as u16;
-        let h = HELP.len() as u16 + 4;
+        let lw = LEGEND.iter().map(|l| l.width()).max().unwrap_or(0);
+        let w = ((kw + dw + 3).max(lw) + 4) as u16;
+        let h = (HELP.len() + LEGEND.len()) as u16 + 3;
         let w = w.min(area.width);
         let h = h.min(area.height);
         let r = Rect::new(
@@ -57,10 +59,26 @@ impl Widget for Help {
             ])
             .render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
         }
-        let y = inner.y + HELP.len() as u16 + 1;
-        if y < inner.bottom() {
-            Line::styled(LEGEND, Style::new().fg(Color::Gray))
-                .render(Rect::new(inner.x, y, inner.width, 1), buf);
+        for (i, text) in LEGEND.iter().enumerate() {
+            let y = inner.y + (HELP.len() + 1 + i) as u16;
+            if y < inner.bottom() {
+                legend(text).render(Rect::new(inner.x, y, inner.width, 1), buf);
+            }
         }
     }
+}
+
+/// A line of the legend, each of the bar's glyphs in its own colour.
+fn legend(text: &str) -> Line<'static> {
+    let gray = Style::new().fg(Color::Gray);
+    let spans: Vec<Span> = text
+        .split_inclusive(' ')
+        .map(|word| {
+            let style = glyphs()
+                .find(|(g, _)| word.trim_end() == *g)
+                .map_or(gray, |(_, style)| style);
+            Span::styled(word.to_string(), style)
+        })
+        .collect();
+    Line::from(spans)
 }

@@ -1,8 +1,11 @@
 //! The status line: ▶/⏸, wall-clock time of the position, elapsed / total, speed, idle limit,
-//! background progress, search, the window title; typed keys at the right.
+//! background progress, a marker or a context entry just passed, search, the window title;
+//! typed keys at the right.
 
+use crate::context::merge::Row;
 use crate::player::app::App;
 use crate::player::ui::keystrokes::Keystrokes;
+use crate::player::ui::timeline::lane_tick;
 use crate::render::escape::escape_controls;
 use crate::timeline::{clock, secs, Nanos};
 use ratatui::buffer::Buffer;
@@ -10,7 +13,37 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Columns a context entry flashed in the status line takes at most.
+pub const FLASH_WIDTH: usize = 60;
+
+/// A context entry as the status line flashes it: `■ app-event alice: text`, escaped, at most
+/// `width` columns (cut with `…`).
+pub fn flash(glyph: &str, r: &Row, width: usize) -> String {
+    let actor = r
+        .actor
+        .as_deref()
+        .map(|a| format!("{}: ", escape_controls(a)))
+        .unwrap_or_default();
+    let whole = format!(
+        "{glyph} {} {actor}{}",
+        r.lane.name(),
+        escape_controls(&r.text)
+    );
+    if whole.width() <= width {
+        return whole;
+    }
+    let mut out = String::new();
+    for c in whole.chars() {
+        if out.width() + c.width().unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
 
 pub struct StatusLine<'a> {
     pub app: &'a App,
@@ -97,6 +130,11 @@ impl Widget for StatusLine<'_> {
                 Style::new().fg(Color::LightMagenta),
             ));
         }
+        if let Some(r) = app.context_flash() {
+            spans.push(sep());
+            let (glyph, style) = lane_tick(r.lane);
+            spans.push(Span::styled(flash(glyph, r, FLASH_WIDTH), style));
+        }
         if app.needs().compact {
             // no frame to carry the size
             spans.push(sep());
@@ -147,5 +185,46 @@ impl Widget for StatusLine<'_> {
             let r = Rect::new(area.right() - w - 1, area.y, w, area.height.min(1));
             Keystrokes { text: &keys }.render(r, buf);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Lane;
+    use crate::player::action::Action;
+    use crate::player::ui::timeline::tests::{app_with_context, row};
+    use std::time::Duration;
+
+    fn status(app: &App) -> String {
+        let area = Rect::new(0, 0, 160, 1);
+        let mut buf = Buffer::empty(area);
+        StatusLine { app }.render(area, &mut buf);
+        (0..area.width).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_entry_passed_flashes_escaped_and_goes() {
+        let mut app = app_with_context((160, 20));
+        app.update(Action::TogglePlay, Duration::ZERO);
+        app.update(Action::Tick, Duration::from_millis(5300));
+        let s = status(&app);
+        assert!(
+            s.contains("■ app-event web-1: deployment ^[[31msuccess"),
+            "{s}"
+        );
+        assert!(!s.contains('\u{1b}'));
+        app.update(Action::Tick, Duration::from_millis(6900));
+        assert!(!status(&app).contains("app-event"), "gone after it");
+    }
+
+    #[test]
+    fn a_long_entry_is_cut_to_its_width() {
+        let long = row(1.0, Lane::AppLog, &"漢x".repeat(50));
+        let f = flash("•", &long, 20);
+        assert!(f.ends_with('…') && f.width() <= 20, "{f} {}", f.width());
+        assert!(f.starts_with("• app-log web-1: 漢"), "{f}");
+        let short = row(1.0, Lane::Losant, "ok\u{9b}2J");
+        assert_eq!(flash("○", &short, 60), "○ losant web-1: ok\\x9b2J");
     }
 }

@@ -10,7 +10,8 @@
 //! a recording whose output and input events are rewritten (so that everything drawn from it,
 //! a screen, a transcript, an exported asciicast or text, is masked), [`Redactor::screen`]
 //! masks a screen cell by cell (what was drawn by cursor moves too), [`Redactor::text`] masks
-//! a string (a finding's evidence, a title). The evidence file is never touched: the copy is
+//! a string (a finding's evidence, a title, a context entry's text), [`Redactor::value`] the
+//! strings of a JSON value (a context entry's fields). The evidence file is never touched: the copy is
 //! in memory.
 
 mod screen;
@@ -137,6 +138,17 @@ impl Redactor {
         out
     }
 
+    /// A JSON value with every string in it masked (a context entry's fields), keys kept.
+    pub fn value(&self, v: &mut serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => *s = self.text(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.value(v)),
+            Value::Object(fields) => fields.values_mut().for_each(|v| self.value(v)),
+            _ => {}
+        }
+    }
+
     /// Findings with their evidence and command masked.
     pub fn findings(&self, fs: &mut [super::findings::Finding]) {
         for f in fs {
@@ -218,9 +230,16 @@ fn mask_line(line: &str, spans: &[Range<usize>]) -> String {
 /// The recording for a command given `--redact`: the keys typed without echo found, then
 /// the copy masked. `rules` gives the secret patterns.
 pub fn redacted(rec: &Recording, rules: &Rules) -> Recording {
+    redacted_with(rec, rules).0
+}
+
+/// As [`redacted`], with the redactor that masked it (the texts typed without echo among
+/// what it looks for), to mask what is shown beside the recording (context entries) alike.
+pub fn redacted_with(rec: &Recording, rules: &Rules) -> (Recording, Redactor) {
     let analysis =
         super::executed::analyse(&rec.tl, rec.geometry.cols, rec.geometry.rows, rec.crlf);
-    Redactor::new(rules).recording(rec, &analysis.hidden)
+    let redactor = Redactor::new(rules).with_hidden(&analysis.hidden);
+    (redactor.recording(rec, &analysis.hidden), redactor)
 }
 
 #[cfg(test)]
