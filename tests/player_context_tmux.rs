@@ -91,7 +91,9 @@ fn a_session_with_context_shows_ticks_steps_to_entries_and_lists_them_at_their_t
     assert!(s.contains("losant"), "{s}");
 
     // at 7 s (typed at the `t` prompt), the Losant entry is the current one
+    // Escape alone (ESC then `t` at once would be read as alt+t)
     t.keys(&["Escape"]);
+    t.wait_for("the panel to close", |s| !s.contains(" context ("));
     t.keys(&["t"]);
     t.type_text("7.2");
     t.keys(&["Enter"]);
@@ -106,6 +108,7 @@ fn a_session_with_context_shows_ticks_steps_to_entries_and_lists_them_at_their_t
     // its target's name escaped (cut at the panel's edge)
     assert!(current.contains("pump-^["), "{current}");
     t.keys(&["Escape"]);
+    t.wait_for("the panel to close", |s| !s.contains(" context ("));
 
     // `/` finds the entry's text, and the hit list says its lane
     t.keys(&["g", "/"]);
