@@ -42,6 +42,19 @@ const CHEAP_RESET: &[u8] =
     b"\x1b[r\x1b[?6l\x1b[H\x1b[0m\x1b7\x1b[?1l\x1b>\x1b[?25h\x1b[?9l\x1b[?1000l\
 \x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?2004l\x1b[0 q";
 
+/// `CSI ? … h/l` with every mode of `params` but `except`, if any is left.
+fn other_modes(out: &mut Vec<u8>, params: &[u16], except: u16, fin: u8) {
+    let rest: Vec<String> = params
+        .iter()
+        .filter(|&&p| p != except)
+        .map(u16::to_string)
+        .collect();
+    if !rest.is_empty() {
+        let s = format!("\x1b[?{}{}", rest.join(";"), fin as char);
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
 impl Prefilter {
     /// An escape sequence `ESC final` is complete (held).
     pub(super) fn esc_done(&mut self, b: u8, out: &mut Vec<u8>) {
@@ -157,15 +170,7 @@ impl Prefilter {
                     // enter it and make it as a fresh one is after a real reset
                     self.alt_stale = false;
                     self.held.clear();
-                    let rest: Vec<String> = params
-                        .iter()
-                        .filter(|&&p| p != 47)
-                        .map(u16::to_string)
-                        .collect();
-                    if !rest.is_empty() {
-                        let s = format!("\x1b[?{}h", rest.join(";"));
-                        out.extend_from_slice(s.as_bytes());
-                    }
+                    other_modes(out, &params, 47, fin);
                     self.hook = Some(Hook::EnterStale);
                     return;
                 }
@@ -175,15 +180,7 @@ impl Prefilter {
                 if params.contains(&1049) {
                     // the other modes as they are, then the alternate screen (ours)
                     self.held.clear();
-                    let rest: Vec<String> = params
-                        .iter()
-                        .filter(|&&p| p != 1049)
-                        .map(u16::to_string)
-                        .collect();
-                    if !rest.is_empty() {
-                        let s = format!("\x1b[?{}{}", rest.join(";"), fin as char);
-                        out.extend_from_slice(s.as_bytes());
-                    }
+                    other_modes(out, &params, 1049, fin);
                     self.hook = Some(Hook::Alternate(set));
                     return;
                 }
