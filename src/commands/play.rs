@@ -36,7 +36,8 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
     super::warn(&loaded);
-    let rows = context_rows(&loaded, &with, args)?;
+    // read before the terminal is taken over: a bad context file is an `error:` line
+    let rows = super::context_rows(&loaded, &with, &args.opts.context, &args.api)?;
     let mut opts = options(&args.opts);
     if let Some(spec) = &args.opts.start_at {
         // checked here, before the terminal is taken over: the player gets the position
@@ -53,29 +54,6 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     app.set_context(rows);
     run::run(app, start).map_err(terminal)?;
     Ok(())
-}
-
-/// The `--with` entries in the window around the session, for the context panel (read
-/// before the terminal is taken over: a bad file is an `error:` line).
-fn context_rows(
-    rec: &recording::Recording,
-    with: &[std::ffi::OsString],
-    args: &PlayArgs,
-) -> Result<Vec<crate::context::merge::Row>> {
-    use crate::context::merge;
-    if with.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (cx, apis) = (&args.opts.context, args.opts.context.apis(&args.api));
-    let w = merge::require_window(rec, cx.margin()?)?;
-    let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
-    let Some(origin) = rec.tl.start else {
-        return Ok(Vec::new());
-    };
-    Ok(contexts
-        .into_iter()
-        .flat_map(|c| c.entries.into_iter().map(|e| merge::entry_row(e, &origin)))
-        .collect())
 }
 
 fn need_terminal() -> Result<()> {

@@ -98,20 +98,8 @@ impl Interleave {
         with: &[std::ffi::OsString],
         args: &TranscriptArgs,
     ) -> Result<Self> {
-        use crate::context::merge;
         let json = args.json;
-        let mut rows = Vec::new();
-        if !with.is_empty() {
-            let (cx, apis) = (&args.context, args.context.apis(&args.src.api));
-            let w = merge::require_window(l, cx.margin()?)?;
-            let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
-            if let Some(origin) = l.tl.start {
-                for c in contexts {
-                    rows.extend(c.entries.into_iter().map(|e| merge::entry_row(e, &origin)));
-                }
-            }
-            rows.sort_by_key(|r| r.t);
-        }
+        let rows = super::context_rows(l, with, &args.context, &args.src.api)?;
         let mut rows = rows.into_iter();
         let next = rows.next();
         Ok(Interleave { rows, next, json })
