@@ -18,6 +18,7 @@ pub fn options(o: &PlayOptions) -> app::Options {
             pause_on_markers: o.pause_on_markers,
         },
         start_at: o.start_at.clone(),
+        clamp: o.clamp,
         paused: o.paused,
         utc: o.utc,
         save_dir: o.save_dir.clone(),
