@@ -54,7 +54,37 @@ pub fn parse() -> Result<Cli, clap::Error> {
     let matches = command()
         .try_get_matches_from(&args)
         .map_err(|e| better(e, &args))?;
-    Cli::from_arg_matches(&matches)
+    let cli = Cli::from_arg_matches(&matches)?;
+    match (&cli.command, &cli.source) {
+        (None, Some(source)) => match typo(source) {
+            Some(e) => Err(e),
+            None => Ok(cli),
+        },
+        _ => Ok(cli),
+    }
+}
+
+/// `auditty screan`: the lone SOURCE, when it is no file, no URI and near a subcommand's
+/// name, is taken for a mistyped command (`unknown command 'screan' (did you mean
+/// 'screen'?)`, status 2) rather than a file that is not there.
+fn typo(source: &std::ffi::OsStr) -> Option<clap::Error> {
+    let word = source.to_str()?;
+    let path_like = word.is_empty() || word.contains(['/', '.', ':', '\\']) || word == "-";
+    if path_like || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let cmd = command();
+    let name = cmd
+        .get_subcommands()
+        .map(|c| c.get_name())
+        .find(|n| near(word, n))?;
+    Some(fail(
+        clap::error::ErrorKind::InvalidSubcommand,
+        format!(
+            "unknown command '{}' (did you mean '{name}'?)",
+            crate::formats::cut(word, 40)
+        ),
+    ))
 }
 
 /// clap's error, or one that names the likely subcommand or the command a flag belongs to.
@@ -130,7 +160,8 @@ fn fail(kind: clap::error::ErrorKind, message: String) -> clap::Error {
 }
 
 /// Whether `word` is a likely typo of `name`: at most one edit in four letters (two in
-/// longer names), or a prefix of three letters or more.
+/// longer names; two letters swapped count as one edit), or a prefix of three letters or
+/// more.
 fn near(word: &str, name: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), name.chars().collect());
     if a.len() >= 3 && name.starts_with(word) {
@@ -140,16 +171,21 @@ fn near(word: &str, name: &str) -> bool {
     if a.len().abs_diff(b.len()) > limit || a.is_empty() {
         return false;
     }
-    // Levenshtein, one row at a time
+    // Levenshtein with swaps of neighbours (optimal string alignment), two rows kept
+    let mut before: Vec<usize> = Vec::new();
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    for i in 0..a.len() {
+        let mut next = vec![i + 1; b.len() + 1];
+        for j in 0..b.len() {
+            let mut d = (row[j] + usize::from(a[i] != b[j]))
+                .min(row[j + 1] + 1)
+                .min(next[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            next[j + 1] = d;
         }
+        before = std::mem::replace(&mut row, next);
     }
     row[b.len()] <= limit
 }
@@ -163,7 +199,13 @@ mod tests {
         assert!(near("screan", "screen"));
         assert!(near("exprot", "export"));
         assert!(near("trans", "transcript"));
+        assert!(
+            near("plya", "play") && near("inof", "info"),
+            "a swap is one edit"
+        );
+        assert!(near("sreen", "screen") && near("scren", "screen"));
         assert!(!near("demo", "man"));
         assert!(!near("foo", "info"));
+        assert!(!near("screan", "info") && !near("xyz", "man"));
     }
 }

@@ -788,3 +788,62 @@ fn a_path_that_is_not_utf8_opens() {
         stderr(&o)
     );
 }
+
+/// `auditty screan`, alone: no file of that name, so a mistyped command, not a missing file
+/// (it said `screan: no such file`); a file of that name is still played.
+#[test]
+fn a_lone_word_near_a_command_is_an_unknown_command() {
+    let d = tempfile::tempdir().unwrap();
+    let in_dir = |args: &[&str]| {
+        bin()
+            .args(args)
+            .current_dir(d.path())
+            .env_remove("SCALINGO_APP")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for (word, name) in [
+        ("screan", "screen"),
+        ("exprot", "export"),
+        ("plya", "play"),
+        ("reviw", "review"),
+        ("timelime", "timeline"),
+    ] {
+        let o = in_dir(&[word]);
+        assert_eq!(o.status.code(), Some(2), "{word}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!(
+                "error: unknown command '{word}' (did you mean '{name}'?)\n"
+            )),
+            "{word}: {err}"
+        );
+        // with player flags too
+        let o = in_dir(&[word, "--paused"]);
+        assert_eq!(o.status.code(), Some(2), "{word}: {}", stderr(&o));
+        assert!(stderr(&o).contains("unknown command"), "{}", stderr(&o));
+    }
+    // a word near nothing is a file that is not there, as before
+    let o = in_dir(&["zzqqx"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("unknown command"), "{}", stderr(&o));
+    // a path, or a file of that name, is never taken for a command
+    for args in [&["./screan"][..], &["screan.json"]] {
+        let o = in_dir(args);
+        assert!(
+            !stderr(&o).contains("unknown command"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    write(
+        &d,
+        "screan",
+        include_bytes!("fixtures/recordings/scalingo-doc-sample.json"),
+    );
+    let o = in_dir(&["screan"]);
+    let err = stderr(&o);
+    assert!(!err.contains("unknown command"), "{err}");
+    assert!(err.contains("the player needs a terminal"), "{err}");
+}

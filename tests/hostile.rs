@@ -1516,3 +1516,46 @@ fn the_player_writes_nothing_from_hostile_context_entries_to_the_terminal() {
     assert!(shown(&bytes, "hits for"), "the hit list was shown");
     assert!(shown(&bytes, "app-log"), "an entry was shown");
 }
+
+/// `export --redact` masks as it writes: it holds the events of the lines being read, not a
+/// masked copy of the recording. A private key block that never ends (every character
+/// masked, 10 MB of it) took 32 bytes per character, over 300 MB; here asciicast and text
+/// exports run under a 100 MB address-space limit.
+#[cfg(unix)]
+#[test]
+fn redacted_exports_stream_within_memory() {
+    let d = tempfile::tempdir().unwrap();
+    let mut cast =
+        String::from("{\"version\":2,\"width\":80,\"height\":24,\"timestamp\":1700000000}\n");
+    cast.push_str("[0.1,\"o\",\"-----BEGIN PRIVATE KEY-----\\r\\n\"]\n");
+    let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\\r\\n".repeat(30);
+    let n = 5000;
+    for i in 0..n {
+        cast.push_str(&format!(
+            "[{:.3},\"o\",\"{body}\"]\n",
+            0.2 + i as f64 / 1000.0
+        ));
+    }
+    let p = write(d.path(), "key.cast", cast.as_bytes());
+    assert!(cast.len() > 10_000_000);
+    for ext in ["cast", "txt"] {
+        let out = d.path().join(format!("out.{ext}"));
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!(
+                "ulimit -v 100000; exec \"{BIN}\" export \"$1\" --redact -o \"$2\""
+            ))
+            .arg("sh")
+            .arg(&p)
+            .arg(&out);
+        let o = run_cmd(c, Duration::from_secs(120));
+        assert_eq!(o.status.code(), Some(0), "{ext}: {}", text(&o.stderr));
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(!written.contains("MIIEvQ"), "{ext}: the key is masked");
+        let masked = "*".repeat(64);
+        assert!(
+            written.matches(&masked).count() >= n * 30,
+            "{ext}: every line of it"
+        );
+    }
+}

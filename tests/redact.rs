@@ -196,3 +196,71 @@ fn a_command_finding_is_read_off_the_masked_screen() {
     assert!(masked.contains("echo-token"), "{masked}");
     assert!(leaks(&masked).is_empty(), "{masked}");
 }
+
+/// A key a line editor drew in pieces, out of order (its end first, then a carriage return
+/// and its start): no line of the byte stream holds it whole, the screen does. Every export
+/// shows it masked; replayed, the exported clip never shows it whole.
+#[test]
+fn a_key_drawn_in_pieces_is_masked_in_every_export() {
+    const KEY: &str = "AKIAQWERTYUIOPASDFGH";
+    let src = tmp("pieces.cast");
+    let events = [
+        "$ echo ",
+        "\u{1b}[18GUIOPASDFGH",
+        "\r$ echo AKIAQWERTY",
+        "\r\n",
+        "$ done\r\n",
+    ];
+    let mut cast =
+        String::from("{\"version\":2,\"width\":40,\"height\":6,\"timestamp\":1700000000}\n");
+    for (i, e) in events.iter().enumerate() {
+        let ev = serde_json::json!([i as f64 + 1.0, "o", e]);
+        cast.push_str(&format!("{ev}\n"));
+    }
+    std::fs::write(&src, cast).unwrap();
+    let s = src.to_string_lossy().into_owned();
+    let shown = |file: &str, at: &str| {
+        String::from_utf8(run(&["screen", file, "--at", at]).stdout).unwrap()
+    };
+    // the test can fail: the recording shows the key whole
+    assert!(shown(&s, "end").contains(KEY));
+    for (ext, fmt) in [
+        ("cast", "asciicast-v2"),
+        ("cast3", "asciicast-v3"),
+        ("txt", "txt"),
+    ] {
+        let out = tmp(&format!("pieces-out.{ext}"));
+        let o = out.to_string_lossy().into_owned();
+        run(&["export", &s, "--redact", "-f", fmt, "-o", &o, "--force"]);
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(!written.contains(KEY), "{fmt}: {written}");
+        if fmt == "txt" {
+            assert!(
+                written.contains("$ echo ********************\n"),
+                "{written}"
+            );
+            continue;
+        }
+        for at in ["1", "2", "3", "4", "end"] {
+            let screen = shown(&o, at);
+            assert!(!screen.contains(KEY), "{fmt} at {at}: {screen}");
+            if at == "end" {
+                assert!(
+                    screen.contains("$ echo ********************\n$ done"),
+                    "{screen}"
+                );
+            }
+        }
+    }
+    // a clip from after the key was drawn starts on the masked screen
+    let clip = tmp("pieces-clip.cast");
+    let c = clip.to_string_lossy().into_owned();
+    run(&[
+        "export", &s, "--redact", "--from", "3.5", "-o", &c, "--force",
+    ]);
+    let screen = shown(&c, "0");
+    assert!(
+        !screen.contains(KEY) && screen.contains("$ echo ****"),
+        "{screen}"
+    );
+}

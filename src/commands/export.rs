@@ -5,6 +5,7 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::export::{asciicast, text, Items, Range};
 use crate::output::{Options, Writer};
+use crate::review::redact::Plan;
 use crate::timeline::{secs_to_nanos, TimeSpec};
 use std::io::Write;
 use std::path::Path;
@@ -81,7 +82,12 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         }
         (format, super::outfile::options(path, args.force)?)
     };
-    let loaded = super::redact_if(load(&args.src)?, args.redact);
+    let loaded = load(&args.src)?;
+    // `--redact`: masked as it is written, not copied whole
+    let plan = args
+        .redact
+        .then(|| Plan::new(&loaded, &crate::review::rules::Rules::builtin()));
+    let plan = plan.as_ref();
     let within = args.moments.within();
     let resolve = |spec: &Option<TimeSpec>, flag: &str| {
         spec.as_ref()
@@ -105,11 +111,11 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         // the text has no control characters left: safe on a terminal as it is
         if to_stdout {
             let mut out = std::io::BufWriter::new(out);
-            return text::write_session_text(&loaded, range.from, range.to, &mut out)
+            return text::write_text(&loaded, range.from, range.to, plan, &mut out)
                 .map_err(out_err);
         }
         let mut file = create(&args.output, &options)?;
-        text::write_session_text(&loaded, range.from, range.to, &mut file).map_err(out_err)?;
+        text::write_text(&loaded, range.from, range.to, plan, &mut file).map_err(out_err)?;
         return file.commit().map_err(|e| commit_error(&args.output, e));
     }
 
@@ -117,7 +123,7 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         ExportFormat::AsciicastV3 => asciicast::Version::V3,
         _ => asciicast::Version::V2,
     };
-    let items = Items::new(&loaded, range)?;
+    let items = Items::redacted(&loaded, range, plan)?;
     let meta = items.meta.clone();
     if to_stdout {
         let out = std::io::BufWriter::new(out);

@@ -76,6 +76,20 @@ pub fn redact_if(rec: Recording, redact: bool) -> Recording {
     }
 }
 
+/// The context entries `with` names (`--with`, `--context`), in the window `cx.around`
+/// gives around `rec`, in time order, as `cx` asks them read and `api` reaches Scalingo's.
+pub fn context_rows(
+    rec: &Recording,
+    with: &[std::ffi::OsString],
+    cx: &crate::cli::ContextArgs,
+    api: &crate::cli::ApiArgs,
+) -> Result<Vec<crate::context::merge::Row>> {
+    if with.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::context::merge::context_rows(rec, with, &cx.options(), cx.margin()?, &cx.apis(api))
+}
+
 /// Write a command's output; a closed pipe (`| head`) is [`Error::ClosedPipe`], which ends
 /// the program quietly.
 pub fn emit(out: &mut dyn Write, s: &str) -> Result<()> {

@@ -1,11 +1,11 @@
 //! `auditty play` (and bare `auditty`): a recording in the player, or with `--app APP` and no
 //! SOURCE, the session picker.
 
-use crate::cli::{ApiArgs, ContextArgs, PlayArgs, PlayOptions};
+use crate::cli::{PlayArgs, PlayOptions};
 use crate::error::{Error, Result};
 use crate::player::{app, clock, run, session};
 use crate::recording::{self, Source};
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,6 +20,7 @@ pub fn options(o: &PlayOptions) -> app::Options {
             pause_on_markers: o.pause_on_markers,
         },
         start_at: o.start_at.clone(),
+        clamp: o.clamp,
         paused: o.paused,
         utc: o.utc,
         save_dir: o.save_dir.clone(),
@@ -39,7 +40,8 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let source = Source::parse_or_demo(args.source.as_ref())?;
     let loaded = recording::open(&source, &args.term.settings(&args.api))?;
     super::warn(&loaded);
-    let rows = context_rows(&loaded, &with, &args.opts.context, &args.api)?;
+    // read before the terminal is taken over: a bad context file is an `error:` line
+    let rows = super::context_rows(&loaded, &with, &args.opts.context, &args.api)?;
     let mut opts = options(&args.opts);
     if let Some(spec) = &args.opts.start_at {
         // checked here, before the terminal is taken over: the player gets the position
@@ -56,30 +58,6 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     app.set_context(rows);
     run::run(app, start).map_err(terminal)?;
     Ok(())
-}
-
-/// The `--with` entries in the window around the session, for the context panel (read
-/// before the terminal is taken over: a bad file is an `error:` line).
-fn context_rows(
-    rec: &recording::Recording,
-    with: &[OsString],
-    cx: &ContextArgs,
-    api: &ApiArgs,
-) -> Result<Vec<crate::context::merge::Row>> {
-    use crate::context::merge;
-    if with.is_empty() {
-        return Ok(Vec::new());
-    }
-    let apis = cx.apis(api);
-    let w = merge::require_window(rec, cx.margin()?)?;
-    let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
-    let Some(origin) = rec.tl.start else {
-        return Ok(Vec::new());
-    };
-    Ok(contexts
-        .into_iter()
-        .flat_map(|c| c.entries.into_iter().map(|e| merge::entry_row(e, &origin)))
-        .collect())
 }
 
 /// In a session picker, the context of each session chosen: the `--with` sources (with
@@ -101,7 +79,7 @@ fn context_of(args: &PlayArgs, app: Option<&str>) -> Result<Option<session::Cont
     }
     let (cx, api) = (cx.clone(), args.api.clone());
     Ok(Some(Arc::new(move |rec: &recording::Recording| {
-        context_rows(rec, &with, &cx, &api).map_err(|e| e.to_string())
+        super::context_rows(rec, &with, &cx, &api).map_err(|e| e.to_string())
     })))
 }
 

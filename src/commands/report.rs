@@ -4,7 +4,7 @@ use crate::cli::{ReportArgs, ReviewArgs};
 use crate::error::{Error, Result};
 use crate::output::{CreateError, Options, Overwrite, Writer};
 use crate::recording::{self, Source};
-use crate::report::{time_of, Header, Report};
+use crate::report::{time_of, ContextEntry, Header, Report};
 use crate::review::redact::Redactor;
 use std::io::Write;
 
@@ -59,8 +59,21 @@ pub fn run(args: &ReportArgs, _out: &mut dyn Write) -> Result<()> {
         bytes: tl.source_len,
         redacted: args.redact,
     };
-    // `--with CONTEXT` (planned): read the lanes here and set `report.context`
-    let report = Report::build(&rec, &shown, header, findings, redactor.as_ref());
+    let cx = args.context_args();
+    let with = cx.sources(Some(&args.source))?;
+    let rows = super::context_rows(&rec, &with, &cx, &args.api)?;
+    let mut report = Report::build(&rec, &shown, header, findings, redactor.as_ref());
+    report.context_sources = with.iter().map(|s| mask(&s.to_string_lossy())).collect();
+    report.context = rows
+        .into_iter()
+        .map(|r| ContextEntry {
+            t: r.t,
+            time: r.time.as_ref().map(super::rfc3339),
+            lane: r.lane.name().to_string(),
+            actor: r.actor.as_deref().map(mask),
+            text: mask(&r.text),
+        })
+        .collect();
     let page = report.html();
     write(args, page.as_bytes())
 }

@@ -107,20 +107,8 @@ impl Interleave {
         args: &TranscriptArgs,
         redactor: Option<&Redactor>,
     ) -> Result<Self> {
-        use crate::context::merge;
         let json = args.json;
-        let mut rows = Vec::new();
-        if !with.is_empty() {
-            let (cx, apis) = (&args.context, args.context.apis(&args.src.api));
-            let w = merge::require_window(l, cx.margin()?)?;
-            let contexts = merge::open_all(with, &cx.options(), Some(&w), &apis)?;
-            if let Some(origin) = l.tl.start {
-                for c in contexts {
-                    rows.extend(c.entries.into_iter().map(|e| merge::entry_row(e, &origin)));
-                }
-            }
-            rows.sort_by_key(|r| r.t);
-        }
+        let mut rows = super::context_rows(l, with, &args.context, &args.src.api)?;
         if let Some(redactor) = redactor {
             rows.iter_mut().for_each(|r| r.redact(redactor));
         }

@@ -51,6 +51,33 @@ pub fn open_all(
         .collect()
 }
 
+/// The entries of the context sources `specs` in the window `margin` around `rec`, as rows
+/// on its timeline, in time order (the sources in the order given at equal times): what
+/// `play`'s context panel, `transcript` and `report` show. Empty without `specs`; an error
+/// when `rec` has no wall-clock start to place them by.
+pub fn context_rows(
+    rec: &Recording,
+    specs: &[OsString],
+    opts: &Options,
+    margin: i128,
+    apis: &Apis,
+) -> Result<Vec<Row>> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let w = require_window(rec, margin)?;
+    let contexts = open_all(specs, opts, Some(&w), apis)?;
+    let Some(origin) = rec.tl.start else {
+        return Ok(Vec::new());
+    };
+    let mut rows: Vec<Row> = contexts
+        .into_iter()
+        .flat_map(|c| c.entries.into_iter().map(|e| entry_row(e, &origin)))
+        .collect();
+    rows.sort_by_key(|r| r.t);
+    Ok(rows)
+}
+
 /// The window around `rec`, or the error saying why context cannot be placed beside it.
 pub fn require_window(rec: &Recording, margin: i128) -> Result<Window> {
     window(rec, margin).ok_or_else(|| {

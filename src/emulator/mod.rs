@@ -10,6 +10,7 @@
 
 pub mod newline;
 pub mod prefilter;
+pub mod probe;
 pub mod replay;
 
 pub use prefilter::{Hook, Prefilter};

@@ -19,6 +19,7 @@ use crate::emulator::newline::Newlines;
 use crate::emulator::Term;
 use crate::error::{Error, Result};
 use crate::recording::Recording;
+use crate::review::redact::guard::Guard;
 use crate::timeline::squeeze::Squeeze;
 use crate::timeline::{Kind, Nanos};
 use chrono::{DateTime, FixedOffset};
@@ -102,12 +103,27 @@ pub struct Items<'a> {
     squeeze: Squeeze,
     /// Whether this is a clip (it starts with a redraw).
     clip: bool,
+    /// With `--redact`: the events masked as they are read (one for each event, in order),
+    /// and the screen they draw watched for secrets drawn in pieces.
+    masked: Option<crate::review::redact::live::Masked<'a>>,
+    guard: Option<Guard<'a>>,
 }
 
 impl<'a> Items<'a> {
     /// Plan an export. Errors when `from` is not before `to`.
     pub fn new(loaded: &'a Recording, range: Range) -> Result<Self> {
+        Self::redacted(loaded, range, None)
+    }
+
+    /// Plan an export, masked by `redact` as it is written (`--redact`: nothing buffered but
+    /// the events of the lines being read; a clip's first screen masked cell by cell too).
+    pub fn redacted(
+        loaded: &'a Recording,
+        range: Range,
+        redact: Option<&'a crate::review::redact::Plan>,
+    ) -> Result<Self> {
         let tl = &loaded.tl;
+        let mut masked = redact.map(|p| p.events(tl));
         if let (Some(f), Some(t)) = (range.from, range.to) {
             if f >= t {
                 return Err(Error::Usage("--from must be before --to".into()));
@@ -129,27 +145,42 @@ impl<'a> Items<'a> {
         let mut preamble = None;
         let mut next = 0;
         let mut origin = 0i128;
+        let mut guard = redact.map(|p| Guard::new(&p.redactor, cols, rows, loaded.crlf));
         if let Some(from) = range.from {
             // replay what happened up to `from`; the clip starts with that screen
             next = tl.count_at(from);
             origin = from;
             let mut term = Term::new(cols, rows, loaded.crlf);
             for ev in &tl.events[..next] {
+                let data = match &mut masked {
+                    Some(m) => m.next().map_or(Cow::Borrowed(&[][..]), |(_, d)| d),
+                    None => tl.data(ev),
+                };
                 match ev.kind {
                     Kind::Output => {
-                        let data = tl.data(ev);
-                        term.feed(&data);
+                        match &mut guard {
+                            Some(g) => drop(g.output(&data)),
+                            None => term.feed(&data),
+                        }
                         newlines.translate(data);
                     }
                     Kind::Resize { cols: c, rows: r } => {
-                        term.resize(c, r);
+                        match &mut guard {
+                            Some(g) => g.resize(c, r),
+                            None => term.resize(c, r),
+                        }
                         (cols, rows) = (c, r);
                     }
                     _ => {}
                 }
             }
-            let snap = term.snapshot();
-            preamble = Some(preamble::redraw(&snap.screen, &snap.pre, &snap.title));
+            let snap = guard.as_ref().map_or(&term, |g| g.term()).snapshot();
+            // what the stream's lines did not show (a secret drawn in pieces) is masked here
+            let screen = match redact {
+                Some(p) => p.redactor.screen(&snap.screen),
+                None => snap.screen,
+            };
+            preamble = Some(preamble::redraw(&screen, &snap.pre, &snap.title));
         }
         let start = match (tl.start, range.from) {
             (Some(s), Some(from)) => i64::try_from(from)
@@ -171,7 +202,10 @@ impl<'a> Items<'a> {
                 cols,
                 rows,
                 start,
-                title: tl.title.clone(),
+                title: match redact {
+                    Some(p) => tl.title.as_deref().map(|t| p.redactor.text(t)),
+                    None => tl.title.clone(),
+                },
                 idle_time_limit,
             },
             preamble,
@@ -181,6 +215,8 @@ impl<'a> Items<'a> {
             newlines,
             squeeze,
             clip: range.from.is_some(),
+            masked,
+            guard,
         })
     }
 
@@ -219,11 +255,27 @@ impl<'a> Iterator for Items<'a> {
         }
         let ev = &tl.events[self.next];
         self.next += 1;
+        let data = match &mut self.masked {
+            Some(m) => m.next().map_or(Cow::Borrowed(&[][..]), |(_, d)| d),
+            None => tl.data(ev),
+        };
         let (code, data): (Code, Cow<'a, str>) = match ev.kind {
-            Kind::Output => (Code::Output, utf8(self.newlines.translate(tl.data(ev)))),
-            Kind::Input => (Code::Input, utf8(tl.data(ev))),
-            Kind::Marker => (Code::Marker, utf8(tl.data(ev))),
-            Kind::Resize { cols, rows } => (Code::Resize, Cow::Owned(format!("{cols}x{rows}"))),
+            Kind::Output => {
+                let fix = self.guard.as_mut().and_then(|g| g.output(&data));
+                let data = utf8(self.newlines.translate(data));
+                match fix {
+                    Some(f) => (Code::Output, Cow::Owned(data.into_owned() + &f)),
+                    None => (Code::Output, data),
+                }
+            }
+            Kind::Resize { cols, rows } => {
+                if let Some(g) = &mut self.guard {
+                    g.resize(cols, rows);
+                }
+                (Code::Resize, Cow::Owned(format!("{cols}x{rows}")))
+            }
+            Kind::Input => (Code::Input, utf8(data)),
+            Kind::Marker => (Code::Marker, utf8(data)),
             Kind::Exit(n) => (Code::Exit, Cow::Owned(n.to_string())),
         };
         let t = self.time(ev.t);

@@ -10,7 +10,9 @@
 
 use crate::emulator::{nz, Prefilter};
 use crate::recording::Recording;
+use crate::review::redact::{Carry, Plan, Redactor};
 use crate::timeline::Kind;
+use std::borrow::Cow;
 use std::io::{self, Write};
 use vt100::capture::{
     basic_formatted_to_plain, BasicFormattedCaptureRange, BasicFormattedCaptureState,
@@ -48,11 +50,21 @@ struct Lines<'w, W: Write> {
     out: &'w mut W,
     blank: usize,
     line: String,
+    /// With `--redact`: secrets masked in each line of text (a private key block carried
+    /// from line to line), whatever order the screen was drawn in.
+    redact: Option<(&'w Redactor, Carry)>,
 }
 
 impl<W: Write> Lines<'_, W> {
     fn line(&mut self, l: &str) -> io::Result<()> {
-        let l = l.trim_end();
+        let masked;
+        let l = match &mut self.redact {
+            Some((r, carry)) => {
+                masked = r.line(l, carry);
+                masked.trim_end()
+            }
+            None => l.trim_end(),
+        };
         if l.is_empty() {
             self.blank += 1;
             return Ok(());
@@ -91,6 +103,19 @@ pub fn write_session_text<W: Write>(
     to: Option<i128>,
     out: &mut W,
 ) -> io::Result<()> {
+    write_text(loaded, from, to, None, out)
+}
+
+/// The same, with `redact`: the emulator is fed the events masked as they are read, and
+/// each line of the text it shows is masked again (what was drawn in pieces, out of order,
+/// is whole there).
+pub fn write_text<W: Write>(
+    loaded: &Recording,
+    from: Option<i128>,
+    to: Option<i128>,
+    redact: Option<&Plan>,
+    out: &mut W,
+) -> io::Result<()> {
     let tl = &loaded.tl;
     let end = to.map_or(tl.events.len(), |t| tl.count_at(t));
     let start = from.map_or(0, |t| tl.count_at(t)).min(end);
@@ -102,15 +127,21 @@ pub fn write_session_text<W: Write>(
         out,
         blank: 0,
         line: String::new(),
+        redact: redact.map(|p| (&p.redactor, Carry::default())),
     };
+    let mut masked = redact.map(|p| p.events(tl));
     for (i, ev) in tl.events[..end].iter().enumerate() {
         if i == start {
             parser.callbacks_mut().on = true;
         }
+        let data = match &mut masked {
+            Some(m) => m.next().map_or(Cow::Borrowed(&[][..]), |(_, d)| d),
+            None => tl.data(ev),
+        };
         match ev.kind {
             Kind::Output => {
                 buf.clear();
-                pre.filter(&tl.data(ev), &mut buf);
+                pre.filter(&data, &mut buf);
                 parser.process(&buf);
             }
             Kind::Resize { cols, rows } => parser.set_size(nz(rows), nz(cols)),

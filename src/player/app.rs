@@ -48,7 +48,10 @@ pub const BACKGROUND_TICK: Duration = Duration::from_millis(100);
 pub struct Options {
     pub clock: ClockOptions,
     pub start_at: Option<TimeSpec>,
+    /// A `start_at` outside the recording takes its nearest end (`--clamp`), not an error.
+    pub clamp: bool,
     pub paused: bool,
+    /// Times shown, and times of day in `start_at` read, in UTC (`--utc`).
     pub utc: bool,
     /// Where `s` saves the screen (`None`: the current folder).
     pub save_dir: Option<std::path::PathBuf>,
@@ -65,6 +68,7 @@ impl Default for Options {
                 ..Default::default()
             },
             start_at: None,
+            clamp: false,
             paused: false,
             utc: false,
             save_dir: None,
@@ -150,7 +154,11 @@ impl App {
         let replay = super::background::replay(&loaded);
         let tl = Arc::clone(&loaded.tl);
         let mut playback = Playback::new(Arc::clone(&tl), &opts.clock);
-        playback.start(now, opts.start_at.as_ref(), opts.paused)?;
+        let within = crate::timeline::Within {
+            clamp: opts.clamp,
+            utc: opts.utc,
+        };
+        playback.start(now, opts.start_at.as_ref(), within, opts.paused)?;
         let mut app = App {
             name: loaded.name.clone(),
             rec: loaded,

@@ -63,17 +63,19 @@ impl Playback {
     }
 
     /// Start at `start_at` (`--start-at`: a moment outside the recording is an error naming
-    /// its span), playing unless `paused` or at the end (paused there, not started over).
+    /// its span, unless `within.clamp`; a time of day in UTC with `within.utc`), playing
+    /// unless `paused` or at the end (paused there, not started over).
     pub fn start(
         &mut self,
         now: Duration,
         start_at: Option<&TimeSpec>,
+        within: Within,
         paused: bool,
     ) -> Result<(), String> {
         let mut at_end = false;
         if let Some(spec) = start_at {
             let t = spec
-                .resolve_within(&self.tl, Within::default())
+                .resolve_within(&self.tl, within)
                 .map_err(|e| format!("--start-at: {e}"))?;
             self.clock.seek(now, t);
             at_end = t >= self.tl.duration() && self.tl.duration() > 0;

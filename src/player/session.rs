@@ -224,6 +224,8 @@ mod tests {
         download_fails: Option<String>,
         /// The context entries a download comes with.
         context: Vec<Row>,
+        /// The wall-clock start the recording downloaded has.
+        start: Option<&'static str>,
         performed: RefCell<Vec<Effect>>,
     }
 
@@ -233,6 +235,7 @@ mod tests {
                 sessions: sessions(n),
                 download_fails: None,
                 context: Vec::new(),
+                start: None,
                 performed: RefCell::new(Vec::new()),
             }
         }
@@ -258,7 +261,10 @@ mod tests {
                         return;
                     }
                     send(Msg::Picker(Action::Fetched { ticket }));
-                    let tl = crate::player::app::tests::session();
+                    let mut tl = crate::player::app::tests::session();
+                    tl.start = self
+                        .start
+                        .map(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap());
                     let loaded = Recording::new(format!("{id}.json"), tl, &Settings::default());
                     let context = self.context.clone();
                     send(Msg::Ready {
@@ -276,8 +282,16 @@ mod tests {
     }
 
     fn run(net: &FakeNet, script: Vec<(u64, Event)>) -> (Result<(), String>, FakeIo) {
+        run_with(net, &app::Options::default(), script)
+    }
+
+    fn run_with(
+        net: &FakeNet,
+        opts: &app::Options,
+        script: Vec<(u64, Event)>,
+    ) -> (Result<(), String>, FakeIo) {
         let mut io = FakeIo::with_size(script, (110, 16));
-        let r = pick("my-app", &app::Options::default(), net, &mut io).map_err(|e| e.to_string());
+        let r = pick("my-app", opts, net, &mut io).map_err(|e| e.to_string());
         (r, io)
     }
 
@@ -426,5 +440,52 @@ mod tests {
         assert_eq!(r, Ok(()));
         assert_eq!(*net.performed.borrow(), [Effect::List, Effect::List]);
         assert!(io.frames.last().unwrap().contains("1 session"));
+    }
+
+    /// `play --app APP --start-at TIME` reads TIME as `play FILE --start-at TIME` does:
+    /// `--clamp` takes the nearest end of a time outside the session, `--utc` reads a time
+    /// of day in UTC (both were ignored: the picker said the time was outside).
+    #[test]
+    fn start_at_in_the_picker_follows_clamp_and_utc() {
+        use crate::timeline::TimeSpec;
+        let mut net = FakeNet::new(1);
+        // the session: 11:00:00 to 11:00:10 in +01:00, that is 10:00:00 to 10:00:10 UTC
+        net.start = Some("2024-03-01T11:00:00+01:00");
+        let first_player_frame = |spec: &str, clamp: bool, utc: bool| {
+            let opts = app::Options {
+                start_at: Some(spec.parse::<TimeSpec>().unwrap()),
+                clamp,
+                utc,
+                paused: true,
+                ..Default::default()
+            };
+            let script = vec![(100, key(KeyCode::Enter)), (2000, key(KeyCode::Char('q')))];
+            let (r, io) = run_with(&net, &opts, script);
+            assert_eq!(r, Ok(()));
+            let player = io.frames.iter().find(|f| f.contains("log-0.json"));
+            (player.cloned(), io.frames.last().unwrap().clone())
+        };
+        // outside the session: an error in the list, unless --clamp
+        let (player, last) = first_player_frame("1:00", false, false);
+        assert!(player.is_none(), "not played");
+        assert!(
+            last.contains("error: --start-at: that is after the recording"),
+            "{last}"
+        );
+        let (player, _) = first_player_frame("1:00", true, false);
+        let player = player.expect("played from the end");
+        assert!(player.contains("exit"), "{player}");
+        // 10:00:05 is 5 s in, in UTC; in the recording's offset it is an hour before it
+        let (player, _) = first_player_frame("10:00:05", false, true);
+        let player = player.expect("played from 10:00:05 UTC");
+        assert!(
+            player.contains("grep x") && !player.contains("ERROR"),
+            "{player}"
+        );
+        let (player, last) = first_player_frame("10:00:05", false, false);
+        assert!(player.is_none(), "{last}");
+        // the same time of day in the recording's offset
+        let (player, _) = first_player_frame("11:00:05", false, false);
+        assert!(player.expect("played").contains("grep x"));
     }
 }

@@ -4,8 +4,8 @@
 //! settled, drawn as `screen --format html` draws it. All recorded text is escaped.
 //!
 //! [`Report::build`] gathers the facts from a [`Recording`]; [`Report::html`] draws them.
-//! Context lanes (`--with`, other readers) are handed in as [`ContextEntry`]s: the page shows
-//! those around each finding.
+//! Context lanes (`--with`) are handed in as [`ContextEntry`]s: the page lists them all (the
+//! session's window) and shows those around each finding beside it.
 
 mod page;
 
@@ -51,12 +51,17 @@ pub struct Step {
     pub screen: vt100::Screen,
 }
 
-/// An entry of a context lane (app logs, events…), for the hook `--with` fills.
+/// An entry of a context lane (app logs, events, audit trails: `--with`).
 #[derive(Debug, Clone)]
 pub struct ContextEntry {
-    pub t: Nanos,
-    /// The lane it comes from (`logs`, `events`…).
+    /// From the session's start (negative before it).
+    pub t: i128,
+    /// The wall-clock time, in the session's offset.
+    pub time: Option<String>,
+    /// The lane it comes from (`app-log`, `app-event`, `losant`…).
     pub lane: String,
+    pub actor: Option<String>,
+    /// One line, secrets masked (escaped by the page).
     pub text: String,
 }
 
@@ -66,6 +71,9 @@ pub struct Report {
     /// Each with its time as shown.
     pub findings: Vec<(String, Finding)>,
     pub steps: Vec<Step>,
+    /// The context sources as named (`--with`): with none, the page has no context section.
+    pub context_sources: Vec<String>,
+    /// Their entries in the session's window, in time order.
     pub context: Vec<ContextEntry>,
 }
 
@@ -145,6 +153,7 @@ impl Report {
             header,
             findings,
             steps,
+            context_sources: Vec::new(),
             context: Vec::new(),
         }
     }

@@ -140,16 +140,19 @@ pub fn html(r: &Report) -> String {
             let near: Vec<_> = r
                 .context
                 .iter()
-                .filter(|c| c.t.abs_diff(f.t) <= CONTEXT_WINDOW)
+                .filter(|c| c.t.abs_diff(f.t as i128) <= CONTEXT_WINDOW as u128)
                 .collect();
             if !near.is_empty() {
                 out.push_str("<ul class=\"ctx\">");
                 for c in near {
                     let _ = write!(
                         out,
-                        "<li>[{}] {}: {}</li>",
-                        esc(&clock(c.t)),
+                        "<li>[{}] {}{}: {}</li>",
+                        esc(&seconds(c.t)),
                         esc(&c.lane),
+                        c.actor
+                            .as_deref()
+                            .map_or_else(String::new, |a| format!(" ({})", esc(a))),
                         esc(&c.text)
                     );
                 }
@@ -160,6 +163,7 @@ pub fn html(r: &Report) -> String {
         out.push_str("</tbody>\n</table>\n");
     }
     out.push_str("</section>\n");
+    context(&mut out, r);
 
     let _ = write!(
         out,
@@ -207,4 +211,48 @@ pub fn html(r: &Report) -> String {
         env!("CARGO_PKG_VERSION")
     );
     out
+}
+
+/// Seconds from the session's start, signed: `+4.000 s`, `-300.000 s`.
+fn seconds(t: i128) -> String {
+    format!("{:+.3} s", t as f64 / 1e9)
+}
+
+/// The context section: every entry of the `--with` sources in the session's window, in
+/// time order (none without `--with`).
+fn context(out: &mut String, r: &Report) {
+    if r.context_sources.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<section id=\"context\">\n<h2>Context ({})</h2>\n<p class=\"note\">From ",
+        r.context.len()
+    );
+    for (i, s) in r.context_sources.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        let _ = write!(out, "{sep}<code>{}</code>", esc(s));
+    }
+    out.push_str(", in the session's window; times from its start.</p>\n");
+    if r.context.is_empty() {
+        out.push_str("<p class=\"note\">No entry in the window.</p>\n</section>\n");
+        return;
+    }
+    out.push_str(
+        "<table>\n<thead><tr><th>Time</th><th>From start</th><th>Lane</th><th>Actor</th>\
+         <th>Entry</th></tr></thead>\n<tbody>\n",
+    );
+    for c in &r.context {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td>\
+             <td class=\"ev\">{}</td></tr>",
+            esc(c.time.as_deref().unwrap_or("-")),
+            esc(&seconds(c.t)),
+            esc(&c.lane),
+            esc(c.actor.as_deref().unwrap_or("-")),
+            esc(&c.text),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
 }

@@ -11,16 +11,19 @@
 //! a screen, a transcript, an exported asciicast or text, is masked), [`Redactor::screen`]
 //! masks a screen cell by cell (what was drawn by cursor moves too), [`Redactor::text`] masks
 //! a string (a finding's evidence, a title, a context entry's text), [`Redactor::value`] the
-//! strings of a JSON value (a context entry's fields). The evidence file is never touched: the copy is
-//! in memory.
+//! strings of a JSON value (a context entry's fields). The evidence file is never touched: the
+//! copy is in memory. An export does not make the copy: [`live::Masked`] gives the events
+//! masked as it writes them.
 
+pub mod guard;
+pub mod live;
 mod screen;
 mod stream;
 
 use super::executed::Hidden;
 use super::rules::{Matcher, Rules};
 use crate::recording::Recording;
-use crate::timeline::{Kind, Timeline};
+use crate::timeline::Timeline;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::Arc;
@@ -124,6 +127,12 @@ impl Redactor {
         out
     }
 
+    /// Whether `line` may hold something to mask (a quick look before [`Self::spans`]).
+    pub fn may_match(&self, line: &str) -> bool {
+        self.patterns.iter().any(|p| p.re.is_match(line))
+            || self.literals.iter().any(|l| line.contains(l.as_str()))
+    }
+
     /// A string masked, line by line (a secret may run on across its lines).
     pub fn text(&self, s: &str) -> String {
         let mut carry = Carry::default();
@@ -132,8 +141,7 @@ impl Redactor {
             if i > 0 {
                 out.push('\n');
             }
-            let spans = self.spans(line, &mut carry);
-            out.push_str(&mask_line(line, &spans));
+            out.push_str(&self.line(line, &mut carry));
         }
         out
     }
@@ -147,6 +155,13 @@ impl Redactor {
             Value::Object(fields) => fields.values_mut().for_each(|v| self.value(v)),
             _ => {}
         }
+    }
+
+    /// One line of a text masked, `carry` holding a secret that runs on from the line
+    /// before (and, after, to the next).
+    pub fn line(&self, line: &str, carry: &mut Carry) -> String {
+        let spans = self.spans(line, carry);
+        mask_line(line, &spans)
     }
 
     /// Findings with their evidence and command masked.
@@ -170,19 +185,10 @@ impl Redactor {
     pub fn recording(&self, rec: &Recording, hidden: &[Hidden]) -> Recording {
         let tl = &rec.tl;
         let this = self.clone().with_hidden(hidden);
-        let output = stream::masks(&this, tl, |k| *k == Kind::Output, &[]);
-        let input = stream::masks(&this, tl, |k| *k == Kind::Input, hidden);
         let mut out = Timeline::new(Vec::new());
-        let mut output = stream::Rewriter::new(output);
-        let mut input = stream::Rewriter::new(input);
-        for ev in &tl.events {
-            let data = tl.data(ev);
-            match ev.kind {
-                Kind::Output => out.push(ev.t, ev.kind, &output.next(&data)),
-                Kind::Input => out.push(ev.t, ev.kind, &input.next(&data)),
-                Kind::Marker => out.push(ev.t, ev.kind, this.text(&tl.text_of(ev)).as_bytes()),
-                _ => out.push(ev.t, ev.kind, &data),
-            }
+        for (i, data) in live::Masked::new(&this, tl, hidden) {
+            let ev = &tl.events[i];
+            out.push(ev.t, ev.kind, &data);
         }
         out.format = tl.format;
         out.gzip = tl.gzip;
@@ -225,6 +231,31 @@ fn mask_line(line: &str, spans: &[Range<usize>]) -> String {
         }
     }
     out
+}
+
+/// What `--redact` needs to mask a recording as it is written: the redactor (knowing the
+/// texts typed without echo) and where keys were typed without echo.
+pub struct Plan {
+    pub redactor: Redactor,
+    pub hidden: Vec<Hidden>,
+}
+
+impl Plan {
+    /// The keys typed without echo found (one pass of the emulator), and `rules`' secret
+    /// patterns.
+    pub fn new(rec: &Recording, rules: &Rules) -> Plan {
+        let g = &rec.geometry;
+        let hidden = super::executed::analyse(&rec.tl, g.cols, g.rows, rec.crlf).hidden;
+        Plan {
+            redactor: Redactor::new(rules).with_hidden(&hidden),
+            hidden,
+        }
+    }
+
+    /// The events of `tl` (the recording's), masked as they are read.
+    pub fn events<'a>(&'a self, tl: &'a Timeline) -> live::Masked<'a> {
+        live::Masked::new(&self.redactor, tl, &self.hidden)
+    }
 }
 
 /// The recording for a command given `--redact`: the keys typed without echo found, then

@@ -6,7 +6,7 @@ use super::{Carry, Redactor};
 use std::fmt::Write as _;
 
 /// The cells to mask: (row, col, cells wide).
-fn masked_cells(r: &Redactor, s: &vt100::Screen) -> Vec<(u16, u16, u16)> {
+pub(super) fn masked_cells(r: &Redactor, s: &vt100::Screen) -> Vec<(u16, u16, u16)> {
     let (rows, cols) = s.size();
     let mut out = Vec::new();
     let mut carry = Carry::default();
@@ -56,7 +56,7 @@ fn color(out: &mut String, c: vt100::Color, base: u8) {
 }
 
 /// SGR for a cell's look.
-fn sgr(cell: &vt100::Cell) -> String {
+pub(super) fn sgr(cell: &vt100::Cell) -> String {
     let mut s = String::from("\x1b[0");
     for (on, code) in [
         (cell.bold(), ";1"),

@@ -1,6 +1,6 @@
 use super::*;
 use crate::recording::Settings;
-use crate::timeline::Timeline;
+use crate::timeline::{Kind, Timeline};
 
 const AKIA: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
