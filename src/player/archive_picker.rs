@@ -6,17 +6,15 @@ use super::app;
 use super::picker::{Action, Effect};
 use super::run::{self, TerminalError};
 use super::session::{pick, Effects, Msg};
-use crate::archive::{self, Filter, SessionMeta};
+use crate::archive::{self, Filter, Place, SessionMeta};
 use crate::recording::{self, Settings, Source};
 use crate::scalingo::{Session, User};
-use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 /// The archive to pick from, and how to play its sessions.
 pub struct ArchivePicking {
-    /// `None`: the default location.
-    pub dir: Option<PathBuf>,
+    pub place: Place,
     pub settings: Settings,
     pub opts: app::Options,
 }
@@ -43,18 +41,18 @@ impl Effects for ArchivePicking {
     fn perform(&self, effect: Effect, tx: &Sender<Msg>) {
         match effect {
             Effect::List => {
-                let listed = archive::open_existing(self.dir.as_deref())
+                let listed = archive::open_existing(&self.place)
                     .and_then(|s| s.list(&Filter::default()))
                     .map(|l| l.into_iter().map(as_session).collect())
                     .map_err(|e| e.to_string());
                 let _ = tx.send(Msg::Picker(Action::Listed(listed)));
             }
             Effect::Download { ticket, id, .. } => {
-                let (dir, settings, tx) = (self.dir.clone(), self.settings.clone(), tx.clone());
+                let (place, settings, tx) = (self.place.clone(), self.settings.clone(), tx.clone());
                 let read = move || {
                     let source = Source::Archive { id };
                     let settings = Settings {
-                        archive: dir,
+                        archive: place,
                         ..settings
                     };
                     let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
@@ -119,7 +117,7 @@ mod tests {
 
     fn picking(dir: &std::path::Path) -> ArchivePicking {
         ArchivePicking {
-            dir: Some(dir.to_path_buf()),
+            place: Place::dir(dir),
             settings: Settings::default(),
             opts: app::Options::default(),
         }
