@@ -95,10 +95,26 @@ fn quoted(s: &str) -> String {
 }
 
 /// The `tsvector` literal of a text: each word with its positions (1-based).
+#[cfg(test)]
 pub fn tsvector(text: &str) -> String {
+    tsvector_of(&[text])
+}
+
+/// The `tsvector` literal of texts kept together: positions go on from one to the next with
+/// a gap between them, so that no phrase matches across two (at most [`MAX_WORDS`] words
+/// and gaps in all are counted; see [`count`]).
+pub fn tsvector_of(texts: &[&str]) -> String {
     let mut at: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for (i, w) in words(text).into_iter().enumerate().take(MAX_WORDS) {
-        at.entry(w.folded).or_default().push(i + 1);
+    let mut next = 1;
+    for text in texts {
+        for w in words(text) {
+            if next > MAX_WORDS {
+                break;
+            }
+            at.entry(w.folded).or_default().push(next);
+            next += 1;
+        }
+        next += 1;
     }
     let mut out = String::new();
     for (w, pos) in at {
@@ -111,6 +127,11 @@ pub fn tsvector(text: &str) -> String {
         out.push_str(&pos.join(","));
     }
     out
+}
+
+/// The positions a text takes in [`tsvector_of`]: its words and the gap after it.
+pub fn count(text: &str) -> usize {
+    words(text).len() + 1
 }
 
 /// A term's words: each compared whole, the last one as a beginning for a prefix.
@@ -144,30 +165,39 @@ pub fn tsquery(q: &Query) -> String {
         .join(" & ")
 }
 
-/// Which words of `w` a query's terms match: `(first, last)` word indexes, in order.
-fn matches(w: &[Word], q: &Query) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for t in &q.terms {
-        let (tw, prefix) = term_words(t);
-        if tw.is_empty() || tw.len() > w.len() {
-            continue;
-        }
-        for i in 0..=w.len() - tw.len() {
-            let hit = tw.iter().enumerate().all(|(k, x)| {
+/// Where in `w` a term matches: `(first, last)` word indexes, in order.
+fn find(w: &[Word], t: &Term) -> Vec<(usize, usize)> {
+    let (tw, prefix) = term_words(t);
+    if tw.is_empty() || tw.len() > w.len() {
+        return Vec::new();
+    }
+    (0..=w.len() - tw.len())
+        .filter(|&i| {
+            tw.iter().enumerate().all(|(k, x)| {
                 let y = &w[i + k].folded;
                 if prefix && k == tw.len() - 1 {
                     y.starts_with(x.as_str())
                 } else {
                     y == x
                 }
-            });
-            if hit {
-                out.push((i, i + tw.len() - 1));
-            }
-        }
-    }
+            })
+        })
+        .map(|i| (i, i + tw.len() - 1))
+        .collect()
+}
+
+/// Which words of `w` the query's terms match, in order.
+fn matches(w: &[Word], q: &Query) -> Vec<(usize, usize)> {
+    let mut out: Vec<_> = q.terms.iter().flat_map(|t| find(w, t)).collect();
     out.sort_unstable();
     out
+}
+
+/// Whether `text` matches the query: every term somewhere in it (what FTS5 `MATCH` and
+/// `@@` answer for one piece).
+pub fn is_match(text: &str, q: &Query) -> bool {
+    let w = words(text);
+    q.terms.iter().all(|t| !find(&w, t).is_empty())
 }
 
 /// The text around the first match, at most [`SNIPPET_WORDS`] words, the matches between
@@ -250,6 +280,16 @@ mod tests {
             tsquery(&q),
             "('drop':*) & ('rm' <-> 'rf') & ('secret' <-> 'k':*) & ('it' <-> 's')"
         );
+    }
+
+    #[test]
+    fn texts_kept_together_never_make_a_phrase_across_two() {
+        assert_eq!(tsvector_of(&["rm -rf", "rm x"]), "'rf':2 'rm':1,4 'x':5");
+        assert_eq!(count("rm -rf"), 3);
+        let q = Query::parse("\"rf rm\" x").unwrap();
+        assert!(!is_match("rm -rf", &q));
+        assert!(is_match("x rf rm", &q));
+        assert!(!is_match("rf rm", &q), "every term");
     }
 
     #[test]

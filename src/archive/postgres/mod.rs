@@ -7,9 +7,10 @@
 //!   `ON CONFLICT DO NOTHING` on the unique `audit_log_id` (and the file's sha256): two syncs
 //!   at once store it once, and a sync killed midway leaves nothing of the session it was
 //!   adding.
-//! - Search: each piece of content has a `tsvector` (GIN index) made from the words FTS5
-//!   would see (`../words.rs`), so both stores find the same sessions; the snippet is cut
-//!   here from the matching text.
+//! - Search: the content is kept in chunks of pieces (`content.rs`), each with a `tsvector`
+//!   (GIN index) made from the words FTS5 would see (`../words.rs`); the database finds the
+//!   chunks, and the pieces in them that match are the hits, as SQLite finds them, with
+//!   snippets cut here.
 //! - A file read back is checked against its sha256 (the server checks it on the way in, a
 //!   `CHECK` constraint): one changed since is refused.
 //!
@@ -17,10 +18,11 @@
 //! `url.rs`). It runs a runtime of its own, which cannot start inside another one (`archive
 //! sync` calls the store from its async loop): there, each call runs on a thread of its own.
 
+mod content;
 pub(crate) mod schema;
 pub mod url;
 
-use super::{words, Added, Entry, Filter, Hit, In, Query, Scope, SessionMeta, Store};
+use super::{words, Added, Entry, Filter, Hit, Query, Scope, SessionMeta, Store};
 use crate::error::{Error, Result};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
@@ -69,10 +71,8 @@ fn session_row(r: &Row, at: usize) -> Result<SessionMeta, postgres::Error> {
     })
 }
 
-/// PostgreSQL's text holds no NUL: one is kept as U+FFFD.
-fn text(s: &str) -> String {
-    s.replace('\0', "\u{fffd}")
-}
+/// Chunks read from the database at a time while looking for hits.
+const CHUNKS_AT_ONCE: i32 = 32;
 
 type Params = Vec<Box<dyn ToSql + Sync + Send>>;
 
@@ -208,7 +208,7 @@ fn insert(
     let created = super::created_nanos(&meta.created_at);
     let (cols, rows) = (i32::from(meta.cols), i32::from(meta.rows));
     let now = chrono::Utc::now().to_rfc3339();
-    let t = |s: &str| text(s);
+    let t = |s: &str| content::no_nul(s);
     let row = tx.query_opt(
         "INSERT INTO sessions (audit_log_id, app, event_id, user_email, username, command, \
              created_at, size, sha256, duration, cols, rows, started_at, created_ns, archived_at) \
@@ -227,7 +227,7 @@ fn insert(
             &meta.duration,
             &cols,
             &rows,
-            &meta.started_at.as_deref().map(text),
+            &meta.started_at.as_deref().map(content::no_nul),
             &created,
             &now,
         ],
@@ -237,22 +237,13 @@ fn insert(
         return Ok(Added::Already);
     };
     let id: i64 = row.get(0);
-    let (mut kinds, mut times, mut texts, mut vectors) = (vec![], vec![], vec![], vec![]);
-    for e in content {
-        let whole = text(&e.text);
-        for piece in words::pieces(&whole) {
-            kinds.push(e.kind.as_str());
-            times.push(e.t.min(i64::MAX as u64) as i64);
-            vectors.push(words::tsvector(piece));
-            texts.push(piece.to_string());
-        }
-    }
-    tx.execute(
-        "INSERT INTO content (session, kind, t, text, words) \
-         SELECT $1, k, t, x, w::tsvector \
-         FROM unnest($2::text[], $3::int8[], $4::text[], $5::text[]) AS u (k, t, x, w)",
-        &[&id, &kinds, &times, &texts, &vectors],
+    let st = tx.prepare(
+        "INSERT INTO content (session, kind, times, starts, text, words) \
+         VALUES ($1, $2, $3, $4, $5, $6::text::tsvector)",
     )?;
+    for c in content::chunks(content) {
+        tx.execute(&st, &[&id, &c.kind, &c.times, &c.starts, &c.text, &c.words])?;
+    }
     tx.commit()?;
     Ok(Added::New)
 }
@@ -334,28 +325,44 @@ impl Store for PostgresStore {
             Scope::Output => conds.push("c.kind = 'output'".into()),
             Scope::All => {}
         }
-        values.push(Box::new(limit.min(i64::MAX as usize) as i64));
         let sql = format!(
-            "SELECT c.kind, c.t, c.text, {SESSION_COLUMNS} \
+            "SELECT c.kind, c.times, c.starts, c.text, {SESSION_COLUMNS} \
              FROM content c JOIN sessions s ON s.id = c.session \
              WHERE {} \
-             ORDER BY ts_rank(c.words, $1::text::tsquery, 1) DESC, s.created_ns DESC, c.t \
-             LIMIT ${}",
-            conds.join(" AND "),
-            values.len()
+             ORDER BY ts_rank(c.words, $1::text::tsquery, 1) DESC, s.created_ns DESC, \
+                 c.times[1]",
+            conds.join(" AND ")
         );
-        let rows = self.with(move |c| c.query(&sql, &refs(&values)))?;
-        rows.iter()
-            .map(|r| {
-                let text: String = r.try_get(2)?;
-                Ok(Hit {
-                    kind: In::parse(&r.try_get::<_, String>(0)?),
-                    t: r.try_get::<_, i64>(1)?.max(0) as u64,
-                    snippet: words::snippet(&text, query),
-                    session: session_row(r, 3)?,
-                })
-            })
-            .collect::<Result<_, postgres::Error>>()
-            .map_err(|e| self.url.error(db_text(&e)))
+        // the matching chunks, best first, a few at a time: their matching pieces are the
+        // hits, until there are `limit` of them
+        self.with(move |c| {
+            let mut hits = Vec::new();
+            let mut tx = c.transaction()?;
+            let portal = tx.bind(&sql, &refs(&values))?;
+            while hits.len() < limit {
+                let rows = tx.query_portal(&portal, CHUNKS_AT_ONCE)?;
+                if rows.is_empty() {
+                    break;
+                }
+                for r in &rows {
+                    if hits.len() >= limit {
+                        break;
+                    }
+                    let (times, starts): (Vec<i64>, Vec<i32>) = (r.try_get(1)?, r.try_get(2)?);
+                    let text: String = r.try_get(3)?;
+                    let kind = content::kind(&r.try_get::<_, String>(0)?);
+                    let room = limit - hits.len();
+                    for (t, snippet) in content::hits(&times, &starts, &text, query, room) {
+                        hits.push(Hit {
+                            session: session_row(r, 4)?,
+                            kind,
+                            t,
+                            snippet,
+                        });
+                    }
+                }
+            }
+            Ok(hits)
+        })
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! The same tables as SQLite's, with the files in the database (`objects`, `bytea`: the
 //! archive is one thing to back up), each checked against its sha256 by the server as it
-//! is written, and the content's words in a `tsvector` under a GIN index.
+//! is written, and the content in chunks of pieces (`content.rs`: each piece's time, where
+//! it starts in the chunk's text), their words in a `tsvector` under a GIN index.
 
 use postgres::Client;
 
@@ -40,7 +41,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE content (
         session BIGINT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
         kind TEXT NOT NULL,
-        t BIGINT NOT NULL,
+        times BIGINT[] NOT NULL,
+        starts INTEGER[] NOT NULL,
         text TEXT NOT NULL,
         words TSVECTOR NOT NULL
     );
