@@ -35,18 +35,18 @@ pub fn no_nul(s: &str) -> String {
 /// The chunks of a session's content (kept in its order).
 pub fn chunks(content: &[Entry]) -> Vec<Chunk> {
     let mut out = Vec::new();
-    let mut open: Option<(Chunk, Vec<String>, usize)> = None;
-    let close = |open: &mut Option<(Chunk, Vec<String>, usize)>, out: &mut Vec<Chunk>| {
-        if let Some((mut c, pieces, _)) = open.take() {
-            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            c.words = words::tsvector_of(&refs);
+    // the chunk being filled, its pieces' words, the positions they take
+    let mut open: Option<(Chunk, Vec<Vec<String>>, usize)> = None;
+    let close = |open: &mut Option<(Chunk, Vec<Vec<String>>, usize)>, out: &mut Vec<Chunk>| {
+        if let Some((mut c, words, _)) = open.take() {
+            c.words = words::tsvector_of_words(&words);
             out.push(c);
         }
     };
     for e in content {
         let text = no_nul(&e.text);
-        for piece in words::pieces(&text) {
-            let n = words::count(piece);
+        for (piece, folded) in words::pieces_with_words(&text) {
+            let n = folded.len() + 1;
             let fits = open.as_ref().is_some_and(|(c, _, used)| {
                 c.kind == e.kind.as_str()
                     && c.text.len() < CHUNK_BYTES
@@ -64,11 +64,11 @@ pub fn chunks(content: &[Entry]) -> Vec<Chunk> {
                     0,
                 ));
             }
-            let (c, pieces, used) = open.as_mut().expect("opened above");
+            let (c, words, used) = open.as_mut().expect("opened above");
             c.times.push(e.t.min(i64::MAX as u64) as i64);
             c.starts.push(c.text.len() as i32);
             c.text.push_str(piece);
-            pieces.push(piece.to_string());
+            words.push(folded);
             *used += n;
         }
     }
