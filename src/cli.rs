@@ -218,7 +218,7 @@ impl TermArgs {
             rows: self.rows,
             newline: self.newline,
             scalingo: api.scalingo(),
-            archive: api.archive.dir.clone(),
+            archive: api.archive.place(),
         }
     }
 }

@@ -1,13 +1,16 @@
 //! The archive end to end: `archive sync` from the fake Scalingo API (several pages), a
 //! second sync downloading nothing, a sync killed with SIGKILL and completed, `search` and
-//! `archive ls`, `archive://` read offline and refused once tampered with.
+//! `archive ls`, `archive://` read offline and refused once tampered with. Each test runs
+//! on both stores (`NAME::sqlite`, `NAME::postgres`: a database of its own on
+//! `$AUDITTY_TEST_PG`'s server, skipped with a notice where there is none).
 
 mod common;
 
+use common::pg::TestDb;
 use common::{run_auditty, text, FakeScalingo, APP};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -174,33 +177,178 @@ async fn audit_log_requests(f: &FakeScalingo) -> Vec<String> {
         .collect()
 }
 
+/// Where the archive under test is: a SQLite folder, or a PostgreSQL database of its own.
+enum Target {
+    Sqlite {
+        _tmp: tempfile::TempDir,
+        dir: PathBuf,
+    },
+    Postgres(TestDb),
+}
+
+impl Target {
+    fn sqlite() -> Target {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("arch");
+        Target::Sqlite { _tmp: tmp, dir }
+    }
+
+    /// `None` (after a notice) when there is no server.
+    fn postgres() -> Option<Target> {
+        TestDb::create().map(Target::Postgres)
+    }
+
+    /// The variables that choose it (the other kind's emptied).
+    fn vars(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Target::Sqlite { dir, .. } => vec![
+                ("AUDITTY_ARCHIVE", dir.to_str().unwrap().to_string()),
+                ("AUDITTY_DB", String::new()),
+            ],
+            Target::Postgres(db) => vec![
+                ("AUDITTY_DB", db.url.clone()),
+                ("AUDITTY_ARCHIVE", "/nonexistent/not-this-one".into()),
+            ],
+        }
+    }
+
+    /// Whether an archive was made there.
+    fn exists(&self) -> bool {
+        match self {
+            Target::Sqlite { dir, .. } => dir.join("archive.db").exists(),
+            Target::Postgres(db) => db.with(|c| {
+                c.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+                    .unwrap()
+                    .get(0)
+            }),
+        }
+    }
+
+    /// The file stored for this sha256.
+    fn stored(&self, sha256: &str) -> Vec<u8> {
+        match self {
+            Target::Sqlite { dir, .. } => {
+                std::fs::read(dir.join("objects").join(&sha256[..2]).join(&sha256[2..])).unwrap()
+            }
+            Target::Postgres(db) => db.with(|c| {
+                c.query_one("SELECT bytes FROM objects WHERE sha256 = $1", &[&sha256])
+                    .unwrap()
+                    .get(0)
+            }),
+        }
+    }
+
+    /// The store itself consistent: SQLite's integrity check; in PostgreSQL, each session
+    /// once, with its file and its content.
+    fn check_consistent(&self, sessions: usize) {
+        match self {
+            Target::Sqlite { dir, .. } => {
+                let conn = rusqlite::Connection::open(dir.join("archive.db")).unwrap();
+                let ok: String = conn
+                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                    .unwrap();
+                assert_eq!(ok, "ok");
+                // no temporary file left in the objects
+                for entry in walk(&dir.join("objects")) {
+                    let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+                    assert!(!name.ends_with(".tmp"), "{name}");
+                }
+            }
+            Target::Postgres(db) => {
+                let (n, ids, files, empty): (i64, i64, i64, i64) = db.with(|c| {
+                    let r = c
+                        .query_one(
+                            "SELECT count(*), count(DISTINCT audit_log_id), \
+                             (SELECT count(*) FROM objects), \
+                             (SELECT count(*) FROM sessions s WHERE NOT EXISTS \
+                                (SELECT 1 FROM content WHERE session = s.id)) \
+                             FROM sessions",
+                            &[],
+                        )
+                        .unwrap();
+                    (r.get(0), r.get(1), r.get(2), r.get(3))
+                });
+                assert_eq!((n, ids, files, empty), (sessions as i64, n, n, 0));
+            }
+        }
+    }
+
+    /// Replaces the stored file of this sha256 behind auditty's back.
+    fn tamper(&self, sha256: &str, bytes: &[u8]) {
+        match self {
+            Target::Sqlite { dir, .. } => std::fs::write(
+                dir.join("objects").join(&sha256[..2]).join(&sha256[2..]),
+                bytes,
+            )
+            .unwrap(),
+            Target::Postgres(db) => db.with(|c| {
+                // as someone who owns the database: the check on the way in dropped first
+                c.batch_execute("ALTER TABLE objects DROP CONSTRAINT object_matches_its_sha256")
+                    .unwrap();
+                c.execute(
+                    "UPDATE objects SET bytes = $2 WHERE sha256 = $1",
+                    &[&sha256, &bytes],
+                )
+                .unwrap();
+            }),
+        }
+    }
+}
+
+/// `#[tokio::test] async fn sqlite()` and `postgres()` in a module of each test's name.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(&super::Target::sqlite()).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(t) = super::Target::postgres() {
+                    super::$name(&t).await;
+                }
+            }
+        }
+    )*};
+}
+
+on_both_stores!(
+    sync_twice_downloads_once_then_search_ls_and_archive_source,
+    a_sync_killed_midway_is_completed_by_the_next,
+    a_failed_download_is_reported_the_rest_archived_and_retried_later,
+    two_syncs_at_once_store_each_session_once,
+);
+
 /// The binary on a thread of its own, while the fake API goes on answering.
-async fn run(f: &FakeScalingo, dir: &Path, args: &[&str]) -> Output {
-    let dir = dir.to_str().unwrap().to_string();
+async fn run(f: &FakeScalingo, t: &Target, args: &[&str]) -> Output {
+    let vars = t.vars();
     let (auth, api) = (f.auth.uri(), f.api.uri());
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     tokio::task::spawn_blocking(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_auditty(TOKEN, &auth, &api, &[("AUDITTY_ARCHIVE", &dir)], &args)
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        run_auditty(TOKEN, &auth, &api, &vars, &args)
     })
     .await
     .unwrap()
 }
 
 /// Offline: the Scalingo variables point nowhere.
-fn offline(dir: &Path, args: &[&str]) -> Output {
-    let dir = dir.to_str().unwrap();
+fn offline(t: &Target, args: &[&str]) -> Output {
+    let vars = t.vars();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run_auditty(
         TOKEN,
         "http://127.0.0.1:9",
         "http://127.0.0.1:9",
-        &[("AUDITTY_ARCHIVE", dir)],
+        &vars,
         args,
     )
 }
 
-fn ls(dir: &Path) -> Vec<Value> {
-    let o = offline(dir, &["archive", "ls", "--json"]);
+fn ls(t: &Target) -> Vec<Value> {
+    let o = offline(t, &["archive", "ls", "--json"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     text(&o.stdout)
         .lines()
@@ -209,8 +357,8 @@ fn ls(dir: &Path) -> Vec<Value> {
 }
 
 /// Every session there once, with the right sha256 and file.
-fn check_complete(dir: &Path, all: &[Sess]) {
-    let list = ls(dir);
+fn check_complete(t: &Target, all: &[Sess]) {
+    let list = ls(t);
     let mut ids: Vec<&str> = list
         .iter()
         .map(|v| v["audit_log_id"].as_str().unwrap())
@@ -228,25 +376,18 @@ fn check_complete(dir: &Path, all: &[Sess]) {
         let h = sha(&bytes);
         assert_eq!(v["sha256"], h.as_str());
         assert_eq!(v["size"], bytes.len());
-        let object = dir.join("objects").join(&h[..2]).join(&h[2..]);
-        assert_eq!(std::fs::read(object).unwrap(), bytes);
+        assert_eq!(t.stored(&h), bytes);
     }
-    let conn = rusqlite::Connection::open(dir.join("archive.db")).unwrap();
-    let ok: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok");
+    t.check_consistent(all.len());
 }
 
-#[tokio::test]
-async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
+async fn sync_twice_downloads_once_then_search_ls_and_archive_source(dir: &Target) {
     let f = FakeScalingo::start(TOKEN).await;
     let all = sessions();
     mount(&f, &all, Duration::ZERO, None).await;
     let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("arch");
 
-    let o = run(&f, &dir, &["archive", "sync", "--app", APP]).await;
+    let o = run(&f, dir, &["archive", "sync", "--app", APP]).await;
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(
         text(&o.stdout),
@@ -254,9 +395,9 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
     );
     assert_eq!(audit_log_requests(&f).await.len(), 7);
     assert_eq!(f.issued().len(), 1, "one token exchange for the whole sync");
-    check_complete(&dir, &all);
+    check_complete(dir, &all);
 
-    let o = run(&f, &dir, &["archive", "sync", "--app", APP]).await;
+    let o = run(&f, dir, &["archive", "sync", "--app", APP]).await;
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(
         text(&o.stdout),
@@ -269,7 +410,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
     );
 
     // ls: newest first, filters
-    let list = ls(&dir);
+    let list = ls(dir);
     assert_eq!(list[0]["audit_log_id"], "log-7");
     for k in [
         "audit_log_id",
@@ -283,7 +424,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         assert!(list[0].get(k).is_some(), "{k}");
     }
     let o = offline(
-        &dir,
+        dir,
         &[
             "archive",
             "ls",
@@ -308,7 +449,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         let mut a = vec!["search"];
         a.extend_from_slice(args);
         a.push("--json");
-        let o = offline(&dir, &a);
+        let o = offline(dir, &a);
         assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
         text(&o.stdout)
             .lines()
@@ -389,7 +530,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         if json {
             a.push("--json");
         }
-        let o = offline(&dir, &a);
+        let o = offline(dir, &a);
         let out = text(&o.stdout);
         assert!(out.contains("log-7"), "{out}");
         assert!(
@@ -398,7 +539,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         );
     }
     // text output
-    let o = offline(&dir, &["search", "uptime"]);
+    let o = offline(dir, &["search", "uptime"]);
     assert!(
         text(&o.stdout).contains("log-4") && text(&o.stdout).contains("«uptime»"),
         "{}",
@@ -406,7 +547,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
     );
     // a malformed query: one line, usage status
     for q in ["\"open", "a*b", ""] {
-        let o = offline(&dir, &["search", q]);
+        let o = offline(dir, &["search", q]);
         assert_eq!(o.status.code(), Some(2), "{q:?}");
         let e = text(&o.stderr);
         assert_eq!(e.lines().count(), 1, "{e}");
@@ -415,20 +556,20 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
     }
 
     // archive:// read offline
-    let o = offline(&dir, &["screen", "archive://log-2", "--at", "end"]);
+    let o = offline(dir, &["screen", "archive://log-2", "--at", "end"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(
         text(&o.stdout).contains("SECRET_KEY=zebra42"),
         "{}",
         text(&o.stdout)
     );
-    let o = offline(&dir, &["transcript", "archive://log-1"]);
+    let o = offline(dir, &["transcript", "archive://log-1"]);
     assert!(
         text(&o.stdout).contains("DROP TABLE users"),
         "{}",
         text(&o.stdout)
     );
-    let o = offline(&dir, &["screen", "archive://nope"]);
+    let o = offline(dir, &["screen", "archive://nope"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         text(&o.stderr).contains("not in the archive"),
@@ -439,16 +580,15 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
     // tampering is refused, with no network either
     let bytes = audit_log(&all[1]);
     let h = sha(&bytes);
-    let object = dir.join("objects").join(&h[..2]).join(&h[2..]);
     let mut changed = bytes.clone();
     let at = text(&changed).find("zebra42").unwrap();
     changed[at] = b'Z';
-    std::fs::write(&object, &changed).unwrap();
+    dir.tamper(&h, &changed);
     for args in [
         &["screen", "archive://log-2"][..],
         &["transcript", "archive://log-2"],
     ] {
-        let o = offline(&dir, args);
+        let o = offline(dir, args);
         assert_eq!(o.status.code(), Some(1));
         let e = text(&o.stderr);
         assert!(
@@ -459,7 +599,7 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
         assert!(o.stdout.is_empty());
     }
     let o = offline(
-        &dir,
+        dir,
         &[
             "screen",
             "--archive",
@@ -474,13 +614,10 @@ async fn sync_twice_downloads_once_then_search_ls_and_archive_source() {
     );
 }
 
-#[tokio::test]
-async fn a_sync_killed_midway_is_completed_by_the_next() {
+async fn a_sync_killed_midway_is_completed_by_the_next(dir: &Target) {
     let f = FakeScalingo::start(TOKEN).await;
     let all = sessions();
     mount(&f, &all, Duration::from_millis(500), None).await;
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("arch");
     // killed at several moments, then synced to the end
     for wait in [300, 700, 1100] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_auditty"))
@@ -488,7 +625,7 @@ async fn a_sync_killed_midway_is_completed_by_the_next() {
             .env("SCALINGO_API_TOKEN", TOKEN)
             .env("SCALINGO_AUTH_URL", f.auth.uri())
             .env("SCALINGO_API_URL", f.api.uri())
-            .env("AUDITTY_ARCHIVE", &dir)
+            .envs(dir.vars())
             .env_remove("SCALINGO_REGION")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -499,17 +636,13 @@ async fn a_sync_killed_midway_is_completed_by_the_next() {
         child.wait().unwrap();
     }
     let before = audit_log_requests(&f).await.len();
-    let had = if dir.join("archive.db").exists() {
-        ls(&dir).len()
-    } else {
-        0
-    };
+    let had = if dir.exists() { ls(dir).len() } else { 0 };
     assert!(
         had < all.len(),
         "the sync was killed before the end ({had})"
     );
     eprintln!("archived before the kills: {had} of {}", all.len());
-    let o = run(&f, &dir, &["archive", "sync", "--app", APP]).await;
+    let o = run(&f, dir, &["archive", "sync", "--app", APP]).await;
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(
         text(&o.stdout),
@@ -519,12 +652,7 @@ async fn a_sync_killed_midway_is_completed_by_the_next() {
         )
     );
     assert_eq!(audit_log_requests(&f).await.len() - before, all.len() - had);
-    check_complete(&dir, &all);
-    // no temporary file left in the objects
-    for entry in walk(&dir.join("objects")) {
-        let name = entry.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(!name.ends_with(".tmp"), "{name}");
-    }
+    check_complete(dir, &all);
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -540,17 +668,14 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-#[tokio::test]
-async fn a_failed_download_is_reported_the_rest_archived_and_retried_later() {
+async fn a_failed_download_is_reported_the_rest_archived_and_retried_later(dir: &Target) {
     let f = FakeScalingo::start(TOKEN).await;
     let all = sessions();
     let broken = Arc::new(AtomicBool::new(true));
     mount(&f, &all, Duration::ZERO, Some(("log-3", broken.clone()))).await;
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("arch");
     let o = run(
         &f,
-        &dir,
+        dir,
         &["archive", "sync", "--app", APP, "--since", "2026-03-02"],
     )
     .await;
@@ -561,24 +686,96 @@ async fn a_failed_download_is_reported_the_rest_archived_and_retried_later() {
     );
     let e = text(&o.stderr);
     assert!(e.contains("scalingo://my-app/log-3"), "{e}");
-    assert_eq!(ls(&dir).len(), 5, "log-1 is before --since, log-3 failed");
+    assert_eq!(ls(dir).len(), 5, "log-1 is before --since, log-3 failed");
     broken.store(false, Ordering::SeqCst);
-    let o = run(&f, &dir, &["archive", "sync", "--app", APP]).await;
+    let o = run(&f, dir, &["archive", "sync", "--app", APP]).await;
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(
         text(&o.stdout),
         "archive: 2 new, 5 already there, 0 failed\n"
     );
-    check_complete(&dir, &all);
+    check_complete(dir, &all);
+}
+
+#[test]
+fn a_database_that_cannot_be_used_is_one_line_without_its_password() {
+    let t = Target::sqlite();
+    let closed = "postgres://ann:hunter2-pw@127.0.0.1:1/arch";
+    let check = |o: &Output, status: i32, wants: &str| {
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(status), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.starts_with("error: ") && e.contains(wants), "{e}");
+        assert!(!e.contains("hunter2"), "{e}");
+        assert!(o.stdout.is_empty());
+    };
+    let wants = "postgres://ann:***@127.0.0.1:1/arch: cannot connect";
+    for args in [
+        &["archive", "ls", "--db", closed][..],
+        &["search", "drop", "--db", closed],
+        &["screen", "--db", closed, "archive://log-1"],
+        &["archive", "sync", "--app", APP, "--db", closed],
+    ] {
+        check(&offline(&t, args), 1, wants);
+    }
+    // from the variable, wherever an archive is read
+    let via_env = |args: &[&str]| {
+        run_auditty(
+            TOKEN,
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9",
+            &[("AUDITTY_DB", closed)],
+            args,
+        )
+    };
+    check(&via_env(&["transcript", "archive://log-1"]), 1, wants);
+    check(&via_env(&["archive", "ls"]), 1, wants);
+    // not a URL: not even shown
+    check(
+        &offline(&t, &["archive", "ls", "--db", "hunter2-typed-here"]),
+        2,
+        "--db: not a PostgreSQL URL",
+    );
+    check(
+        &via_env(&["archive", "ls", "--archive", "/tmp/x", "--db", closed]),
+        2,
+        "one archive at a time",
+    );
+    check(
+        &offline(
+            &t,
+            &[
+                "search",
+                "x",
+                "--db",
+                "postgres://a:hunter2@127.0.0.1/x?sslmode=require",
+            ],
+        ),
+        1,
+        "sslmode=require",
+    );
+    check(
+        &offline(
+            &t,
+            &[
+                "archive",
+                "ls",
+                "--db",
+                "postgres://a:hunter2@db.example.org/x",
+            ],
+        ),
+        1,
+        "no TLS",
+    );
 }
 
 #[test]
 fn sync_needs_an_app_and_dates_are_checked() {
-    let d = tempfile::tempdir().unwrap();
-    let o = offline(d.path(), &["archive", "sync"]);
+    let t = Target::sqlite();
+    let o = offline(&t, &["archive", "sync"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     let o = offline(
-        d.path(),
+        &t,
         &["archive", "sync", "--app", "x", "--since", "last tuesday"],
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
@@ -587,7 +784,7 @@ fn sync_needs_an_app_and_dates_are_checked() {
         "{}",
         text(&o.stderr)
     );
-    let o = offline(&d.path().join("none"), &["archive", "ls"]);
+    let o = offline(&t, &["archive", "ls"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         text(&o.stderr).contains("no archive there"),
@@ -596,15 +793,12 @@ fn sync_needs_an_app_and_dates_are_checked() {
     );
 }
 
-#[tokio::test]
-async fn two_syncs_at_once_store_each_session_once() {
+async fn two_syncs_at_once_store_each_session_once(dir: &Target) {
     let f = FakeScalingo::start(TOKEN).await;
     let all = sessions();
     mount(&f, &all, Duration::from_millis(20), None).await;
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("arch");
     let args = ["archive", "sync", "--app", APP];
-    let (a, b) = tokio::join!(run(&f, &dir, &args), run(&f, &dir, &args));
+    let (a, b) = tokio::join!(run(&f, dir, &args), run(&f, dir, &args));
     let mut new = 0;
     for o in [&a, &b] {
         assert!(o.status.success(), "{}", text(&o.stderr));
@@ -617,5 +811,5 @@ async fn two_syncs_at_once_store_each_session_once() {
             .unwrap();
     }
     assert_eq!(new, all.len(), "{} / {}", text(&a.stdout), text(&b.stdout));
-    check_complete(&dir, &all);
+    check_complete(dir, &all);
 }

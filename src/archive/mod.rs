@@ -4,8 +4,9 @@
 //! - [`Store`] is what an archive does (add a session with its file and its indexed content,
 //!   list, search, give a file back verified); [`sqlite::SqliteStore`] is the embedded one:
 //!   SQLite (WAL, FTS5) in `DIR/archive.db`, the files in `DIR/objects/ab/cdef…` by sha256
-//!   (`objects.rs`), the schema versioned (`schema.rs`). A PostgreSQL store is another
-//!   implementation of the same trait.
+//!   (`objects.rs`), the schema versioned (`schema.rs`); [`postgres::PostgresStore`] is the
+//!   team one (`--db postgres://…`, `$AUDITTY_DB`): the same schema, the files in the
+//!   database. [`Place`] says which, from the command line and the environment.
 //! - [`index`] turns a recording into what is searched: commands typed and executed, output
 //!   as plain text lines, with their times.
 //! - [`sync`] downloads what is not archived yet, through the Scalingo client `fetch` uses.
@@ -16,15 +17,18 @@
 
 pub mod index;
 mod objects;
+pub mod postgres;
 pub mod query;
 mod schema;
 pub mod sqlite;
 pub mod sync;
+mod words;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+pub use postgres::DbUrl;
 pub use query::Query;
 
 /// The variable naming the archive's folder.
@@ -175,16 +179,56 @@ pub fn location(given: Option<&Path>) -> Result<PathBuf> {
         })
 }
 
+/// Where the archive is, as the command line says: `--archive DIR` (a SQLite archive) or
+/// `--db URL` (PostgreSQL); with neither, `$AUDITTY_DB`, else `$AUDITTY_ARCHIVE`, else the
+/// platform's data directory.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// `--archive DIR` (empty, as a bare `--archive` gives it: no choice).
+    pub dir: Option<PathBuf>,
+    /// `--db URL`.
+    pub db: Option<DbUrl>,
+}
+
+impl Place {
+    /// A SQLite archive's folder.
+    pub fn dir(dir: impl Into<PathBuf>) -> Place {
+        Place {
+            dir: Some(dir.into()),
+            db: None,
+        }
+    }
+
+    fn open(&self, create: bool) -> Result<Box<dyn Store>> {
+        let dir = self.dir.as_deref().filter(|d| !d.as_os_str().is_empty());
+        let db = match (dir, &self.db) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Usage(
+                    "--archive DIR and --db URL: one archive at a time".into(),
+                ))
+            }
+            (Some(_), None) => None,
+            (None, Some(url)) => Some(url.clone()),
+            (None, None) => DbUrl::from_env(),
+        };
+        match db {
+            Some(url) => Ok(Box::new(postgres::PostgresStore::open(&url, create)?)),
+            None => Ok(Box::new(sqlite::SqliteStore::open(
+                &location(dir)?,
+                create,
+            )?)),
+        }
+    }
+}
+
 /// Opens the archive to add to it (made if missing).
-pub fn open_for_sync(given: Option<&Path>) -> Result<Box<dyn Store>> {
-    let dir = location(given)?;
-    Ok(Box::new(sqlite::SqliteStore::open(&dir, true)?))
+pub fn open_for_sync(place: &Place) -> Result<Box<dyn Store>> {
+    place.open(true)
 }
 
 /// Opens an archive that must exist, to read it.
-pub fn open_existing(given: Option<&Path>) -> Result<Box<dyn Store>> {
-    let dir = location(given)?;
-    Ok(Box::new(sqlite::SqliteStore::open(&dir, false)?))
+pub fn open_existing(place: &Place) -> Result<Box<dyn Store>> {
+    place.open(false)
 }
 
 /// A lowercase hex sha256.

@@ -46,12 +46,18 @@ pub fn read(dir: &Path, sha256: &str) -> Result<Vec<u8>> {
     let p = path(dir, sha256);
     let shown = p.display();
     let bytes = std::fs::read(&p).map_err(|e| Error::Runtime(format!("{shown}: {e}")))?;
-    let found = super::sha256_hex(&bytes);
+    verify(&shown.to_string(), sha256, &bytes)?;
+    Ok(bytes)
+}
+
+/// Refuses stored bytes that no longer have their sha256 (`place` names where they are).
+pub fn verify(place: &str, sha256: &str, bytes: &[u8]) -> Result<()> {
+    let found = super::sha256_hex(bytes);
     if found != sha256 {
         return Err(Error::Runtime(format!(
-            "{shown}: the stored file does not match its sha256 (tampered with or corrupted): \
+            "{place}: the stored file does not match its sha256 (tampered with or corrupted): \
              expected {sha256}, found {found}; refusing to use it"
         )));
     }
-    Ok(bytes)
+    Ok(())
 }

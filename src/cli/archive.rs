@@ -1,10 +1,11 @@
 //! Command-line definitions of the archive: `archive sync`, `archive ls`, `search`.
 
 use super::ApiArgs;
+use crate::archive::{DbUrl, Place};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Where the archive is (`--archive DIR`, `$AUDITTY_ARCHIVE`).
+/// Where the archive is (`--archive DIR`, `$AUDITTY_ARCHIVE`; `--db URL`, `$AUDITTY_DB`).
 #[derive(Args, Debug, Clone, Default)]
 pub struct ArchiveDir {
     /// The archive's folder [default: $AUDITTY_ARCHIVE, else the platform's data folder +
@@ -18,6 +19,25 @@ pub struct ArchiveDir {
         help_heading = "Archive"
     )]
     pub dir: Option<PathBuf>,
+    /// The archive in PostgreSQL instead, e.g. postgres://USER@127.0.0.1:5432/auditty
+    /// [default: $AUDITTY_DB]; the password, if any, is never shown
+    #[arg(
+        long = "db",
+        value_name = "URL",
+        value_parser = |s: &str| Ok::<_, std::convert::Infallible>(DbUrl::flag(s)),
+        help_heading = "Archive"
+    )]
+    pub db: Option<DbUrl>,
+}
+
+impl ArchiveDir {
+    /// Where the archive is, as the archive module takes it.
+    pub fn place(&self) -> Place {
+        Place {
+            dir: self.dir.clone(),
+            db: self.db.clone(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]

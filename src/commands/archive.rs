@@ -38,7 +38,7 @@ fn sync_cmd(args: &SyncArgs, out: &mut dyn Write) -> Result<()> {
         .map(|s| archive::parse_date(s, false))
         .transpose()?;
     let cfg = args.api.scalingo().config()?;
-    let mut store = archive::open_for_sync(args.api.archive.dir.as_deref())?;
+    let mut store = archive::open_for_sync(&args.api.archive.place())?;
     let plan = sync::Plan {
         cfg,
         apps: &apps,
@@ -77,7 +77,7 @@ fn filter(f: &SessionFilter) -> Result<Filter> {
 
 fn ls(args: &LsArgs, out: &mut dyn Write) -> Result<()> {
     let filter = filter(&args.filter)?;
-    let store = archive::open_existing(args.archive.dir.as_deref())?;
+    let store = archive::open_existing(&args.archive.place())?;
     let list = store.list(&filter)?;
     let mut text = String::new();
     for s in &list {
@@ -108,7 +108,7 @@ pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<()> {
         SearchIn::Output => Scope::Output,
         SearchIn::All => Scope::All,
     };
-    let store = archive::open_existing(args.archive.dir.as_deref())?;
+    let store = archive::open_existing(&args.archive.place())?;
     let hits = store.search(&query, scope, &filter, args.limit)?;
     let bold = !args.json && std::io::stdout().is_terminal();
     let mut text = String::new();

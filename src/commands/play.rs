@@ -33,8 +33,8 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     if let (None, Some(app)) = (&args.source, &args.app) {
         return pick(app, args, start);
     }
-    if let (None, Some(dir)) = (&args.source, &args.api.archive.dir) {
-        return pick_archived(dir, args, start);
+    if let (None, Some(_)) = (&args.source, &args.api.archive.dir) {
+        return pick_archived(args, start);
     }
     let with = args.opts.context.sources(args.source.as_deref())?;
     let source = Source::parse_or_demo(args.source.as_ref())?;
@@ -126,11 +126,12 @@ fn pick(app: &str, args: &PlayArgs, start: Instant) -> Result<()> {
     .map_err(terminal)
 }
 
-/// `auditty play --archive [DIR]`: the picker on the archive, offline (an archive that is
-/// not there is an `error:` line before the terminal is taken over).
-fn pick_archived(dir: &std::path::Path, args: &PlayArgs, start: Instant) -> Result<()> {
-    let dir = Some(dir.to_path_buf()).filter(|d| !d.as_os_str().is_empty());
-    crate::archive::open_existing(dir.as_deref())?;
+/// `auditty play --archive [DIR]` (or `--archive --db URL`): the picker on the archive,
+/// offline (an archive that is not there is an `error:` line before the terminal is taken
+/// over).
+fn pick_archived(args: &PlayArgs, start: Instant) -> Result<()> {
+    let place = args.api.archive.place();
+    crate::archive::open_existing(&place)?;
     let context = context_of(args, None)?;
     if !std::io::stdout().is_terminal() {
         return Err(Error::Usage(
@@ -139,7 +140,7 @@ fn pick_archived(dir: &std::path::Path, args: &PlayArgs, start: Instant) -> Resu
     }
     crate::player::archive_picker::run(
         crate::player::archive_picker::ArchivePicking {
-            dir,
+            place,
             settings: args.term.settings(&args.api),
             opts: options(&args.opts),
             context,

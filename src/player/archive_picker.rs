@@ -3,20 +3,19 @@
 //! is read from it (its sha256 checked) instead of downloaded.
 
 use super::app;
+use super::finder::Found;
 use super::picker::{Action, Effect};
 use super::run::{self, TerminalError};
 use super::session::{pick, ready, ContextOf, Effects, Msg};
-use crate::archive::{self, Filter, SessionMeta};
+use crate::archive::{self, Filter, Place, Query, Scope, SessionMeta};
 use crate::recording::{self, Settings, Source};
 use crate::scalingo::{Session, User};
-use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 /// The archive to pick from, and how to play its sessions.
 pub struct ArchivePicking {
-    /// `None`: the default location.
-    pub dir: Option<PathBuf>,
+    pub place: Place,
     pub settings: Settings,
     pub opts: app::Options,
     /// The context of each session chosen (`None`: no `--with`).
@@ -41,23 +40,60 @@ fn as_session(m: SessionMeta) -> Session {
     }
 }
 
+/// Hits a search in the picker shows at most.
+pub const SEARCH_LIMIT: usize = 500;
+
+/// The archive's hits for `query`, as the picker shows them.
+fn search(place: &Place, query: &str) -> Result<Vec<Found>, String> {
+    let q = Query::parse(query).map_err(|e| e.to_string())?;
+    let store = archive::open_existing(place).map_err(|e| e.to_string())?;
+    let hits = store
+        .search(&q, Scope::All, &Filter::default(), SEARCH_LIMIT)
+        .map_err(|e| e.to_string())?;
+    Ok(hits
+        .into_iter()
+        .map(|h| Found {
+            session: as_session(h.session),
+            t: h.t,
+            kind: h.kind.as_str(),
+            snippet: h.snippet,
+        })
+        .collect())
+}
+
 impl Effects for ArchivePicking {
+    fn searchable(&self) -> bool {
+        true
+    }
+
     fn perform(&self, effect: Effect, tx: &Sender<Msg>) {
         match effect {
+            Effect::Search { query } => {
+                let (place, tx) = (self.place.clone(), tx.clone());
+                let run = move || {
+                    let _ = tx.send(Msg::Picker(Action::Found(search(&place, &query))));
+                };
+                if let Err(e) = std::thread::Builder::new()
+                    .name("auditty-archive-search".into())
+                    .spawn(run)
+                {
+                    eprintln!("error: cannot start a thread: {e}");
+                }
+            }
             Effect::List => {
-                let listed = archive::open_existing(self.dir.as_deref())
+                let listed = archive::open_existing(&self.place)
                     .and_then(|s| s.list(&Filter::default()))
                     .map(|l| l.into_iter().map(as_session).collect())
                     .map_err(|e| e.to_string());
                 let _ = tx.send(Msg::Picker(Action::Listed(listed)));
             }
             Effect::Download { ticket, id, .. } => {
-                let (dir, settings, tx) = (self.dir.clone(), self.settings.clone(), tx.clone());
                 let context_of = self.context.clone();
+                let (place, settings, tx) = (self.place.clone(), self.settings.clone(), tx.clone());
                 let read = move || {
                     let source = Source::Archive { id };
                     let settings = Settings {
-                        archive: dir,
+                        archive: place,
                         ..settings
                     };
                     let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
@@ -109,14 +145,17 @@ mod tests {
             rows: 24,
             started_at: None,
         };
+        let src = Source::Demo;
+        let rec = recording::from_bytes(&src, bytes.clone(), &Settings::default()).unwrap();
+        let content = archive::index::content(&rec);
         let mut s = SqliteStore::open(dir, true).unwrap();
-        s.add(&meta, &bytes, &[]).unwrap();
+        s.add(&meta, &bytes, &content).unwrap();
         bytes
     }
 
     fn picking(dir: &std::path::Path) -> ArchivePicking {
         ArchivePicking {
-            dir: Some(dir.to_path_buf()),
+            place: Place::dir(dir),
             settings: Settings::default(),
             opts: app::Options::default(),
             context: None,
@@ -162,6 +201,36 @@ mod tests {
             } => assert_eq!(loaded.name, "archive://log-1"),
             _ => panic!("not opened"),
         }
+    }
+
+    #[test]
+    fn slash_searches_the_archive() {
+        let d = tempfile::tempdir().unwrap();
+        archived(d.path());
+        let p = picking(d.path());
+        assert!(p.searchable());
+        let found = |query: &str| {
+            let (tx, rx) = mpsc::channel();
+            p.perform(
+                Effect::Search {
+                    query: query.into(),
+                },
+                &tx,
+            );
+            match rx.recv_timeout(Duration::from_secs(20)) {
+                Ok(Msg::Picker(Action::Found(r))) => r,
+                _ => panic!("no answer"),
+            }
+        };
+        let hits = found("hello").unwrap();
+        assert!(!hits.is_empty());
+        assert!(hits
+            .iter()
+            .all(|h| h.session.audit_log_id.as_deref() == Some("log-1")));
+        assert!(hits[0].snippet.contains("\u{2}hello\u{3}"), "{:?}", hits[0]);
+        assert!(found("nothing-like-this").unwrap().is_empty());
+        let e = found("\"open").unwrap_err();
+        assert!(e.starts_with("bad search query"), "{e}");
     }
 
     #[test]

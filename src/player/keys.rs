@@ -156,9 +156,11 @@ fn mouse(m: &MouseEvent) -> Option<Action> {
     }))
 }
 
-/// What an input event means to the session picker (`None`: nothing).
-pub fn picker(ev: &Event) -> Option<PickerAction> {
+/// What an input event means to the session picker (`None`: nothing); `typing`: its search
+/// prompt is open, and takes the keys.
+pub fn picker(ev: &Event, typing: bool) -> Option<PickerAction> {
     match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release && typing => prompt_key(k),
         Event::Key(k) if k.kind != KeyEventKind::Release => picker_key(k),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollUp => Some(PickerAction::Move(-1)),
@@ -168,6 +170,19 @@ pub fn picker(ev: &Event) -> Option<PickerAction> {
         Event::Resize(w, h) => Some(PickerAction::Resize(*w, *h)),
         _ => None,
     }
+}
+
+fn prompt_key(k: &KeyEvent) -> Option<PickerAction> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match k.code {
+        KeyCode::Char('c') | KeyCode::Char('C') if ctrl => PickerAction::Quit,
+        KeyCode::Char(_) if ctrl => return None,
+        KeyCode::Char(c) => PickerAction::SearchType(c),
+        KeyCode::Backspace => PickerAction::SearchBack,
+        KeyCode::Enter => PickerAction::SearchRun,
+        KeyCode::Esc => PickerAction::Cancel,
+        _ => return None,
+    })
 }
 
 fn picker_key(k: &KeyEvent) -> Option<PickerAction> {
@@ -186,6 +201,7 @@ fn picker_key(k: &KeyEvent) -> Option<PickerAction> {
         KeyCode::Esc => PickerAction::Cancel,
         KeyCode::Char('r') => PickerAction::Reload,
         KeyCode::Char('q') => PickerAction::Quit,
+        KeyCode::Char('/') => PickerAction::SearchOpen,
         _ => return None,
     })
 }
@@ -308,7 +324,7 @@ mod tests {
     #[test]
     fn picker_keys() {
         use picker::Action;
-        let k = |c, m| picker(&Event::Key(KeyEvent::new(c, m)));
+        let k = |c, m| picker(&Event::Key(KeyEvent::new(c, m)), false);
         let n = KeyModifiers::NONE;
         assert_eq!(k(KeyCode::Down, n), Some(Action::Move(1)));
         assert_eq!(k(KeyCode::Char('k'), n), Some(Action::Move(-1)));
@@ -320,6 +336,21 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(k(KeyCode::Char('x'), n), None);
-        assert_eq!(picker(&Event::Resize(80, 24)), Some(Action::Resize(80, 24)));
+        assert_eq!(k(KeyCode::Char('/'), n), Some(Action::SearchOpen));
+        assert_eq!(
+            picker(&Event::Resize(80, 24), false),
+            Some(Action::Resize(80, 24))
+        );
+        // the search prompt takes every character, q and j too
+        let t = |c, m| picker(&Event::Key(KeyEvent::new(c, m)), true);
+        assert_eq!(t(KeyCode::Char('q'), n), Some(Action::SearchType('q')));
+        assert_eq!(t(KeyCode::Char('*'), n), Some(Action::SearchType('*')));
+        assert_eq!(t(KeyCode::Backspace, n), Some(Action::SearchBack));
+        assert_eq!(t(KeyCode::Enter, n), Some(Action::SearchRun));
+        assert_eq!(t(KeyCode::Esc, n), Some(Action::Cancel));
+        assert_eq!(
+            t(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
     }
 }

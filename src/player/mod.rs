@@ -32,6 +32,7 @@ pub mod background;
 pub mod clock;
 #[cfg(test)]
 pub(crate) mod fake;
+pub mod finder;
 pub mod keys;
 pub mod layout;
 pub mod panels;

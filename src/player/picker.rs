@@ -6,6 +6,7 @@
 //! loop ([`super::session`]) carries out on a thread, reporting back with actions
 //! ([`Action::Listed`], [`Action::Progress`], …). Drawing is [`super::ui::picker`].
 
+use super::finder::{Finder, Found, Results};
 use crate::scalingo::Session;
 use std::time::Duration;
 
@@ -53,6 +54,16 @@ pub enum Action {
     Opened {
         ticket: u64,
     },
+    /// `/`: open the search prompt (the archive's picker).
+    SearchOpen,
+    /// A character typed into the search prompt.
+    SearchType(char),
+    /// Backspace in the search prompt.
+    SearchBack,
+    /// Enter in the search prompt: run the search.
+    SearchRun,
+    /// The search's hits arrived (or it failed: the message to show).
+    Found(Result<Vec<Found>, String>),
 }
 
 /// What the loop must do for the picker.
@@ -67,6 +78,8 @@ pub enum Effect {
         id: String,
         size_hint: Option<u64>,
     },
+    /// Search the archive (answer with [`Action::Found`]).
+    Search { query: String },
 }
 
 /// The list of sessions, as far as it is known.
@@ -87,6 +100,8 @@ pub struct Download {
     pub total: Option<u64>,
     /// All bytes are in; the recording is being read.
     pub reading: bool,
+    /// Where to start playing (a search hit's time, nanoseconds).
+    pub start: Option<u64>,
 }
 
 pub struct Picker {
@@ -100,6 +115,8 @@ pub struct Picker {
     pub(crate) size: (u16, u16),
     /// The spinner's frame.
     pub(crate) spin: usize,
+    /// `/` and its hits.
+    pub(crate) finder: Finder,
     next_ticket: u64,
     quit: bool,
     dirty: bool,
@@ -116,6 +133,7 @@ impl Picker {
             message: None,
             size,
             spin: 0,
+            finder: Finder::default(),
             next_ticket: 1,
             quit: false,
             dirty: true,
@@ -144,7 +162,9 @@ impl Picker {
 
     /// Waiting for the network (the spinner turns, the loop wakes up to look for answers).
     pub fn busy(&self) -> bool {
-        self.listing == Listing::Loading || self.download.is_some()
+        self.listing == Listing::Loading
+            || self.download.is_some()
+            || matches!(self.finder.shown, Some((_, Results::Searching)))
     }
 
     /// Whether something changed since the last call (and a frame should be drawn).
@@ -164,15 +184,28 @@ impl Picker {
         }
     }
 
-    /// The session under the selection.
+    /// The session under the selection (a hit's, when hits are shown).
     pub fn current(&self) -> Option<&Session> {
+        if self.finder.showing() {
+            return self.finder.hits().get(self.selected).map(|h| &h.session);
+        }
         self.sessions().get(self.selected)
+    }
+
+    /// Rows to choose from: the hits shown, else the sessions.
+    fn rows(&self) -> usize {
+        if self.finder.showing() {
+            self.finder.hits().len()
+        } else {
+            self.sessions().len()
+        }
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         match &action {
             Action::Tick(_) | Action::Progress { .. } => {}
             Action::Listed(_) | Action::Fetched { .. } | Action::Opened { .. } => self.dirty = true,
+            Action::Found(_) => self.dirty = true,
             Action::Failed { .. } | Action::Resize(..) => self.dirty = true,
             _ => {
                 self.dirty = true;
@@ -181,15 +214,24 @@ impl Picker {
         }
         match action {
             Action::Move(d) => {
-                let n = self.sessions().len();
+                let n = self.rows();
                 if n > 0 {
                     self.selected = (self.selected as i64 + d).clamp(0, n as i64 - 1) as usize;
                 }
             }
             Action::Home => self.selected = 0,
-            Action::End => self.selected = self.sessions().len().saturating_sub(1),
+            Action::End => self.selected = self.rows().saturating_sub(1),
             Action::Open => return self.open(),
-            Action::Cancel => self.download = None,
+            Action::Cancel => {
+                if !self.search_cancel() {
+                    self.download = None;
+                }
+            }
+            a @ (Action::SearchOpen
+            | Action::SearchType(_)
+            | Action::SearchBack
+            | Action::SearchRun
+            | Action::Found(_)) => return self.search_action(a),
             Action::Reload => {
                 if self.listing != Listing::Loading {
                     self.listing = Listing::Loading;
@@ -206,7 +248,9 @@ impl Picker {
                 }
             }
             Action::Listed(Ok(list)) => {
-                self.selected = self.selected.min(list.len().saturating_sub(1));
+                if !self.finder.showing() {
+                    self.selected = self.selected.min(list.len().saturating_sub(1));
+                }
                 self.listing = Listing::Loaded(list);
             }
             Action::Listed(Err(e)) => self.listing = Listing::Failed(e),
@@ -252,6 +296,8 @@ impl Picker {
             return None;
         }
         let s = self.current()?;
+        // a hit's session plays from the hit (no hits unless they are shown)
+        let start = self.finder.hits().get(self.selected).map(|h| h.t);
         let Some(id) = s.audit_log_id.clone() else {
             self.message = Some("this session has no audit log to play".into());
             return None;
@@ -265,6 +311,7 @@ impl Picker {
             done: 0,
             total: size_hint,
             reading: false,
+            start,
         });
         Some(Effect::Download {
             ticket,

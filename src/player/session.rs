@@ -55,6 +55,10 @@ pub struct Picking {
 /// threads ([`Picking`]), or a fake in tests.
 pub(crate) trait Effects {
     fn perform(&self, effect: Effect, tx: &Sender<Msg>);
+    /// Whether `/` searches (an archive has an index; the API has not).
+    fn searchable(&self) -> bool {
+        false
+    }
 }
 
 impl Effects for Picking {
@@ -66,6 +70,10 @@ impl Effects for Picking {
                 id,
                 size_hint,
             } => self.download(ticket, id, size_hint, tx.clone()),
+            Effect::Search { .. } => {
+                let e = "search needs the archive: auditty play --archive".to_string();
+                let _ = tx.send(Msg::Picker(Action::Found(Err(e))));
+            }
         }
     }
 }
@@ -155,6 +163,9 @@ pub(crate) fn pick(
 ) -> Result<(), TerminalError> {
     let term_err = TerminalError::Io;
     let mut picker = Picker::new(app, io.size().unwrap_or((80, 24)));
+    if effects.searchable() {
+        picker.enable_search();
+    }
     let (tx, rx) = mpsc::channel();
     effects.perform(Effect::List, &tx);
     loop {
@@ -170,7 +181,12 @@ pub(crate) fn pick(
                         continue; // cancelled
                     }
                     let size = io.size().unwrap_or(picker.size);
-                    match App::new(loaded, opts.clone(), size, io.now()) {
+                    let mut opts = opts.clone();
+                    if let Some(t) = picker.download().and_then(|d| d.start) {
+                        // a search hit: played from its time
+                        opts.start_at = Some(crate::timeline::TimeSpec::Offset(t));
+                    }
+                    match App::new(loaded, opts, size, io.now()) {
                         Err(message) => Action::Failed { ticket, message },
                         Ok(mut player) => {
                             picker.update(Action::Opened { ticket });
@@ -195,7 +211,7 @@ pub(crate) fn pick(
         let timeout = picker.busy().then_some(POLL);
         let mut next = io.next_event(timeout).map_err(term_err)?;
         while let Some(ev) = next {
-            if let Some(a) = keys::picker(&ev) {
+            if let Some(a) = keys::picker(&ev, picker.typing()) {
                 if let Some(effect) = picker.update(a) {
                     effects.perform(effect, &tx);
                 }
@@ -227,6 +243,8 @@ mod tests {
         /// The wall-clock start the recording downloaded has.
         start: Option<&'static str>,
         performed: RefCell<Vec<Effect>>,
+        /// An archive's: `/` searches, and these are the hits.
+        hits: Option<Vec<crate::player::finder::Found>>,
     }
 
     impl FakeNet {
@@ -237,15 +255,23 @@ mod tests {
                 context: Vec::new(),
                 start: None,
                 performed: RefCell::new(Vec::new()),
+                hits: None,
             }
         }
     }
 
     impl Effects for FakeNet {
+        fn searchable(&self) -> bool {
+            self.hits.is_some()
+        }
+
         fn perform(&self, effect: Effect, tx: &Sender<Msg>) {
             self.performed.borrow_mut().push(effect.clone());
             let send = |m| tx.send(m).unwrap();
             match effect {
+                Effect::Search { .. } => {
+                    send(Msg::Picker(Action::Found(Ok(self.hits.clone().unwrap()))))
+                }
                 Effect::List => send(Msg::Picker(Action::Listed(Ok(self.sessions.clone())))),
                 Effect::Download { ticket, id, .. } => {
                     send(Msg::Picker(Action::Progress {
@@ -371,6 +397,45 @@ mod tests {
         assert!(last.contains("context (1)"), "{last}");
         assert!(last.contains("app-event alice deployment ^[[2"), "{last}");
         assert!(!last.contains('\u{1b}'), "escaped");
+    }
+
+    #[test]
+    fn a_search_hit_plays_from_its_time() {
+        let mut net = FakeNet::new(3);
+        net.hits = Some(vec![crate::player::finder::Found {
+            session: net.sessions[1].clone(),
+            t: 5_000_000_000,
+            kind: "command",
+            snippet: "\u{2}grep\u{3} x".into(),
+        }]);
+        let mut script = vec![(100, key(KeyCode::Char('/')))];
+        script.extend("grep".chars().map(|c| (150, key(KeyCode::Char(c)))));
+        script.extend([
+            (200, key(KeyCode::Enter)),
+            (300, key(KeyCode::Enter)),
+            (3000, key(KeyCode::Char('q'))),
+        ]);
+        let (r, io) = run(&net, script);
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            net.performed.borrow()[1],
+            Effect::Search {
+                query: "grep".into()
+            }
+        );
+        let hits = io
+            .frames
+            .iter()
+            .find(|f| f.contains("1 hit for grep"))
+            .expect("the hits were drawn");
+        assert!(hits.contains("log-1") && hits.contains("+0:05"), "{hits}");
+        let player = io
+            .frames
+            .iter()
+            .find(|f| f.contains("log-1.json"))
+            .expect("the player was drawn");
+        // from 0:05: what was typed then is on the screen at the first frame
+        assert!(player.contains("grep x"), "{player}");
     }
 
     #[test]

@@ -116,9 +116,9 @@ pub struct Settings {
     pub newline: NewlineMode,
     /// How to reach the Scalingo API, for a `scalingo://` source.
     pub scalingo: ScalingoApi,
-    /// The archive's folder, for an `archive://` source (`--archive`, `$AUDITTY_ARCHIVE`;
-    /// `None`: the platform's default).
-    pub archive: Option<PathBuf>,
+    /// Where the archive is, for an `archive://` source (`--archive`, `--db`, their
+    /// variables, else the platform's default).
+    pub archive: crate::archive::Place,
 }
 
 /// The Scalingo API flags (`--token`, `--region`, `--api-url`, `--auth-url`); the official
@@ -242,7 +242,7 @@ pub fn read(source: &Source, settings: &Settings) -> Result<Timeline> {
                 .map_err(|e| Error::Runtime(format!("{url}: {e}")))?
         }
         Source::Demo => DEMO.to_vec(),
-        Source::Archive { id } => crate::archive::open_existing(settings.archive.as_deref())?
+        Source::Archive { id } => crate::archive::open_existing(&settings.archive)?
             .read(id)
             .map_err(|e| Error::Runtime(format!("{name}: {e}")))?,
     };

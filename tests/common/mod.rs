@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 #![allow(clippy::result_large_err)] // tungstenite's handshake callback returns its own error type
 
+pub mod pg;
 pub mod tmux;
 
 use std::collections::BTreeMap;
@@ -465,7 +466,8 @@ pub fn run_auditty(
         .env("SCALINGO_API_URL", api)
         .env_remove("SCALINGO_APP")
         .env_remove("SCALINGO_REGION")
-        .env_remove("AUDITTY_MAX_BYTES");
+        .env_remove("AUDITTY_MAX_BYTES")
+        .env_remove("AUDITTY_DB");
     for (k, v) in extra {
         cmd.env(k, v);
     }

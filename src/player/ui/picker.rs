@@ -8,6 +8,8 @@
 //!  ↑↓ choose  Enter play  Esc (in the player) back here  r reload  q quit
 //! ```
 
+use crate::archive::{MARK_END, MARK_START};
+use crate::player::finder::{Found, Results};
 use crate::player::picker::{Listing, Picker, SPINNER};
 use crate::render::escape::escape_controls;
 use crate::scalingo::human_size;
@@ -24,6 +26,10 @@ const DIM: Style = Style::new().fg(Color::DarkGray);
 const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
 const HINTS: &str =
     "↑↓ choose  Enter play  Esc (in the player) back to this list  r reload  q quit";
+const SEARCH_HINTS: &str =
+    "↑↓ choose  Enter play  / search  Esc (in the player) back to this list  r reload  q quit";
+const HIT_HINTS: &str =
+    "↑↓ choose  Enter play from the hit  / search again  Esc back to the list  q quit";
 
 /// Draw the whole picker.
 pub fn draw(p: &Picker, f: &mut Frame) {
@@ -64,6 +70,26 @@ pub fn render(p: &Picker, area: Rect, buf: &mut Buffer) {
             .render(title, buf);
     }
     let spinner = SPINNER[p.spin % SPINNER.len()];
+    if let Some((query, results)) = &p.finder.shown {
+        hits_view(p, query, results, spinner, body, title, buf);
+    } else {
+        list_view(p, &app, spinner, body, buf);
+    }
+    if status.y > area.y {
+        match &p.finder.typing {
+            Some(q) => Line::from(vec![
+                Span::styled(" /", Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(escape_controls(q)),
+                Span::styled("█", DIM),
+                Span::styled("  Enter search  Esc cancel", DIM),
+            ])
+            .render(status, buf),
+            None => status_line(p, spinner).render(status, buf),
+        }
+    }
+}
+
+fn list_view(p: &Picker, app: &str, spinner: char, body: Rect, buf: &mut Buffer) {
     match &p.listing {
         Listing::Loading => centered(
             body,
@@ -83,9 +109,124 @@ pub fn render(p: &Picker, area: Rect, buf: &mut Buffer) {
         }
         Listing::Loaded(sessions) => table(p, sessions, body, buf),
     }
-    if status.y > area.y {
-        status_line(p, spinner).render(status, buf);
+}
+
+/// The hits of a search instead of the list: when, who, where, what matched.
+fn hits_view(
+    p: &Picker,
+    query: &str,
+    results: &Results,
+    spinner: char,
+    body: Rect,
+    title: Rect,
+    buf: &mut Buffer,
+) {
+    let query = escape_controls(query);
+    match results {
+        Results::Searching => centered(
+            body,
+            buf,
+            Line::from(vec![
+                Span::styled(format!("{spinner} "), Style::new().fg(Color::Cyan)),
+                Span::raw(format!("Searching the archive for {query}…")),
+            ]),
+        ),
+        Results::Failed(e) => centered(
+            body,
+            buf,
+            Line::styled(format!("error: {}", escape_controls(e)), ERROR),
+        ),
+        Results::Found(hits) if hits.is_empty() => {
+            centered(body, buf, Line::raw(format!("No hits for {query}.")))
+        }
+        Results::Found(hits) => {
+            let n = if hits.len() == 1 {
+                "1 hit".to_string()
+            } else {
+                format!("{} hits", hits.len())
+            };
+            let label = format!("{n} for {query} ");
+            if title.width as usize > label.width() + 40 {
+                Line::from(Span::styled(label, DIM))
+                    .right_aligned()
+                    .render(title, buf);
+            }
+            hit_table(p, hits, body, buf)
+        }
     }
+}
+
+fn hit_table(p: &Picker, hits: &[Found], area: Rect, buf: &mut Buffer) {
+    let cells: Vec<[String; 4]> = hits
+        .iter()
+        .map(|h| {
+            let [when, who, ..] = session_cells(&h.session);
+            let at = crate::timeline::clock(h.t);
+            [
+                format!("{when} +{at}"),
+                who,
+                h.kind.to_string(),
+                escape_controls(h.session.audit_log_id.as_deref().unwrap_or("")),
+            ]
+        })
+        .collect();
+    let heads = ["WHEN", "WHO", "IN", "AUDIT LOG"];
+    let mut widths = heads.map(|h| h.width() as u16);
+    for r in &cells {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.width().min(u16::MAX as usize) as u16);
+        }
+    }
+    let constraints = [
+        Constraint::Length(widths[0]),
+        Constraint::Length(widths[1]),
+        Constraint::Length(widths[2]),
+        Constraint::Length(widths[3]),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new([heads[0], heads[1], heads[2], heads[3], "MATCH"])
+        .style(DIM.add_modifier(Modifier::BOLD));
+    let rows = cells.into_iter().zip(hits).map(|(c, h)| {
+        let [when, who, kind, id] = c;
+        Row::new([
+            Cell::from(when),
+            Cell::from(who),
+            Cell::from(kind),
+            Cell::from(id),
+            Cell::from(snippet(&h.snippet)),
+        ])
+    });
+    let mut state = TableState::default().with_selected(Some(p.selected));
+    StatefulWidget::render(
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(2)
+            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+            .highlight_symbol("▸")
+            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always),
+        area,
+        buf,
+        &mut state,
+    );
+}
+
+/// A snippet on one line, escaped, the match in bold.
+fn snippet(s: &str) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut bold = false;
+    for part in s.split([MARK_START, MARK_END]) {
+        if !part.is_empty() {
+            let text = escape_controls(&part.replace('\n', " ⏎ "));
+            let style = if bold {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(text, style));
+        }
+        bold = !bold;
+    }
+    Line::from(spans)
 }
 
 fn centered(area: Rect, buf: &mut Buffer, line: Line) {
@@ -177,7 +318,13 @@ fn status_line(p: &Picker, spinner: char) -> Line<'static> {
     if let Some(m) = &p.message {
         return Line::styled(format!(" error: {}", escape_controls(m)), ERROR);
     }
+    if p.finder.showing() {
+        return Line::styled(format!(" {HIT_HINTS}"), DIM);
+    }
     match &p.listing {
+        Listing::Loaded(s) if !s.is_empty() && p.finder.enabled => {
+            Line::styled(format!(" {SEARCH_HINTS}"), DIM)
+        }
         Listing::Loaded(s) if !s.is_empty() => Line::styled(format!(" {HINTS}"), DIM),
         Listing::Loading => Line::styled(" q quit", DIM),
         _ => Line::styled(" r reload  q quit", DIM),
@@ -278,6 +425,36 @@ mod tests {
         p.update(Action::Listed(Err("bad\u{1b}[2Jthing".into())));
         let s = format!("{}", shot(&p).backend());
         assert!(s.contains("bad^[[2Jthing"), "{s}");
+    }
+
+    #[test]
+    fn search_hits_and_prompt() {
+        use crate::player::finder::Found;
+        let mut p = Picker::new("archive", (120, 9));
+        p.enable_search();
+        p.update(Action::Listed(Ok(sessions(3))));
+        p.update(Action::SearchOpen);
+        for c in "drop*".chars() {
+            p.update(Action::SearchType(c));
+        }
+        insta::assert_snapshot!("search_prompt", shot(&p).backend());
+        p.update(Action::SearchRun);
+        let hit = |n: usize, t: u64, snippet: &str| Found {
+            session: session(n, Some(&format!("log-{n}"))),
+            t,
+            kind: "command",
+            snippet: snippet.into(),
+        };
+        p.update(Action::Found(Ok(vec![
+            hit(2, 4_000_000_000, "psql -c '\u{2}DROP\u{3} TABLE users'"),
+            hit(0, 61_500_000_000, "\u{2}dropdb\u{3} old\n\u{1b}[31mred"),
+        ])));
+        p.update(Action::Move(1));
+        let t = shot(&p);
+        for cell in t.backend().buffer().content() {
+            assert!(!cell.symbol().chars().any(|c| c.is_control()));
+        }
+        insta::assert_snapshot!("search_hits", t.backend());
     }
 
     #[test]

@@ -1,0 +1,172 @@
+//! A session's content as PostgreSQL keeps it: its pieces (the [`Entry`]s SQLite keeps one
+//! row each) gathered in chunks of one kind, up to [`CHUNK_BYTES`] of text, each chunk one
+//! row with its pieces' times and where each starts in its text, and one `tsvector` for
+//! them all (a gap between two pieces, so that no phrase spans them).
+//!
+//! Why: most pieces are a line or two; a row each would cost more in row headers, repeated
+//! words and GIN entries than the text itself, and short texts are not compressed. A chunk
+//! is stored compressed (TOAST), its words once. The database finds the chunks that match;
+//! [`hits`] then finds the pieces in them that do, as SQLite would have (every term in the
+//! piece), at their times.
+
+use super::super::{words, Entry, In, Query};
+
+/// A chunk's text is closed once it holds this much.
+pub const CHUNK_BYTES: usize = 64 * 1024;
+
+/// One row of `content`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub kind: &'static str,
+    /// Nanoseconds from the session's start, each piece's.
+    pub times: Vec<i64>,
+    /// Where each piece starts in `text` (bytes).
+    pub starts: Vec<i32>,
+    pub text: String,
+    /// The `tsvector` literal.
+    pub words: String,
+}
+
+/// PostgreSQL's text holds no NUL: one is kept as U+FFFD.
+pub fn no_nul(s: &str) -> String {
+    s.replace('\0', "\u{fffd}")
+}
+
+/// The chunks of a session's content (kept in its order).
+pub fn chunks(content: &[Entry]) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    // the chunk being filled, its pieces' words, the positions they take
+    let mut open: Option<(Chunk, Vec<Vec<String>>, usize)> = None;
+    let close = |open: &mut Option<(Chunk, Vec<Vec<String>>, usize)>, out: &mut Vec<Chunk>| {
+        if let Some((mut c, words, _)) = open.take() {
+            c.words = words::tsvector_of_words(&words);
+            out.push(c);
+        }
+    };
+    for e in content {
+        let text = no_nul(&e.text);
+        for (piece, folded) in words::pieces_with_words(&text) {
+            let n = folded.len() + 1;
+            let fits = open.as_ref().is_some_and(|(c, _, used)| {
+                c.kind == e.kind.as_str()
+                    && c.text.len() < CHUNK_BYTES
+                    && used + n <= words::MAX_WORDS
+                    && c.text.len() + piece.len() < i32::MAX as usize
+            });
+            if !fits {
+                close(&mut open, &mut out);
+                open = Some((
+                    Chunk {
+                        kind: e.kind.as_str(),
+                        ..Chunk::default()
+                    },
+                    Vec::new(),
+                    0,
+                ));
+            }
+            let (c, words, used) = open.as_mut().expect("opened above");
+            c.times.push(e.t.min(i64::MAX as u64) as i64);
+            c.starts.push(c.text.len() as i32);
+            c.text.push_str(piece);
+            words.push(folded);
+            *used += n;
+        }
+    }
+    close(&mut open, &mut out);
+    out
+}
+
+/// The pieces of a chunk read back that match the query (at most `max`): their time, and a
+/// snippet.
+pub fn hits(
+    times: &[i64],
+    starts: &[i32],
+    text: &str,
+    q: &Query,
+    max: usize,
+) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    for (i, &t) in times.iter().enumerate() {
+        if out.len() >= max {
+            break;
+        }
+        let at = |k: usize| -> Option<usize> {
+            match starts.get(k) {
+                Some(&s) => usize::try_from(s).ok(),
+                None => Some(text.len()),
+            }
+        };
+        let (Some(from), Some(to)) = (at(i), at(i + 1)) else {
+            continue;
+        };
+        let Some(piece) = text.get(from..to) else {
+            continue;
+        };
+        if words::is_match(piece, q) {
+            out.push((t.max(0) as u64, words::snippet(piece, q)));
+        }
+    }
+    out
+}
+
+/// The kind stored in a chunk.
+pub fn kind(s: &str) -> In {
+    In::parse(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(kind: In, t: u64, text: &str) -> Entry {
+        Entry {
+            kind,
+            t,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn pieces_gathered_by_kind_and_found_again() {
+        let content = [
+            e(In::Command, 1, "rm -rf cache"),
+            e(In::Command, 5, "ls"),
+            e(In::Output, 2, "removed\0 cache"),
+            e(In::Output, 6, "a.txt b.txt"),
+        ];
+        let c = chunks(&content);
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (c[0].kind, &c[0].times[..], &c[0].starts[..]),
+            ("command", &[1, 5][..], &[0, 12][..])
+        );
+        assert_eq!(c[1].text, "removed\u{fffd} cachea.txt b.txt");
+        let q = Query::parse("cache").unwrap();
+        let found = hits(&c[1].times, &c[1].starts, &c[1].text, &q, 10);
+        assert_eq!(found, [(2, "removed\u{fffd} \u{2}cache\u{3}".to_string())]);
+        // every term in one piece, as SQLite finds them
+        let q = Query::parse("removed txt").unwrap();
+        assert!(hits(&c[1].times, &c[1].starts, &c[1].text, &q, 10).is_empty());
+    }
+
+    #[test]
+    fn chunks_close_at_their_size() {
+        let line = "word ".repeat(1000);
+        let content: Vec<Entry> = (0..40).map(|i| e(In::Output, i, &line)).collect();
+        let c = chunks(&content);
+        assert!(c.len() > 1, "{}", c.len());
+        assert!(c.iter().all(|c| c.text.len() < CHUNK_BYTES + line.len()));
+        assert_eq!(c.iter().map(|c| c.times.len()).sum::<usize>(), 40);
+        // and within what a tsvector's positions can say
+        let words: Vec<Entry> = (0..40)
+            .map(|i| e(In::Output, i, &"w ".repeat(1500)))
+            .collect();
+        for c in chunks(&words) {
+            assert!(
+                c.times.len() * 1501 <= words::MAX_WORDS,
+                "{}",
+                c.times.len()
+            );
+        }
+    }
+}

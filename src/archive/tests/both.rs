@@ -1,0 +1,230 @@
+//! The same searches on both stores find the same pieces, and what is PostgreSQL's own: its
+//! errors (one line, no password), its use inside an async runtime, long texts.
+
+use super::backends::{Backend, Postgres, Sqlite};
+use super::{entry, meta};
+use crate::archive::postgres::{DbUrl, PostgresStore};
+use crate::archive::{Added, Entry, Filter, In, Query, Scope, Store};
+
+/// Sessions whose words are hard to split: punctuation, paths, emails, numbers, accents,
+/// underscores, scripts without spaces, long words.
+fn corpus() -> Vec<(&'static str, Vec<Entry>)> {
+    let long = format!("key={}", "Q".repeat(3000));
+    vec![
+        (
+            "s1",
+            vec![
+                entry(In::Command, 1, "rm -rf /var/lib/app/cache"),
+                entry(In::Output, 2, "removed 3.2 GB from ann@acme.io's home"),
+            ],
+        ),
+        (
+            "s2",
+            vec![
+                entry(In::Command, 5, "psql -c 'DROP TABLE users_2026'"),
+                entry(In::Output, 6, "ERROR:  table \"users_2026\" does not exist"),
+            ],
+        ),
+        (
+            "s3",
+            vec![
+                entry(In::Command, 7, "cat .env && echo SECRET_KEY=zebra42"),
+                entry(
+                    In::Output,
+                    8,
+                    "Café naïve ÉCOLE 日本語 Ωmega x\u{200b}y e\u{301}x",
+                ),
+            ],
+        ),
+        (
+            "s4",
+            vec![
+                entry(In::Command, 9, "git push acme-prod main --force"),
+                entry(In::Output, 10, &long),
+                entry(In::Output, 11, "it's O'Brien's \\ back\\slash 'quoted'"),
+            ],
+        ),
+    ]
+}
+
+fn fill(b: &dyn Backend) -> Box<dyn Store> {
+    let mut s = b.open(true).unwrap();
+    for (i, (id, content)) in corpus().into_iter().enumerate() {
+        let bytes = format!("log of {id}").into_bytes();
+        let m = meta(
+            id,
+            "app",
+            "u@x",
+            &format!("2026-02-0{}T00:00:00Z", i + 1),
+            &bytes,
+        );
+        assert_eq!(s.add(&m, &bytes, &content).unwrap(), Added::New);
+    }
+    s
+}
+
+fn found(s: &dyn Store, q: &str) -> Vec<(String, &'static str, u64)> {
+    let q = Query::parse(q).unwrap();
+    let mut v: Vec<_> = s
+        .search(&q, Scope::All, &Filter::default(), 100)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.session.audit_log_id, h.kind.as_str(), h.t))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn both_stores_find_the_same_pieces() {
+    let Some(pg) = Postgres::new() else { return };
+    let lite = Sqlite::new();
+    let (a, b) = (fill(&lite), fill(&pg));
+    let queries = [
+        "rm",
+        "\"rm -rf\"",
+        "/var/lib",
+        "var*",
+        "3.2",
+        "\"3 2\"",
+        "acme.io",
+        "ann@acme.io",
+        "acme*",
+        "acme-prod",
+        "\"acme prod\"",
+        "users_2026",
+        "users*",
+        "USERS",
+        "2026",
+        ".env",
+        "SECRET_KEY",
+        "SECRET_K*",
+        "zebra42",
+        "zebra*",
+        "cafe",
+        "Café",
+        "naive",
+        "ecole",
+        "日本語",
+        "ωmega",
+        "ΩMEGA",
+        "ex",
+        "x",
+        "y",
+        "drop* table",
+        "\"table users\"",
+        "it's",
+        "o'brien",
+        "brien*",
+        "slash",
+        "back\\slash",
+        "'quoted'",
+        "key",
+        "QQQ*",
+        &format!("key={}", "q".repeat(3000)),
+        "force main",
+        "nothing",
+    ];
+    let mut differ = Vec::new();
+    for q in queries {
+        let (x, y) = (found(a.as_ref(), q), found(b.as_ref(), q));
+        if x != y {
+            differ.push(format!("{q}: sqlite {x:?}, postgres {y:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    // and they do find things
+    assert_eq!(found(b.as_ref(), "\"rm -rf\"").len(), 1);
+    assert_eq!(found(b.as_ref(), "ΩMEGA").len(), 1);
+}
+
+#[test]
+fn postgres_snippets_mark_the_match() {
+    let Some(pg) = Postgres::new() else { return };
+    let s = fill(&pg);
+    let q = Query::parse("SECRET_KEY").unwrap();
+    let hits = s.search(&q, Scope::All, &Filter::default(), 5).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(
+        hits[0].snippet.contains("\u{2}SECRET_KEY\u{3}=zebra42"),
+        "{:?}",
+        hits[0].snippet
+    );
+}
+
+#[test]
+fn postgres_is_used_from_inside_an_async_runtime() {
+    // as `archive sync` does: its loop is async, the store is not
+    let Some(pg) = Postgres::new() else { return };
+    let mut s = pg.open(true).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        assert!(!s.contains("x").unwrap());
+        let m = meta("x", "app", "u@x", "2026-01-01T00:00:00Z", b"xx");
+        let e = entry(In::Command, 0, "uptime");
+        assert_eq!(s.add(&m, b"xx", &[e]).unwrap(), Added::New);
+        let q = Query::parse("uptime").unwrap();
+        assert_eq!(
+            s.search(&q, Scope::All, &Filter::default(), 5)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(s.read("x").unwrap(), b"xx");
+        // opened and closed in there too
+        let t = pg.open(false).unwrap();
+        assert_eq!(t.list(&Filter::default()).unwrap().len(), 1);
+        drop(t);
+    });
+    drop(s);
+}
+
+#[test]
+fn postgres_keeps_a_long_text_in_pieces() {
+    let Some(pg) = Postgres::new() else { return };
+    let mut s = pg.open(true).unwrap();
+    let text: String = (0..40_000).map(|i| format!("w{i} ")).collect();
+    let m = meta("big", "app", "u@x", "2026-01-01T00:00:00Z", b"big");
+    s.add(&m, b"big", &[entry(In::Output, 3, &text)]).unwrap();
+    for q in ["w0", "w20000", "w39999", "\"w15999 w16000\""] {
+        let hits = s
+            .search(&Query::parse(q).unwrap(), Scope::All, &Filter::default(), 5)
+            .unwrap();
+        let ids: Vec<_> = hits
+            .iter()
+            .map(|h| (h.session.audit_log_id.as_str(), h.t))
+            .collect();
+        if q.starts_with('"') {
+            // a phrase across the cut between two pieces is the one thing not found
+            assert!(ids.is_empty(), "{q}: {ids:?}");
+        } else {
+            assert_eq!(ids, [("big", 3)], "{q}");
+        }
+    }
+}
+
+#[test]
+fn postgres_errors_are_one_line_without_the_password() {
+    // nothing listens on port 1
+    let url = DbUrl::flag("postgres://ann:hunter2-pw@127.0.0.1:1/arch");
+    let e = PostgresStore::open(&url, false).err().unwrap().to_string();
+    assert!(
+        e.starts_with("postgres://ann:***@127.0.0.1:1/arch: cannot connect"),
+        "{e}"
+    );
+    assert!(!e.contains("hunter2") && !e.contains('\n'), "{e}");
+    let Some(pg) = Postgres::new() else { return };
+    let mut u = url::Url::parse(&pg.db.url).unwrap();
+    u.set_path("/auditty_no_such_database");
+    let _ = u.set_password(Some("pw-never-shown"));
+    let e = PostgresStore::open(&DbUrl::flag(u.as_str()), true)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("auditty_no_such_database"), "{e}");
+    assert!(e.contains(":***@") && !e.contains("pw-never-shown"), "{e}");
+    assert!(!e.contains('\n'), "{e}");
+}

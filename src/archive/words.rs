@@ -1,0 +1,362 @@
+//! Words as the archive searches them, for a store that has no tokenizer of its own to match
+//! SQLite's: PostgreSQL's parsers read `ann@acme.io`, `/usr/bin/x` or `3.2` as single
+//! tokens and its configurations stem, where FTS5's `unicode61` (the SQLite store) splits on
+//! everything but letters and digits, folds case and removes diacritics. Here is that
+//! tokenizer, and what the PostgreSQL store builds from it: `tsvector` and `tsquery`
+//! literals (no parser, no dictionary: the same words for any server locale) and snippets.
+
+use super::query::{Query, Term};
+use super::{MARK_END, MARK_START};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// The longest word PostgreSQL keeps (bytes); a longer one is cut there, in the index and in
+/// a query alike, so that it is still found.
+const MAX_WORD: usize = 2046;
+/// The last position a `tsvector` records: a text with more words is stored in pieces.
+pub const MAX_WORDS: usize = 16_000;
+/// Words of a snippet, as FTS5's `snippet(…, 16)`.
+const SNIPPET_WORDS: usize = 16;
+
+/// One word of a text: where it is, and how it is compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub folded: String,
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    c.is_alphanumeric() || is_combining_mark(c) || ('\u{e000}'..='\u{f8ff}').contains(&c)
+}
+
+/// Lowercase, without diacritics, at most [`MAX_WORD`] bytes.
+fn fold(w: &str) -> String {
+    if w.is_ascii() {
+        return w[..w.len().min(MAX_WORD)].to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars().flat_map(char::to_lowercase).nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if out.len() + c.len_utf8() > MAX_WORD {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The words of `text`, in order.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let folded = fold(&text[s..i]);
+                if !folded.is_empty() {
+                    out.push(Word {
+                        start: s,
+                        end: i,
+                        folded,
+                    });
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `text` cut before every [`MAX_WORDS`]th word, so that each piece's positions fit a
+/// `tsvector`.
+#[cfg(test)]
+pub fn pieces(text: &str) -> Vec<&str> {
+    pieces_with_words(text)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// [`pieces`], each with its words folded (the text read once).
+pub fn pieces_with_words(text: &str) -> Vec<(&str, Vec<String>)> {
+    let mut w = words(text);
+    let mut groups = Vec::new();
+    while w.len() > MAX_WORDS {
+        let rest = w.split_off(MAX_WORDS);
+        groups.push(w);
+        w = rest;
+    }
+    groups.push(w);
+    let ends: Vec<usize> = groups[1..]
+        .iter()
+        .map(|g| g[0].start)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let mut at = 0;
+    groups
+        .into_iter()
+        .zip(ends)
+        .map(|(g, to)| {
+            let piece = &text[at..to];
+            at = to;
+            (piece, g.into_iter().map(|w| w.folded).collect())
+        })
+        .collect()
+}
+
+/// A lexeme quoted for a `tsvector` or `tsquery` literal.
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The `tsvector` literal of a text: each word with its positions (1-based).
+#[cfg(test)]
+pub fn tsvector(text: &str) -> String {
+    tsvector_of(&[text])
+}
+
+/// The `tsvector` literal of texts kept together: positions go on from one to the next with
+/// a gap between them, so that no phrase matches across two (at most [`MAX_WORDS`] words
+/// and gaps in all are kept).
+#[cfg(test)]
+pub fn tsvector_of(texts: &[&str]) -> String {
+    let folded: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| words(t).into_iter().map(|w| w.folded).collect())
+        .collect();
+    tsvector_of_words(&folded)
+}
+
+/// [`tsvector_of`] from each text's folded words.
+pub fn tsvector_of_words(texts: &[Vec<String>]) -> String {
+    let mut at: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    let mut next = 1;
+    for text in texts {
+        for w in text {
+            if next > MAX_WORDS {
+                break;
+            }
+            at.entry(w.as_str()).or_default().push(next);
+            next += 1;
+        }
+        next += 1;
+    }
+    let mut out = String::new();
+    for (w, pos) in at {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&quoted(w));
+        out.push(':');
+        let pos: Vec<String> = pos.iter().map(usize::to_string).collect();
+        out.push_str(&pos.join(","));
+    }
+    out
+}
+
+/// A term's words: each compared whole, the last one as a beginning for a prefix.
+fn term_words(t: &Term) -> (Vec<String>, bool) {
+    let (s, prefix) = match t {
+        Term::Phrase(s) => (s, false),
+        Term::Prefix(s) => (s, true),
+    };
+    (words(s).into_iter().map(|w| w.folded).collect(), prefix)
+}
+
+/// The `tsquery` literal of a query: every term (`&`), a term's words following one another
+/// (`<->`), a prefix's last word `:*`.
+pub fn tsquery(q: &Query) -> String {
+    q.terms
+        .iter()
+        .map(|t| {
+            let (w, prefix) = term_words(t);
+            let last = w.len().saturating_sub(1);
+            let parts: Vec<String> = w
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let star = if prefix && i == last { ":*" } else { "" };
+                    format!("{}{star}", quoted(w))
+                })
+                .collect();
+            format!("({})", parts.join(" <-> "))
+        })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// Where in `w` a term matches: `(first, last)` word indexes, in order.
+fn find(w: &[Word], t: &Term) -> Vec<(usize, usize)> {
+    let (tw, prefix) = term_words(t);
+    if tw.is_empty() || tw.len() > w.len() {
+        return Vec::new();
+    }
+    (0..=w.len() - tw.len())
+        .filter(|&i| {
+            tw.iter().enumerate().all(|(k, x)| {
+                let y = &w[i + k].folded;
+                if prefix && k == tw.len() - 1 {
+                    y.starts_with(x.as_str())
+                } else {
+                    y == x
+                }
+            })
+        })
+        .map(|i| (i, i + tw.len() - 1))
+        .collect()
+}
+
+/// Which words of `w` the query's terms match, in order.
+fn matches(w: &[Word], q: &Query) -> Vec<(usize, usize)> {
+    let mut out: Vec<_> = q.terms.iter().flat_map(|t| find(w, t)).collect();
+    out.sort_unstable();
+    out
+}
+
+/// Whether `text` matches the query: every term somewhere in it (what FTS5 `MATCH` and
+/// `@@` answer for one piece).
+pub fn is_match(text: &str, q: &Query) -> bool {
+    // an ASCII text folds to its lowercase: a term's word not in it is not a word of it
+    if text.is_ascii() {
+        let lower = text.to_ascii_lowercase();
+        let absent = q.terms.iter().any(|t| {
+            let (tw, _) = term_words(t);
+            tw.iter().any(|w| !lower.contains(w.as_str()))
+        });
+        if absent {
+            return false;
+        }
+    }
+    let w = words(text);
+    q.terms.iter().all(|t| !find(&w, t).is_empty())
+}
+
+/// The text around the first match, at most [`SNIPPET_WORDS`] words, the matches between
+/// [`MARK_START`] and [`MARK_END`], `…` where the text goes on (as FTS5's `snippet`).
+pub fn snippet(text: &str, q: &Query) -> String {
+    let w = words(text);
+    let found = matches(&w, q);
+    let Some(&(first, last)) = found.first() else {
+        let end = w.get(SNIPPET_WORDS - 1).map_or(text.len(), |w| w.end);
+        let more = if end < text.len() { "…" } else { "" };
+        return format!("{}{more}", &text[..end]);
+    };
+    let room = SNIPPET_WORDS.saturating_sub(last - first + 1);
+    let from = first.saturating_sub(room / 2);
+    let to = (from + SNIPPET_WORDS).min(w.len()).max(last + 1);
+    let from = to.saturating_sub(SNIPPET_WORDS).min(first);
+    let start = if from == 0 { 0 } else { w[from].start };
+    let end = if to == w.len() {
+        text.len()
+    } else {
+        w[to - 1].end
+    };
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    let mut open: Option<usize> = None;
+    for &(a, b) in found.iter().filter(|(a, b)| *a >= from && *b < to) {
+        let (s, e) = (w[a].start, w[b].end);
+        if open.is_some_and(|o| s <= o) {
+            // overlaps or touches the mark before it: one mark
+            continue;
+        }
+        out.push_str(&text[at..s]);
+        out.push(MARK_START);
+        out.push_str(&text[s..e]);
+        out.push(MARK_END);
+        at = e;
+        open = Some(e);
+    }
+    out.push_str(&text[at..end]);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(s: &str) -> Vec<String> {
+        words(s).into_iter().map(|w| w.folded).collect()
+    }
+
+    #[test]
+    fn words_as_fts5_unicode61_reads_them() {
+        // the terms SQLite's fts5vocab lists for this text
+        assert_eq!(
+            folded("SECRET_KEY=zebra42 rm -rf .env acme-prod Café naïve 3.2 ann@acme.io"),
+            [
+                "secret", "key", "zebra42", "rm", "rf", "env", "acme", "prod", "cafe", "naive",
+                "3", "2", "ann", "acme", "io"
+            ]
+        );
+        assert_eq!(
+            folded("e\u{301}x x\u{200b}y 日本語 Ωmega"),
+            ["ex", "x", "y", "日本語", "ωmega"]
+        );
+        let long = "a".repeat(3000);
+        assert_eq!(folded(&long)[0].len(), MAX_WORD);
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(tsvector("rm -rf / rm"), "'rf':2 'rm':1,3");
+        let q = Query::parse(r#"DROP* "rm -rf" SECRET_K* it's"#).unwrap();
+        assert_eq!(
+            tsquery(&q),
+            "('drop':*) & ('rm' <-> 'rf') & ('secret' <-> 'k':*) & ('it' <-> 's')"
+        );
+    }
+
+    #[test]
+    fn texts_kept_together_never_make_a_phrase_across_two() {
+        assert_eq!(tsvector_of(&["rm -rf", "rm x"]), "'rf':2 'rm':1,4 'x':5");
+        let q = Query::parse("\"rf rm\" x").unwrap();
+        assert!(!is_match("rm -rf", &q));
+        assert!(is_match("x rf rm", &q));
+        assert!(!is_match("rf rm", &q), "every term");
+    }
+
+    #[test]
+    fn long_texts_in_pieces_of_whole_words() {
+        let text = "w ".repeat(MAX_WORDS * 2 + 5);
+        let p = pieces(&text);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p.concat(), text);
+        assert!(p.iter().all(|p| words(p).len() <= MAX_WORDS));
+    }
+
+    #[test]
+    fn snippets_mark_the_match() {
+        let q = Query::parse("\"drop table\"").unwrap();
+        assert_eq!(
+            snippet("psql -c 'DROP TABLE users'", &q),
+            "psql -c '\u{2}DROP TABLE\u{3} users'"
+        );
+        let text = (0..40)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let s = snippet(&text, &Query::parse("w20").unwrap());
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("\u{2}w20\u{3}"), "{s}");
+        assert_eq!(words(&s).len(), SNIPPET_WORDS, "{s}");
+        assert_eq!(snippet("a b", &Query::parse("zz").unwrap()), "a b");
+    }
+}
