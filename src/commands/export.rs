@@ -1,6 +1,5 @@
 //! `auditty export`: asciicast v2/v3 or text, of the whole recording or a clip.
 
-use super::load;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::export::{asciicast, text, Items, Range};
@@ -81,7 +80,7 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         }
         (format, super::outfile::options(path, args.force)?)
     };
-    let loaded = super::redact_if(load(&args.src)?, args.redact);
+    let loaded = super::redact_if(super::load_or_feed(&args.src)?, args.redact);
     let within = args.moments.within();
     let resolve = |spec: &Option<TimeSpec>, flag: &str| {
         spec.as_ref()
