@@ -25,10 +25,7 @@ pub struct Opened {
 /// caller says them).
 pub fn open(spec: &OsStr, settings: &Settings, cx: &ContextArgs, api: &ApiArgs) -> Result<Opened> {
     if crate::context::Source::is_uri(spec) {
-        // an API alone has no window to be read over: its own error says so
-        let source = crate::context::Source::parse(spec)?;
-        let first = crate::context::open(&source, &cx.options(), &cx.apis(api))?;
-        return build(source.name(), first, None, settings, cx, api);
+        return uri(spec, settings, cx, api);
     }
     match recording::open(&recording::Source::parse(spec)?, settings) {
         Ok(rec) => Ok(Opened {
@@ -50,6 +47,9 @@ pub fn instead(
     cx: &ContextArgs,
     api: &ApiArgs,
 ) -> Result<Opened> {
+    if crate::context::Source::is_uri(spec) {
+        return uri(spec, settings, cx, api);
+    }
     let Error::Load(e) = err else {
         return Err(err);
     };
@@ -65,6 +65,13 @@ pub fn instead(
         }
         Ok(None) | Err(_) => Err(Error::Load(neither(e))),
     }
+}
+
+/// A context URI alone (an API has no window to be read over: its own error says so).
+fn uri(spec: &OsStr, settings: &Settings, cx: &ContextArgs, api: &ApiArgs) -> Result<Opened> {
+    let source = crate::context::Source::parse(spec)?;
+    let first = crate::context::open(&source, &cx.options(), &cx.apis(api))?;
+    build(source.name(), first, None, settings, cx, api)
 }
 
 /// The feed of `first` and the `--with` sources; `file`: the sha256, size and compression
