@@ -178,7 +178,9 @@ pub struct LogsArgs {
 /// Where a recording comes from and how to emulate it.
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
-    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
+    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID;
+    /// or a context file alone (app logs, app events, Losant or Datafold audit logs), played as a
+    /// feed of its entries
     pub source: OsString,
     #[command(flatten)]
     pub term: TermArgs,
@@ -199,10 +201,12 @@ impl SourceArgs {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct TermArgs {
-    /// Terminal width (default: from the recording, else inferred from its output)
+    /// Terminal width (default: from the recording, else inferred from its output; 80 for a
+    /// feed)
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=2000))]
     pub cols: Option<u16>,
-    /// Terminal height (default: from the recording, else inferred from its output)
+    /// Terminal height (default: from the recording, else inferred from its output; 24 for a
+    /// feed)
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub rows: Option<u16>,
     /// Show a bare LF as CR LF: `auto` does when the output never has CR LF

@@ -7,8 +7,9 @@ use std::ffi::OsString;
 
 #[derive(Args, Debug, Clone)]
 pub struct PlayArgs {
-    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID
-    /// (default: the bundled demo)
+    /// The recording: a file path, `-` for standard input, scalingo://APP/AUDIT_LOG_ID or archive://AUDIT_LOG_ID;
+    /// or a context file alone (app logs, app events, Losant or Datafold audit logs), played as a
+    /// feed of its entries (default: the bundled demo)
     pub source: Option<OsString>,
     /// Pick one of this app's one-off sessions from the Scalingo API, instead of a SOURCE
     /// [default: $SCALINGO_APP, for `auditty play` with no SOURCE]

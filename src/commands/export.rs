@@ -1,6 +1,5 @@
 //! `auditty export`: asciicast v2/v3 or text, of the whole recording or a clip.
 
-use super::load;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::export::{asciicast, text, Items, Range};
@@ -82,7 +81,7 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         }
         (format, super::outfile::options(path, args.force)?)
     };
-    let loaded = load(&args.src)?;
+    let loaded = super::load_or_feed(&args.src)?;
     // `--redact`: masked as it is written, not copied whole
     let plan = args
         .redact

@@ -8,9 +8,19 @@ use std::io::Write;
 pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
     let with = args.context.sources(Some(&args.src.source))?;
     // its warnings are part of what it prints: not said again on stderr
-    let l = crate::recording::open(&args.src.source()?, &args.src.settings())?;
+    let opened = super::feed::open(
+        &args.src.source,
+        &args.src.settings(),
+        &args.context,
+        &args.src.api,
+    )?;
+    let l = opened.rec;
     let tl = &l.tl;
-    let context = context_summary(&l, &with, args)?;
+    let context = match opened.rows {
+        // a feed: what each of its sources held
+        Some(_) => Some(opened.parts.into_iter().map(Summary::of).collect()),
+        None => context_summary(&l, &with, args)?,
+    };
     let outputs = tl.count(|k| *k == Kind::Output);
     let inputs = tl.count(|k| *k == Kind::Input);
     let markers = tl.count(|k| *k == Kind::Marker);
@@ -135,6 +145,18 @@ struct Summary {
     total: usize,
     in_window: usize,
     warnings: Vec<String>,
+}
+
+impl Summary {
+    fn of(p: crate::context::feed::Part) -> Summary {
+        Summary {
+            name: p.name,
+            kind: p.kind.name(),
+            total: p.total,
+            in_window: p.entries,
+            warnings: p.warnings,
+        }
+    }
 }
 
 /// The `--with` sources, counted against the window around the recording (`None` without

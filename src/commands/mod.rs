@@ -6,6 +6,7 @@ pub mod api;
 pub mod archive;
 pub mod completions;
 pub mod export;
+pub mod feed;
 pub mod info;
 pub mod logs;
 mod outfile;
@@ -25,6 +26,15 @@ use std::io::Write;
 /// say its warnings on stderr.
 pub fn load(src: &SourceArgs) -> Result<Recording> {
     let loaded = recording::open(&src.source()?, &src.settings())?;
+    warn(&loaded);
+    Ok(loaded)
+}
+
+/// [`load`], or for a context file, its feed (as `export` and `screen` take one: with no
+/// `--with`).
+pub fn load_or_feed(src: &SourceArgs) -> Result<Recording> {
+    let cx = crate::cli::ContextArgs::default();
+    let loaded = feed::open(&src.source, &src.settings(), &cx, &src.api)?.rec;
     warn(&loaded);
     Ok(loaded)
 }

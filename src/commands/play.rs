@@ -36,12 +36,23 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     if let (None, Some(_)) = (&args.source, &args.api.archive.dir) {
         return pick_archived(args, start);
     }
-    let with = args.opts.context.sources(args.source.as_deref())?;
-    let source = Source::parse_or_demo(args.source.as_ref())?;
-    let loaded = recording::open(&source, &args.term.settings(&args.api))?;
+    let cx = &args.opts.context;
+    let with = cx.sources(args.source.as_deref())?;
+    let settings = args.term.settings(&args.api);
+    // a context file alone plays as a feed: its entries (and the --with ones) are its context
+    let (loaded, feed_rows) = match &args.source {
+        None => (recording::open(&Source::Demo, &settings)?, None),
+        Some(spec) => {
+            let o = super::feed::open(spec, &settings, cx, &args.api)?;
+            (o.rec, o.rows)
+        }
+    };
     super::warn(&loaded);
     // read before the terminal is taken over: a bad context file is an `error:` line
-    let rows = super::context_rows(&loaded, &with, &args.opts.context, &args.api)?;
+    let rows = match feed_rows {
+        Some(rows) => rows,
+        None => super::context_rows(&loaded, &with, cx, &args.api)?,
+    };
     let mut opts = options(&args.opts);
     if let Some(spec) = &args.opts.start_at {
         // checked here, before the terminal is taken over: the player gets the position

@@ -47,8 +47,19 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
     let source = args.src.source()?;
     let settings = args.src.settings();
     // the two-thread path reads the source itself: a redacted copy is replayed here instead
+    // a context file alone is a feed of its entries
+    let no_context = crate::cli::ContextArgs::default();
+    let or_feed =
+        |e| super::feed::instead(&args.src.source, e, &settings, &no_context, &args.src.api);
+    let mut feed = None;
     let at_end = if args.at == TimeSpec::End && !args.redact {
-        recording::pipeline::open_at_end(&source, &settings)?
+        match recording::pipeline::open_at_end(&source, &settings) {
+            Ok(at_end) => at_end,
+            Err(e) => {
+                feed = Some(or_feed(e)?.rec);
+                None
+            }
+        }
     } else {
         None
     };
@@ -59,7 +70,14 @@ pub fn run(args: &ScreenArgs, out: &mut dyn Write) -> Result<()> {
             (loaded, t, term)
         }
         None => {
-            let loaded = super::redact_if(recording::open(&source, &settings)?, args.redact);
+            let loaded = match feed {
+                Some(rec) => rec,
+                None => match recording::open(&source, &settings) {
+                    Ok(rec) => rec,
+                    Err(e) => or_feed(e)?.rec,
+                },
+            };
+            let loaded = super::redact_if(loaded, args.redact);
             super::warn(&loaded);
             let t = super::moment(&args.at, &loaded, args.moments.within(), "--at")? as i128;
             let mut replay = loaded.replay_once();

@@ -1,9 +1,7 @@
-use super::{load, to_json};
+use super::to_json;
 use crate::cli::TimelineArgs;
 use crate::context::merge::{self, Row};
-use crate::context::{self, Context, Window};
 use crate::error::{Error, Result};
-use crate::recording;
 use crate::render::escape::escape_controls;
 use crate::review::redact::{redacted_with, Redactor};
 use crate::review::rules::Rules;
@@ -17,42 +15,26 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
     let apis = args.context.apis(&args.src.api);
     // with --redact, the session's own redactor (what was typed unseen included) once read
     let mut redactor = None;
-    let mut rows = if context::Source::is_uri(spec) {
-        feed(
-            context::open(&context::Source::parse(spec)?, &opts, &apis)?,
-            with,
-            args,
-            margin,
-        )?
-    } else {
-        match load(&args.src) {
-            Ok(rec) => {
-                let rec = match args.redact {
-                    true => {
-                        let (masked, r) = redacted_with(&rec, &Rules::builtin());
-                        redactor = Some(r);
-                        masked
-                    }
-                    false => rec,
-                };
-                let w = match with.is_empty() {
-                    true => None,
-                    false => Some(merge::require_window(&rec, margin)?),
-                };
-                let contexts = merge::open_all(with, &opts, w.as_ref(), &apis)?;
-                merge::merged(&rec, contexts)?
-            }
-            // not a recording: a context file alone is a feed
-            Err(Error::Load(e)) => match args.src.source()? {
-                recording::Source::Path(p) => {
-                    match context::open(&context::Source::Path(p), &opts, &apis) {
-                        Ok(c) => feed(c, with, args, margin)?,
-                        Err(_) => return Err(Error::Load(e)),
-                    }
+    // a context file (or URI) alone is a feed of its entries and the --with ones
+    let opened = super::feed::open(spec, &args.src.settings(), &args.context, &args.src.api)?;
+    super::warn(&opened.rec);
+    let mut rows = match opened.rows {
+        Some(rows) => rows,
+        None => {
+            let rec = match args.redact {
+                true => {
+                    let (masked, r) = redacted_with(&opened.rec, &Rules::builtin());
+                    redactor = Some(r);
+                    masked
                 }
-                _ => return Err(Error::Load(e)),
-            },
-            Err(e) => return Err(e),
+                false => opened.rec,
+            };
+            let w = match with.is_empty() {
+                true => None,
+                false => Some(merge::require_window(&rec, margin)?),
+            };
+            let contexts = merge::open_all(with, &opts, w.as_ref(), &apis)?;
+            merge::merged(&rec, contexts)?
         }
     };
     if args.redact {
@@ -69,24 +51,6 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write) -> Result<()> {
         w.write_all(line.as_bytes()).map_err(write_error)?;
     }
     w.flush().map_err(write_error)
-}
-
-/// A context source's entries alone, with the `--with` sources in the window around them.
-fn feed(
-    first: Context,
-    with: &[std::ffi::OsString],
-    args: &TimelineArgs,
-    margin: i128,
-) -> Result<Vec<Row>> {
-    let window = match (first.entries.first(), first.entries.last()) {
-        (Some(a), Some(b)) => Some(Window::around(a.time, b.time, margin)),
-        _ => None,
-    };
-    let mut all = vec![first];
-    let opts = args.context.options();
-    let apis = args.context.apis(&args.src.api);
-    all.extend(merge::open_all(with, &opts, window.as_ref(), &apis)?);
-    Ok(merge::feed(all))
 }
 
 /// `TIME  +SECONDS  LANE  ACTOR  TEXT`, everything from outside escaped.

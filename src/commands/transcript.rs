@@ -1,4 +1,4 @@
-use super::{load, rfc3339};
+use super::rfc3339;
 use crate::cli::TranscriptArgs;
 use crate::error::{Error, Result};
 use crate::pieces::{each_piece, Piece};
@@ -11,12 +11,20 @@ use std::io::Write;
 
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     let with = args.context.sources(Some(&args.src.source))?;
+    // a context file alone is a feed: its entries are woven in as --with ones are
+    let opened = super::feed::open(
+        &args.src.source,
+        &args.src.settings(),
+        &args.context,
+        &args.src.api,
+    )?;
+    super::warn(&opened.rec);
     let (l, redactor) = match args.redact {
         true => {
-            let (l, r) = redacted_with(&load(&args.src)?, &Rules::builtin());
+            let (l, r) = redacted_with(&opened.rec, &Rules::builtin());
             (l, Some(r))
         }
-        false => (load(&args.src)?, None),
+        false => (opened.rec, None),
     };
     let tl = &l.tl;
     // what each typed line ran, read from the screen (one per typed line, in order)
@@ -28,7 +36,7 @@ pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(|e| Error::Runtime(format!("cannot start a thread: {e}")))?;
     let mut executed = executed.into_iter();
-    let mut context = Interleave::new(&l, &with, args, redactor.as_ref())?;
+    let mut context = Interleave::new(&l, opened.rows, &with, args, redactor.as_ref())?;
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let time_of = |t: Nanos| tl.wall_clock(t).map(|w| rfc3339(&w));
     let write = |w: &mut std::io::BufWriter<&mut dyn Write>, s: &str| {
@@ -103,12 +111,16 @@ struct Interleave {
 impl Interleave {
     fn new(
         l: &crate::recording::Recording,
+        feed: Option<Vec<crate::context::merge::Row>>,
         with: &[std::ffi::OsString],
         args: &TranscriptArgs,
         redactor: Option<&Redactor>,
     ) -> Result<Self> {
         let json = args.json;
-        let mut rows = super::context_rows(l, with, &args.context, &args.src.api)?;
+        let mut rows = match feed {
+            Some(rows) => rows,
+            None => super::context_rows(l, with, &args.context, &args.src.api)?,
+        };
         if let Some(redactor) = redactor {
             rows.iter_mut().for_each(|r| r.redact(redactor));
         }

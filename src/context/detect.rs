@@ -101,16 +101,40 @@ pub fn detect<'a>(name: &str, text: &'a str) -> Result<Found<'a>, LoadError> {
         })?;
         return json(name, v);
     }
-    // app logs: a line of the form within the first lines that are not empty
-    let looks = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(20)
-        .any(|l| super::applog::parse_line(l).is_some());
-    if looks {
+    if looks_like_app_log(text) {
         return Ok(Found::AppLog(text));
     }
     Err(whole(name, WHAT))
+}
+
+/// App logs: a line of their form within the first lines that are not empty.
+fn looks_like_app_log(text: &str) -> bool {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .any(|l| super::applog::parse_line(l).is_some())
+}
+
+/// Whether bytes (plain or gzip) may be a context file, from their first
+/// [`SNIFF_BYTES`](crate::formats::SNIFF_BYTES) alone (decompressed): JSON, or app-log lines
+/// where [`detect`] looks for them. What cannot be (binary data, a gzip bomb of zeros) is
+/// told without reading or decompressing the rest.
+pub fn could_be(bytes: &[u8]) -> bool {
+    let limit = crate::formats::SNIFF_BYTES as u64;
+    let mut head = Vec::new();
+    let read = if bytes.starts_with(GZIP_MAGIC) {
+        flate2::read::MultiGzDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut head)
+            .is_ok()
+    } else {
+        head.extend_from_slice(&bytes[..bytes.len().min(limit as usize)]);
+        true
+    };
+    let head = String::from_utf8_lossy(&head);
+    let head = head.strip_prefix('\u{feff}').unwrap_or(&head);
+    let body = head.trim_start();
+    read && (body.starts_with('{') || body.starts_with('[') || looks_like_app_log(head))
 }
 
 /// A JSON answer: `{"events"|"items"|"logs": […]}`, or an array of entries of one kind.

@@ -12,6 +12,7 @@ pub mod datafold;
 pub mod detect;
 pub mod events;
 mod events_text;
+pub mod feed;
 pub mod fetch;
 pub mod losant;
 pub mod mask;

@@ -83,6 +83,8 @@ pub enum Format {
     AsciicastV1,
     AsciicastV2,
     AsciicastV3,
+    /// Not a recording: a context source's entries drawn one a line (`context::feed`).
+    Feed,
 }
 
 impl Format {
@@ -93,6 +95,7 @@ impl Format {
             Format::AsciicastV1 => "asciicast-v1",
             Format::AsciicastV2 => "asciicast-v2",
             Format::AsciicastV3 => "asciicast-v3",
+            Format::Feed => "context-feed",
         }
     }
 }
