@@ -307,28 +307,6 @@ impl App {
         progress(&self.bg)
     }
 
-    /// How long the loop may sleep before something is due (`None`: until input arrives).
-    pub fn next_wake(&self, now: Duration) -> Option<Duration> {
-        let mut wake: Option<Duration> = None;
-        let mut at = |d: Duration| wake = Some(wake.map_or(d, |w| w.min(d)));
-        if self.playing() {
-            if let Some(d) = self.playback.next_due(now) {
-                at(d);
-            }
-            at(STATUS_TICK);
-        }
-        if self.bg.busy() || self.stale {
-            at(BACKGROUND_TICK);
-        }
-        if self.behind {
-            at(Duration::ZERO);
-        }
-        if let Some(d) = self.chrome.due(now).filter(|_| self.needs().compact) {
-            at(d);
-        }
-        wake
-    }
-
     /// Times to stop at with `[` and `]`: commands submitted, markers, and context entries
     /// inside the session.
     pub fn stops(&self) -> Vec<Nanos> {

@@ -169,21 +169,6 @@ impl Prefilter {
 
     /// The terminal was resized: xterm and tmux put the tab stops back every 8 columns when
     /// the width changes; the screen may no longer be what a reset or DECALN left.
-    /// The screen's width, at the start and after a resize.
-    pub fn set_width(&mut self, cols: u16) {
-        self.one_column = cols <= 1;
-    }
-
-    pub fn resized(&mut self, width_changed: bool) {
-        if width_changed {
-            self.tabs = None;
-        }
-        if self.clean == Clean::Aligned {
-            self.clean = Clean::Dirty;
-        }
-        self.protected.clear();
-    }
-
     /// Transform `input`, appending what vt100 should see to `out`. Sequences that need the
     /// screen are passed on as they are (or as vt100 would take them): use
     /// [`super::feed_parser`] to have them translated.

@@ -65,6 +65,21 @@ impl Prefilter {
     }
 
     /// DECALN was applied: a second one with nothing drawn between needs no fill.
+    /// The screen's width, at the start and after a resize.
+    pub fn set_width(&mut self, cols: u16) {
+        self.one_column = cols <= 1;
+    }
+
+    pub fn resized(&mut self, width_changed: bool) {
+        if width_changed {
+            self.tabs = None;
+        }
+        if self.clean == Clean::Aligned {
+            self.clean = Clean::Dirty;
+        }
+        self.protected.clear();
+    }
+
     /// Characters were printed for vt100 by a hook (DECALN's `E`s): REP repeats the last.
     pub fn printed(&mut self) {
         self.no_rep = false;

@@ -1,7 +1,7 @@
 //! Keeping the recorded screen at the clock's position: the replay, and the results of the
 //! background work (the full index, the analysis) taken in as they arrive.
 
-use super::{App, SYNC_LIMIT};
+use super::{App, BACKGROUND_TICK, STATUS_TICK, SYNC_LIMIT};
 use crate::emulator::Replay;
 use crate::player::background::Analysis;
 use crate::timeline::Kind;
@@ -30,6 +30,28 @@ impl std::fmt::Debug for WorkClock {
 }
 
 impl App {
+    /// How long the loop may sleep before something is due (`None`: until input arrives).
+    pub fn next_wake(&self, now: Duration) -> Option<Duration> {
+        let mut wake: Option<Duration> = None;
+        let mut at = |d: Duration| wake = Some(wake.map_or(d, |w| w.min(d)));
+        if self.playing() {
+            if let Some(d) = self.playback.next_due(now) {
+                at(d);
+            }
+            at(STATUS_TICK);
+        }
+        if self.bg.busy() || self.stale {
+            at(BACKGROUND_TICK);
+        }
+        if self.behind {
+            at(Duration::ZERO);
+        }
+        if let Some(d) = self.chrome.due(now).filter(|_| self.needs().compact) {
+            at(d);
+        }
+        wake
+    }
+
     /// Wait for the background work and take its results (tests, screenshots).
     pub fn wait_background(&mut self, now: Duration) {
         if let Some(mut job) = self.bg.index.take() {
