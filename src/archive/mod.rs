@@ -15,6 +15,7 @@
 //!
 //! Strings here are as the API or the recording gave them: escape them before showing them.
 
+mod chunks;
 pub mod index;
 mod objects;
 pub mod postgres;

@@ -86,18 +86,31 @@ impl Query {
         Ok(Query { terms })
     }
 
-    /// The query as an FTS5 `MATCH` expression: every term quoted, so that nothing in it is
-    /// FTS5 syntax.
-    pub fn to_fts5(&self) -> String {
+    /// The query as an FTS5 `MATCH` expression for an index that keeps no positions
+    /// (`detail=column`): every word of every term, quoted so that nothing in it is FTS5
+    /// syntax, a prefix's with `*`. It finds the texts that hold all the words; whether a
+    /// phrase's words follow one another is for the caller to check.
+    pub fn to_fts5_words(&self) -> String {
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        self.terms
-            .iter()
-            .map(|t| match t {
-                Term::Phrase(p) => quote(p),
-                Term::Prefix(p) => format!("{}*", quote(p)),
-            })
-            .collect::<Vec<_>>()
-            .join(" AND ")
+        let mut out = Vec::new();
+        for t in &self.terms {
+            match t {
+                // each word as it is written: FTS5 folds it as it folded the text
+                Term::Phrase(p) => {
+                    out.extend(
+                        super::words::words(p)
+                            .iter()
+                            .map(|w| quote(&p[w.start..w.end])),
+                    );
+                }
+                Term::Prefix(p) => out.extend(
+                    super::words::words(p)
+                        .iter()
+                        .map(|w| format!("{}*", quote(&p[w.start..w.end]))),
+                ),
+            }
+        }
+        out.join(" AND ")
     }
 }
 
@@ -120,7 +133,7 @@ mod tests {
                 Term::Phrase(".env".into())
             ]
         );
-        assert_eq!(q.to_fts5(), r#""DROP"* AND "rm -rf" AND ".env""#);
+        assert_eq!(q.to_fts5_words(), r#""DROP"* AND "rm" AND "rf" AND "env""#);
     }
 
     #[test]

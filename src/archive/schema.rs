@@ -4,13 +4,20 @@
 //! brought up to date in one transaction; one made by a later version is refused.
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::Path;
 
+/// One step from a version to the next: SQL, or code where the rows must be rewritten.
+pub enum Step {
+    Sql(&'static str),
+    Code(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+}
+
 /// `MIGRATIONS[i]` takes an archive from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[
-    // 1: sessions, their content (FTS5, the content kept in the index itself)
-    "CREATE TABLE sessions (
+pub const MIGRATIONS: &[Step] = &[
+    // 1: sessions, their content (FTS5, one row a piece, the text kept in the index itself)
+    Step::Sql(
+        "CREATE TABLE sessions (
         id INTEGER PRIMARY KEY,
         audit_log_id TEXT NOT NULL UNIQUE,
         app TEXT NOT NULL,
@@ -33,6 +40,10 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE VIRTUAL TABLE content USING fts5 (
         text, session UNINDEXED, kind UNINDEXED, t UNINDEXED
     );",
+    ),
+    // 2: the content in chunks, compressed, and an index of their words alone; the pieces of
+    // version 1 moved into them
+    Step::Code(super::sqlite::chunked_content),
 ];
 
 /// The version this auditty writes.
@@ -66,7 +77,10 @@ fn step(conn: &mut Connection) -> rusqlite::Result<i64> {
         return Ok(version);
     }
     for step in &MIGRATIONS[version as usize..] {
-        tx.execute_batch(step)?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql)?,
+            Step::Code(f) => f(&tx)?,
+        }
     }
     tx.execute("DELETE FROM schema_version", [])?;
     tx.execute(

@@ -3,7 +3,9 @@
 //! tokens and its configurations stem, where FTS5's `unicode61` (the SQLite store) splits on
 //! everything but letters and digits, folds case and removes diacritics. Here is that
 //! tokenizer, and what the PostgreSQL store builds from it: `tsvector` and `tsquery`
-//! literals (no parser, no dictionary: the same words for any server locale) and snippets.
+//! literals (no parser, no dictionary: the same words for any server locale); and for both
+//! stores, whose indexes say only which chunks hold a query's words, which pieces match
+//! ([`is_match`]: a phrase's words in order) and their snippets.
 
 use super::query::{Query, Term};
 use super::{MARK_END, MARK_START};
@@ -13,7 +15,8 @@ use unicode_normalization::UnicodeNormalization;
 /// The longest word PostgreSQL keeps (bytes); a longer one is cut there, in the index and in
 /// a query alike, so that it is still found.
 const MAX_WORD: usize = 2046;
-/// The last position a `tsvector` records: a text with more words is stored in pieces.
+/// The words of a piece, and of a chunk, at most (a text with more is stored in pieces): what
+/// one `tsvector` holds stays bounded.
 pub const MAX_WORDS: usize = 16_000;
 /// Words of a snippet, as FTS5's `snippet(…, 16)`.
 const SNIPPET_WORDS: usize = 16;
@@ -78,7 +81,7 @@ pub fn words(text: &str) -> Vec<Word> {
     out
 }
 
-/// `text` cut before every [`MAX_WORDS`]th word, so that each piece's positions fit a
+/// `text` cut before every [`MAX_WORDS`]th word, so that each piece's words fit a
 /// `tsvector`.
 #[cfg(test)]
 pub fn pieces(text: &str) -> Vec<&str> {
@@ -120,49 +123,20 @@ fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
-/// The `tsvector` literal of a text: each word with its positions (1-based).
+/// The `tsvector` literal of a text: each word once, without positions (as `strip` leaves
+/// one): the index says which chunks hold a word, and [`is_match`] which pieces hold a
+/// phrase.
 #[cfg(test)]
 pub fn tsvector(text: &str) -> String {
-    tsvector_of(&[text])
+    tsvector_of_words(&[words(text).into_iter().map(|w| w.folded).collect()])
 }
 
-/// The `tsvector` literal of texts kept together: positions go on from one to the next with
-/// a gap between them, so that no phrase matches across two (at most [`MAX_WORDS`] words
-/// and gaps in all are kept).
-#[cfg(test)]
-pub fn tsvector_of(texts: &[&str]) -> String {
-    let folded: Vec<Vec<String>> = texts
-        .iter()
-        .map(|t| words(t).into_iter().map(|w| w.folded).collect())
-        .collect();
-    tsvector_of_words(&folded)
-}
-
-/// [`tsvector_of`] from each text's folded words.
+/// [`tsvector`] of texts kept together, from each text's folded words.
 pub fn tsvector_of_words(texts: &[Vec<String>]) -> String {
-    let mut at: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-    let mut next = 1;
-    for text in texts {
-        for w in text {
-            if next > MAX_WORDS {
-                break;
-            }
-            at.entry(w.as_str()).or_default().push(next);
-            next += 1;
-        }
-        next += 1;
-    }
-    let mut out = String::new();
-    for (w, pos) in at {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&quoted(w));
-        out.push(':');
-        let pos: Vec<String> = pos.iter().map(usize::to_string).collect();
-        out.push_str(&pos.join(","));
-    }
-    out
+    let set: std::collections::BTreeSet<&str> =
+        texts.iter().flatten().map(String::as_str).collect();
+    let words: Vec<String> = set.into_iter().map(quoted).collect();
+    words.join(" ")
 }
 
 /// A term's words: each compared whole, the last one as a beginning for a prefix.
@@ -174,8 +148,9 @@ fn term_words(t: &Term) -> (Vec<String>, bool) {
     (words(s).into_iter().map(|w| w.folded).collect(), prefix)
 }
 
-/// The `tsquery` literal of a query: every term (`&`), a term's words following one another
-/// (`<->`), a prefix's last word `:*`.
+/// The `tsquery` literal of a query for a `tsvector` without positions: every word of every
+/// term (`&`), a prefix's last word `:*`. Whether a phrase's words follow one another is
+/// for the caller to check ([`is_match`]).
 pub fn tsquery(q: &Query) -> String {
     q.terms
         .iter()
@@ -190,7 +165,7 @@ pub fn tsquery(q: &Query) -> String {
                     format!("{}{star}", quoted(w))
                 })
                 .collect();
-            format!("({})", parts.join(" <-> "))
+            format!("({})", parts.join(" & "))
         })
         .collect::<Vec<_>>()
         .join(" & ")
@@ -316,17 +291,16 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert_eq!(tsvector("rm -rf / rm"), "'rf':2 'rm':1,3");
+        assert_eq!(tsvector("rm -rf / rm it's"), "'it' 'rf' 'rm' 's'");
         let q = Query::parse(r#"DROP* "rm -rf" SECRET_K* it's"#).unwrap();
         assert_eq!(
             tsquery(&q),
-            "('drop':*) & ('rm' <-> 'rf') & ('secret' <-> 'k':*) & ('it' <-> 's')"
+            "('drop':*) & ('rm' & 'rf') & ('secret' & 'k':*) & ('it' & 's')"
         );
     }
 
     #[test]
-    fn texts_kept_together_never_make_a_phrase_across_two() {
-        assert_eq!(tsvector_of(&["rm -rf", "rm x"]), "'rf':2 'rm':1,4 'x':5");
+    fn a_phrase_is_its_words_in_order_in_one_text() {
         let q = Query::parse("\"rf rm\" x").unwrap();
         assert!(!is_match("rm -rf", &q));
         assert!(is_match("x rf rm", &q));

@@ -2,16 +2,8 @@
 //! `action`, `object_type`, `object_id`, `url`, `status`, `client_ip`…). The timestamp is an
 //! untyped string: one without an offset is taken as UTC, and a warning says so.
 
-use super::{mask, time, Lane, Reader};
+use super::{field as s, mask, time, Lane, Reader};
 use serde_json::Value;
-
-fn s(o: &Value, k: &str) -> Option<String> {
-    match o.get(k)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
 
 /// One entry.
 pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {

@@ -2,17 +2,8 @@
 //! some shapes (`addon_provider` or `addon_name`, containers as numbers or `"amount:size"`):
 //! both are read. Variable values are masked unless asked for.
 
-use super::mask;
+use super::{field as s, mask};
 use serde_json::Value;
-
-/// A field as text: a string, or a number.
-fn s(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
 
 /// The first of `keys` present, each a string or an object with a `name`.
 fn named(v: &Value, keys: &[&str]) -> Option<String> {

@@ -1,16 +1,8 @@
 //! Losant audit logs: the list answer's `items`, or an array of entries (`creationDate`,
 //! actor, primary/secondary target, request resource/action, response status).
 
-use super::{mask, time, Lane, Reader};
+use super::{field as s, mask, time, Lane, Reader};
 use serde_json::Value;
-
-fn s(o: &Value, k: &str) -> Option<String> {
-    match o.get(k)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
 
 /// One entry.
 pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {

@@ -347,6 +347,15 @@ impl Reader {
     }
 }
 
+/// A field of an entry as text: a non-empty string, or a number.
+pub(crate) fn field(v: &serde_json::Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Text on one line: line breaks and tabs become spaces, runs of them one.
 fn one_line(s: &str) -> String {
     let s = s.trim();

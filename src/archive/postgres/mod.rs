@@ -7,9 +7,9 @@
 //!   `ON CONFLICT DO NOTHING` on the unique `audit_log_id` (and the file's sha256): two syncs
 //!   at once store it once, and a sync killed midway leaves nothing of the session it was
 //!   adding.
-//! - Search: the content is kept in chunks of pieces (`content.rs`), each with a `tsvector`
-//!   (GIN index) made from the words FTS5 would see (`../words.rs`); the database finds the
-//!   chunks, and the pieces in them that match are the hits, as SQLite finds them, with
+//! - Search: the content is kept in chunks of pieces (`../chunks.rs`, as SQLite keeps it),
+//!   each with a `tsvector` (GIN index) made from the words FTS5 would see (`../words.rs`);
+//!   the database finds the chunks, and the pieces in them that match are the hits, with
 //!   snippets cut here.
 //! - A file read back is checked against its sha256 (the server checks it on the way in, a
 //!   `CHECK` constraint): one changed since is refused.
@@ -18,11 +18,10 @@
 //! `url.rs`). It runs a runtime of its own, which cannot start inside another one (`archive
 //! sync` calls the store from its async loop): there, each call runs on a thread of its own.
 
-mod content;
 pub(crate) mod schema;
 pub mod url;
 
-use super::{words, Added, Entry, Filter, Hit, Query, Scope, SessionMeta, Store};
+use super::{chunks, words, Added, Entry, Filter, Hit, Query, Scope, SessionMeta, Store};
 use crate::error::{Error, Result};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
@@ -208,7 +207,7 @@ fn insert(
     let created = super::created_nanos(&meta.created_at);
     let (cols, rows) = (i32::from(meta.cols), i32::from(meta.rows));
     let now = chrono::Utc::now().to_rfc3339();
-    let t = |s: &str| content::no_nul(s);
+    let t = |s: &str| chunks::no_nul(s);
     let row = tx.query_opt(
         "INSERT INTO sessions (audit_log_id, app, event_id, user_email, username, command, \
              created_at, size, sha256, duration, cols, rows, started_at, created_ns, archived_at) \
@@ -227,7 +226,7 @@ fn insert(
             &meta.duration,
             &cols,
             &rows,
-            &meta.started_at.as_deref().map(content::no_nul),
+            &meta.started_at.as_deref().map(chunks::no_nul),
             &created,
             &now,
         ],
@@ -241,7 +240,7 @@ fn insert(
         "INSERT INTO content (session, kind, times, starts, text, words) \
          VALUES ($1, $2, $3, $4, $5, $6::text::tsvector)",
     )?;
-    for c in content::chunks(content) {
+    for c in chunks::chunks(content, true) {
         tx.execute(&st, &[&id, &c.kind, &c.times, &c.starts, &c.text, &c.words])?;
     }
     tx.commit()?;
@@ -350,9 +349,9 @@ impl Store for PostgresStore {
                     }
                     let (times, starts): (Vec<i64>, Vec<i32>) = (r.try_get(1)?, r.try_get(2)?);
                     let text: String = r.try_get(3)?;
-                    let kind = content::kind(&r.try_get::<_, String>(0)?);
+                    let kind = chunks::kind(&r.try_get::<_, String>(0)?);
                     let room = limit - hits.len();
-                    for (t, snippet) in content::hits(&times, &starts, &text, query, room) {
+                    for (t, snippet) in chunks::hits(&times, &starts, &text, query, room) {
                         hits.push(Hit {
                             session: session_row(r, 4)?,
                             kind,

@@ -5,8 +5,9 @@
 //!
 //! The same tables as SQLite's, with the files in the database (`objects`, `bytea`: the
 //! archive is one thing to back up), each checked against its sha256 by the server as it
-//! is written, and the content in chunks of pieces (`content.rs`: each piece's time, where
-//! it starts in the chunk's text), their words in a `tsvector` under a GIN index.
+//! is written, and the content in chunks of pieces (`../chunks.rs`: each piece's time, where
+//! it starts in the chunk's text), their words in a `tsvector` under a GIN index (since
+//! version 2 without positions: a phrase is checked in the chunk's text).
 
 use postgres::Client;
 
@@ -48,6 +49,9 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX content_words ON content USING GIN (words);
     CREATE INDEX content_by_session ON content (session);",
+    // 2: the words without their positions (a tenth of the size, ranked without walking
+    // them); a phrase's order is checked in the text
+    "UPDATE content SET words = strip(words);",
 ];
 
 /// A lock number of auditty's own, held while migrating.

@@ -326,3 +326,84 @@ fn dates() {
         Err(Error::Usage(_))
     ));
 }
+
+/// An archive made by the first version (one FTS5 row a piece, the text in the index) opens
+/// in this one: its pieces moved into chunks, found as before, at their times.
+#[test]
+fn a_sqlite_archive_of_version_1_opens_with_its_content_in_chunks() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("arch");
+    std::fs::create_dir(&dir).unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.join(sqlite::DB_FILE)).unwrap();
+        let schema::Step::Sql(v1) = &schema::MIGRATIONS[0] else {
+            panic!("version 1 is SQL")
+        };
+        conn.execute_batch(v1).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_version (version INTEGER NOT NULL);
+             INSERT INTO schema_version VALUES (1);",
+        )
+        .unwrap();
+        for (id, app) in [(1, "prod"), (2, "staging")] {
+            conn.execute(
+                "INSERT INTO sessions (id, audit_log_id, app, event_id, user_email, username, \
+                     command, created_at, created_ns, size, sha256, duration, cols, rows, \
+                     archived_at) \
+                 VALUES (?1, ?2, ?3, 'ev', 'ann@x.io', 'ann', 'bash', '2026-01-01T10:00:00Z', \
+                     ?1, 3, 'x', 1.0, 80, 24, '2026-01-01T10:00:00Z')",
+                rusqlite::params![id, format!("log-{id}"), app],
+            )
+            .unwrap();
+        }
+        let rows = [
+            (1, "command", 5, "psql -c 'DROP TABLE users'"),
+            (1, "output", 7, "DROP TABLE"),
+            (2, "command", 9, "ls -la"),
+            (2, "output", 11, "total 0\nusers.sql"),
+        ];
+        for (session, kind, t, text) in rows {
+            conn.execute(
+                "INSERT INTO content (text, session, kind, t) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![text, session, kind, t],
+            )
+            .unwrap();
+        }
+    }
+    let s = SqliteStore::open(&dir, false).unwrap();
+    let found = |q: &str, scope| {
+        let hits = s
+            .search(&Query::parse(q).unwrap(), scope, &Filter::default(), 10)
+            .unwrap();
+        let mut got: Vec<_> = hits
+            .iter()
+            .map(|h| (h.session.audit_log_id.clone(), h.kind.as_str(), h.t))
+            .collect();
+        got.sort();
+        got
+    };
+    assert_eq!(
+        found("drop table", Scope::All),
+        [
+            ("log-1".into(), "command", 5),
+            ("log-1".into(), "output", 7)
+        ]
+    );
+    assert_eq!(
+        found("users", Scope::Output),
+        [("log-2".into(), "output", 11)]
+    );
+    let conn = rusqlite::Connection::open(dir.join(sqlite::DB_FILE)).unwrap();
+    let v: i64 = conn
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, schema::current());
+    let old: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'content'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0, "the old table is gone");
+}

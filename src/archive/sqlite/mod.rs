@@ -1,16 +1,21 @@
 //! The embedded archive: SQLite (bundled, WAL, FTS5) in `DIR/archive.db`, files in
-//! `DIR/objects/`.
+//! `DIR/objects/`, the content in compressed chunks with an index of their words
+//! (`content.rs`).
 //!
 //! A session's rows go in one `BEGIN IMMEDIATE` transaction, after its file is stored and
 //! checked: a process killed at any moment leaves either the whole session or none of it
 //! (and perhaps a file that the next sync finds in place). `audit_log_id` is unique, and the
 //! transaction looks before it inserts, so two syncs at once store a session once.
 
-use super::{objects, schema, Added, Entry, Filter, Hit, In, Query, Scope, SessionMeta, Store};
+mod content;
+
+use super::{objects, schema, Added, Entry, Filter, Hit, Query, Scope, SessionMeta, Store};
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+pub(crate) use content::chunked_content;
 
 /// The database's file in the archive's folder.
 pub const DB_FILE: &str = "archive.db";
@@ -186,13 +191,7 @@ fn insert(conn: &mut Connection, meta: &SessionMeta, content: &[Entry]) -> rusql
         ],
     )?;
     let id = tx.last_insert_rowid();
-    {
-        let mut ins =
-            tx.prepare("INSERT INTO content (text, session, kind, t) VALUES (?1, ?2, ?3, ?4)")?;
-        for e in content {
-            ins.execute(params![e.text, id, e.kind.as_str(), e.t as i64])?;
-        }
-    }
+    content::insert(&tx, id, content)?;
     tx.commit()?;
     Ok(Added::New)
 }
@@ -272,35 +271,14 @@ impl Store for SqliteStore {
         filter: &Filter,
         limit: usize,
     ) -> Result<Vec<Hit>> {
-        use rusqlite::types::Value;
-        let (mut conds, mut values) = Self::conditions(filter);
-        conds.insert(0, "content MATCH ?".into());
-        values.insert(0, Value::Text(query.to_fts5()));
+        let (mut conds, values) = Self::conditions(filter);
         match scope {
-            Scope::Commands => conds.push("content.kind = 'command'".into()),
-            Scope::Output => conds.push("content.kind = 'output'".into()),
+            Scope::Commands => conds.push("c.kind = 'command'".into()),
+            Scope::Output => conds.push("c.kind = 'output'".into()),
             Scope::All => {}
         }
-        values.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
-        let cols = SESSION_COLUMNS.replace(", ", ", s.");
-        let sql = format!(
-            "SELECT content.kind, content.t, snippet(content, 0, char(2), char(3), '…', 16), s.{cols} \
-             FROM content JOIN sessions s ON s.id = content.session \
-             WHERE {} ORDER BY content.rank, s.created_ns DESC, content.t LIMIT ?",
-            conds.join(" AND ")
-        );
-        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(values), |r| {
-                Ok(Hit {
-                    kind: In::parse(&r.get::<_, String>(0)?),
-                    t: r.get::<_, i64>(1)?.max(0) as u64,
-                    snippet: r.get(2)?,
-                    session: session_row(r, 3)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
+        let cols = format!("s.{}", SESSION_COLUMNS.replace(", ", ", s."));
+        content::search(&self.conn, query, &conds, values, &cols, session_row, limit)
             .map_err(|e| self.err(e))
     }
 }

@@ -1,20 +1,20 @@
-//! A session's content as PostgreSQL keeps it: its pieces (the [`Entry`]s SQLite keeps one
-//! row each) gathered in chunks of one kind, up to [`CHUNK_BYTES`] of text, each chunk one
-//! row with its pieces' times and where each starts in its text, and one `tsvector` for
-//! them all (a gap between two pieces, so that no phrase spans them).
+//! A session's content as the stores keep it: its pieces (the [`Entry`]s [`super::index`]
+//! makes) gathered in chunks of one kind, up to [`CHUNK_BYTES`] of text, each chunk one row
+//! with its pieces' times and where each starts in its text.
 //!
-//! Why: most pieces are a line or two; a row each would cost more in row headers, repeated
-//! words and GIN entries than the text itself, and short texts are not compressed. A chunk
-//! is stored compressed (TOAST), its words once. The database finds the chunks that match;
-//! [`hits`] then finds the pieces in them that do, as SQLite would have (every term in the
-//! piece), at their times.
+//! Why: most pieces are a line or two; a row each costs more in row headers, repeated words
+//! and index entries than the text itself, short texts are not compressed, and a common word
+//! matches so many rows that ranking them all is slow. A chunk is stored compressed (TOAST in
+//! PostgreSQL, deflate in SQLite), its words indexed once. The database finds the chunks
+//! that match, best first; [`hits`] then finds the pieces in them that do (every term in
+//! one piece, a phrase's words in order), at their times.
 
-use super::super::{words, Entry, In, Query};
+use super::{words, Entry, In, Query};
 
 /// A chunk's text is closed once it holds this much.
 pub const CHUNK_BYTES: usize = 64 * 1024;
 
-/// One row of `content`.
+/// One chunk.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Chunk {
     pub kind: &'static str,
@@ -23,34 +23,56 @@ pub struct Chunk {
     /// Where each piece starts in `text` (bytes).
     pub starts: Vec<i32>,
     pub text: String,
-    /// The `tsvector` literal.
+    /// The `tsvector` literal, when asked for (PostgreSQL's index); else empty.
     pub words: String,
 }
 
-/// PostgreSQL's text holds no NUL: one is kept as U+FFFD.
+impl Chunk {
+    /// The pieces' texts, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        let ends = self.starts[1.min(self.starts.len())..]
+            .iter()
+            .map(|&s| s as usize)
+            .chain(std::iter::once(self.text.len()));
+        self.starts
+            .iter()
+            .zip(ends)
+            .filter_map(|(&from, to)| self.text.get(from as usize..to))
+    }
+}
+
+/// No text the stores keep holds NUL (PostgreSQL's cannot): one is kept as U+FFFD.
 pub fn no_nul(s: &str) -> String {
     s.replace('\0', "\u{fffd}")
 }
 
-/// The chunks of a session's content (kept in its order).
-pub fn chunks(content: &[Entry]) -> Vec<Chunk> {
+/// The chunks of a session's content (kept in its order); with `tsvector`, each with its
+/// `tsvector` literal, its pieces cut where a `tsvector`'s positions end.
+pub fn chunks(content: &[Entry], tsvector: bool) -> Vec<Chunk> {
     let mut out = Vec::new();
     // the chunk being filled, its pieces' words, the positions they take
     let mut open: Option<(Chunk, Vec<Vec<String>>, usize)> = None;
     let close = |open: &mut Option<(Chunk, Vec<Vec<String>>, usize)>, out: &mut Vec<Chunk>| {
         if let Some((mut c, words, _)) = open.take() {
-            c.words = words::tsvector_of_words(&words);
+            if tsvector {
+                c.words = words::tsvector_of_words(&words);
+            }
             out.push(c);
         }
     };
     for e in content {
         let text = no_nul(&e.text);
-        for (piece, folded) in words::pieces_with_words(&text) {
+        let pieces = if tsvector {
+            words::pieces_with_words(&text)
+        } else {
+            vec![(text.as_str(), Vec::new())]
+        };
+        for (piece, folded) in pieces {
             let n = folded.len() + 1;
             let fits = open.as_ref().is_some_and(|(c, _, used)| {
                 c.kind == e.kind.as_str()
                     && c.text.len() < CHUNK_BYTES
-                    && used + n <= words::MAX_WORDS
+                    && (!tsvector || used + n <= words::MAX_WORDS)
                     && c.text.len() + piece.len() < i32::MAX as usize
             });
             if !fits {
@@ -134,7 +156,7 @@ mod tests {
             e(In::Output, 2, "removed\0 cache"),
             e(In::Output, 6, "a.txt b.txt"),
         ];
-        let c = chunks(&content);
+        let c = chunks(&content, true);
         assert_eq!(c.len(), 2);
         assert_eq!(
             (c[0].kind, &c[0].times[..], &c[0].starts[..]),
@@ -153,7 +175,7 @@ mod tests {
     fn chunks_close_at_their_size() {
         let line = "word ".repeat(1000);
         let content: Vec<Entry> = (0..40).map(|i| e(In::Output, i, &line)).collect();
-        let c = chunks(&content);
+        let c = chunks(&content, true);
         assert!(c.len() > 1, "{}", c.len());
         assert!(c.iter().all(|c| c.text.len() < CHUNK_BYTES + line.len()));
         assert_eq!(c.iter().map(|c| c.times.len()).sum::<usize>(), 40);
@@ -161,7 +183,7 @@ mod tests {
         let words: Vec<Entry> = (0..40)
             .map(|i| e(In::Output, i, &"w ".repeat(1500)))
             .collect();
-        for c in chunks(&words) {
+        for c in chunks(&words, true) {
             assert!(
                 c.times.len() * 1501 <= words::MAX_WORDS,
                 "{}",

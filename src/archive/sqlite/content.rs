@@ -1,0 +1,194 @@
+//! A session's content in SQLite: its chunks ([`super::super::chunks`]) in `chunks`, each
+//! one deflated blob (its pieces' times, where each starts, its text), and their words in
+//! `chunk_words`, an FTS5 table that keeps no text of its own (`content=''`) and no word
+//! positions (`detail=column`): the index holds each word once a chunk (a tenth of the
+//! positions' size on real sessions), the text is kept once, compressed.
+//!
+//! A search asks FTS5 for the chunks that hold every word of the query, best first (bm25
+//! over a few chunks a session, not over every line, and without positions to walk), and
+//! reads them one at a time until it has its hits: the pieces in them that match (every
+//! term in one piece, a phrase's words in order, checked here).
+
+use super::super::chunks::{self, Chunk};
+use super::super::{Entry, Hit, In, Query};
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use rusqlite::types::{Type, Value};
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::io::{Read, Write};
+
+/// The tables of version 2.
+const SCHEMA: &str = "
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        session INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    CREATE INDEX chunks_by_session ON chunks (session);
+    CREATE VIRTUAL TABLE chunk_words USING fts5 (text, content = '', detail = column);";
+
+/// The migration to version 2: the chunk tables made, and version 1's pieces (one FTS5 row
+/// each, the text in the index) moved into them, session by session.
+pub fn chunked_content(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(SCHEMA)?;
+    {
+        let mut st =
+            tx.prepare("SELECT session, kind, t, text FROM content ORDER BY session, rowid")?;
+        let mut rows = st.query([])?;
+        let mut held: Option<(i64, Vec<Entry>)> = None;
+        while let Some(r) = rows.next()? {
+            let session: i64 = r.get(0)?;
+            let entry = Entry {
+                kind: In::parse(&r.get::<_, String>(1)?),
+                t: r.get::<_, i64>(2)?.max(0) as u64,
+                text: r.get(3)?,
+            };
+            match &mut held {
+                Some((s, entries)) if *s == session => entries.push(entry),
+                _ => {
+                    if let Some((s, entries)) = held.take() {
+                        insert(tx, s, &entries)?;
+                    }
+                    held = Some((session, vec![entry]));
+                }
+            }
+        }
+        if let Some((s, entries)) = held {
+            insert(tx, s, &entries)?;
+        }
+    }
+    tx.execute_batch("DROP TABLE content")
+}
+
+/// A session's content, in the transaction that adds the session.
+pub fn insert(tx: &Transaction<'_>, session: i64, content: &[Entry]) -> rusqlite::Result<()> {
+    let mut ins =
+        tx.prepare_cached("INSERT INTO chunks (session, kind, body) VALUES (?1, ?2, ?3)")?;
+    let mut words = tx.prepare_cached("INSERT INTO chunk_words (rowid, text) VALUES (?1, ?2)")?;
+    for c in chunks::chunks(content, false) {
+        ins.execute(params![session, c.kind, encode(&c)])?;
+        let id = tx.last_insert_rowid();
+        // a line between pieces: no word runs from one into the next
+        let text: Vec<&str> = c.pieces().collect();
+        words.execute(params![id, text.join("\n")])?;
+    }
+    Ok(())
+}
+
+/// A chunk's body: the number of pieces, their times, where each starts, then the text;
+/// deflated.
+fn encode(c: &Chunk) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(4 + c.times.len() * 12 + c.text.len());
+    raw.extend((c.times.len() as u32).to_le_bytes());
+    for t in &c.times {
+        raw.extend(t.to_le_bytes());
+    }
+    for s in &c.starts {
+        raw.extend(s.to_le_bytes());
+    }
+    raw.extend(c.text.as_bytes());
+    let mut z = DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(&raw).expect("writing to memory");
+    z.finish().expect("writing to memory")
+}
+
+/// A chunk's body read back (`None`: not one this auditty wrote, a damaged archive).
+fn decode(body: &[u8]) -> Option<(Vec<i64>, Vec<i32>, String)> {
+    let mut raw = Vec::new();
+    DeflateDecoder::new(body).read_to_end(&mut raw).ok()?;
+    let n = u32::from_le_bytes(raw.get(..4)?.try_into().ok()?) as usize;
+    let times_end = n.checked_mul(8)?.checked_add(4)?;
+    let starts_end = n.checked_mul(4)?.checked_add(times_end)?;
+    let times = raw.get(4..times_end)?.chunks_exact(8);
+    let times = times.map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes")));
+    let starts = raw.get(times_end..starts_end)?.chunks_exact(4);
+    let starts = starts.map(|b| i32::from_le_bytes(b.try_into().expect("4 bytes")));
+    let (times, starts) = (times.collect(), starts.collect());
+    let text = String::from_utf8(raw.get(starts_end..)?.to_vec()).ok()?;
+    Some((times, starts, text))
+}
+
+/// Hits, best first, at most `limit`: `conds` and `values` are the sessions' filter (on the
+/// alias `s`) and the scope (on `c`); `cols` the session's columns, `row` how to read them.
+pub fn search(
+    conn: &rusqlite::Connection,
+    query: &Query,
+    conds: &[String],
+    values: Vec<Value>,
+    cols: &str,
+    row: fn(&rusqlite::Row<'_>, usize) -> rusqlite::Result<super::super::SessionMeta>,
+    limit: usize,
+) -> rusqlite::Result<Vec<Hit>> {
+    let mut all = vec!["chunk_words MATCH ?".to_string()];
+    all.extend(conds.iter().cloned());
+    let mut bound = vec![Value::Text(query.to_fts5_words())];
+    bound.extend(values);
+    // the matching chunks' ids, best first (no chunk's body read to rank them)
+    let sql = format!(
+        "SELECT c.id FROM chunk_words JOIN chunks c ON c.id = chunk_words.rowid \
+             JOIN sessions s ON s.id = c.session \
+         WHERE {} ORDER BY chunk_words.rank, s.created_ns DESC, c.id",
+        all.join(" AND ")
+    );
+    let mut ids = conn.prepare(&sql)?;
+    let mut ids = ids.query(rusqlite::params_from_iter(bound))?;
+    let mut chunk = conn.prepare(&format!(
+        "SELECT c.kind, c.body, {cols} FROM chunks c JOIN sessions s ON s.id = c.session \
+         WHERE c.id = ?1"
+    ))?;
+    let mut hits = Vec::new();
+    while hits.len() < limit {
+        let Some(r) = ids.next()? else { break };
+        let id: i64 = r.get(0)?;
+        let found = chunk
+            .query_row([id], |r| {
+                let body: Vec<u8> = r.get(1)?;
+                let (times, starts, text) = decode(&body).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        Type::Blob,
+                        format!("the content of chunk {id} is damaged").into(),
+                    )
+                })?;
+                let kind = In::parse(&r.get::<_, String>(0)?);
+                let session = row(r, 2)?;
+                let room = limit - hits.len();
+                Ok(chunks::hits(&times, &starts, &text, query, room)
+                    .into_iter()
+                    .map(|(t, snippet)| Hit {
+                        session: session.clone(),
+                        kind,
+                        t,
+                        snippet,
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .optional()?;
+        hits.extend(found.into_iter().flatten());
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_reads_back_as_written() {
+        let c = Chunk {
+            kind: "output",
+            times: vec![5, 1 << 40, -1],
+            starts: vec![0, 3, 9],
+            text: "ab\u{e9}cdefghij".into(),
+            words: String::new(),
+        };
+        assert_eq!(
+            decode(&encode(&c)),
+            Some((c.times.clone(), c.starts.clone(), c.text.clone()))
+        );
+        for bad in [&b""[..], b"\x00\x01", &encode(&c)[..5]] {
+            assert_eq!(decode(bad), None);
+        }
+    }
+}
