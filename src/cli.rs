@@ -15,7 +15,7 @@ mod screen;
 pub use archive::{
     ArchiveArgs, ArchiveCommand, ArchiveDir, LsArgs, SearchArgs, SearchIn, SessionFilter, SyncArgs,
 };
-pub use context::{ContextApiArgs, ContextArgs};
+pub use context::{ContextApiArgs, ContextArgs, ContextSources};
 pub use export::*;
 pub use play::*;
 pub use review::*;

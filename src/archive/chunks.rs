@@ -25,6 +25,8 @@ pub struct Chunk {
     pub text: String,
     /// The `tsvector` literal, when asked for (PostgreSQL's index); else empty.
     pub words: String,
+    /// How many different words the `tsvector` holds.
+    pub nwords: usize,
 }
 
 impl Chunk {
@@ -55,7 +57,7 @@ pub fn chunks(content: &[Entry], tsvector: bool) -> Vec<Chunk> {
     let close = |open: &mut Option<(Chunk, Vec<Vec<String>>, usize)>, out: &mut Vec<Chunk>| {
         if let Some((mut c, words, _)) = open.take() {
             if tsvector {
-                c.words = words::tsvector_of_words(&words);
+                (c.words, c.nwords) = words::tsvector_of_words(&words);
             }
             out.push(c);
         }

@@ -162,6 +162,18 @@ pub trait Store {
     ) -> Result<Vec<Hit>>;
 }
 
+/// What a store checks before it adds a session: its bytes must have the sha256 said (an
+/// error if not); `false` when the session is archived already.
+fn to_add(store: &(impl Store + ?Sized), meta: &SessionMeta, bytes: &[u8]) -> Result<bool> {
+    if sha256_hex(bytes) != meta.sha256 {
+        return Err(Error::Runtime(format!(
+            "{}: the bytes do not have the sha256 given",
+            meta.audit_log_id
+        )));
+    }
+    Ok(!store.contains(&meta.audit_log_id)?)
+}
+
 /// The archive's folder: `--archive DIR`, else `$AUDITTY_ARCHIVE`, else the platform's data
 /// directory + `auditty/` (a bare `--archive`, given as empty, is no choice).
 pub fn location(given: Option<&Path>) -> Result<PathBuf> {

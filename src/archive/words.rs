@@ -128,15 +128,16 @@ fn quoted(s: &str) -> String {
 /// phrase.
 #[cfg(test)]
 pub fn tsvector(text: &str) -> String {
-    tsvector_of_words(&[words(text).into_iter().map(|w| w.folded).collect()])
+    tsvector_of_words(&[words(text).into_iter().map(|w| w.folded).collect()]).0
 }
 
-/// [`tsvector`] of texts kept together, from each text's folded words.
-pub fn tsvector_of_words(texts: &[Vec<String>]) -> String {
+/// [`tsvector`] of texts kept together, from each text's folded words; and how many words
+/// it holds.
+pub fn tsvector_of_words(texts: &[Vec<String>]) -> (String, usize) {
     let set: std::collections::BTreeSet<&str> =
         texts.iter().flatten().map(String::as_str).collect();
     let words: Vec<String> = set.into_iter().map(quoted).collect();
-    words.join(" ")
+    (words.join(" "), words.len())
 }
 
 /// A term's words: each compared whole, the last one as a beginning for a prefix.

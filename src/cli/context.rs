@@ -34,9 +34,10 @@ impl ContextApiArgs {
     }
 }
 
-/// Context beside a session: files or provider URIs of app logs and audit trails.
+/// Where context comes from: files or provider URIs of app logs and audit trails, and how
+/// far around the session (`report` flattens this alone: its `--show-secrets` covers more).
 #[derive(Args, Debug, Clone, Default)]
-pub struct ContextArgs {
+pub struct ContextSources {
     /// A context source: a file of Scalingo app logs or app events, Losant or Datafold audit
     /// logs (kind told by content), or scalingo-logs://APP, scalingo-events://APP,
     /// losant://ORG, datafold:// (repeatable)
@@ -55,15 +56,39 @@ pub struct ContextArgs {
         help_heading = "Context"
     )]
     pub around: String,
-    /// Show variable values and other secrets in context entries in clear (masked ••••
-    /// otherwise)
-    #[arg(long, help_heading = "Context")]
-    pub show_secrets: bool,
     #[command(flatten)]
     pub api: ContextApiArgs,
 }
 
+/// Context beside a session: its sources, and whether secrets in it are shown.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ContextArgs {
+    #[command(flatten)]
+    pub sources: ContextSources,
+    /// Show variable values and other secrets in context entries in clear (masked ••••
+    /// otherwise)
+    #[arg(long, help_heading = "Context")]
+    pub show_secrets: bool,
+}
+
+impl std::ops::Deref for ContextArgs {
+    type Target = ContextSources;
+
+    fn deref(&self) -> &ContextSources {
+        &self.sources
+    }
+}
+
 impl ContextArgs {
+    pub fn options(&self) -> crate::context::Options {
+        crate::context::Options {
+            show_secrets: self.show_secrets,
+            window: None,
+        }
+    }
+}
+
+impl ContextSources {
     /// The margin `--around` gives, in nanoseconds (a usage error when malformed).
     pub fn margin(&self) -> Result<i128> {
         if self.around.is_empty() {
@@ -71,13 +96,6 @@ impl ContextArgs {
         }
         crate::context::time::parse_duration(&self.around)
             .map_err(|e| Error::Usage(format!("--around: {e}")))
-    }
-
-    pub fn options(&self) -> crate::context::Options {
-        crate::context::Options {
-            show_secrets: self.show_secrets,
-            window: None,
-        }
     }
 
     /// The context sources: the `--with` ones, then with `--context` the app logs and

@@ -1,6 +1,6 @@
 //! Command-line definitions of `review` and `report`.
 
-use super::{ApiArgs, ContextApiArgs, ContextArgs, TermArgs};
+use super::{ApiArgs, ContextArgs, ContextSources, TermArgs};
 use clap::{Args, ValueEnum};
 use std::ffi::OsString;
 
@@ -74,28 +74,8 @@ pub struct ReportArgs {
     /// findings, on every screen and in context entries; the source is not modified
     #[arg(long)]
     pub redact: bool,
-    // The context flags are `ContextArgs`' but for its `--show-secrets` (ours covers both):
-    // flattening it would give two.
-    /// A context source: a file of Scalingo app logs or app events, Losant or Datafold audit
-    /// logs (kind told by content), or scalingo-logs://APP, scalingo-events://APP,
-    /// losant://ORG, datafold:// (repeatable)
-    #[arg(long = "with", value_name = "SOURCE", help_heading = "Context")]
-    pub with: Vec<OsString>,
-    /// On a scalingo://APP/ID session: short for --with scalingo-logs://APP --with
-    /// scalingo-events://APP
-    #[arg(long, help_heading = "Context")]
-    pub context: bool,
-    /// Keep context entries from this long before the session's first event to this long
-    /// after its last (e.g. 90s, 10m, 1h)
-    #[arg(
-        long,
-        value_name = "DURATION",
-        default_value = "5m",
-        help_heading = "Context"
-    )]
-    pub around: String,
     #[command(flatten)]
-    pub context_api: ContextApiArgs,
+    pub sources: ContextSources,
     #[command(flatten)]
     pub term: TermArgs,
     #[command(flatten)]
@@ -106,11 +86,8 @@ impl ReportArgs {
     /// The context flags as the other commands have them (`--show-secrets` being ours).
     pub fn context_args(&self) -> ContextArgs {
         ContextArgs {
-            with: self.with.clone(),
-            context: self.context,
-            around: self.around.clone(),
+            sources: self.sources.clone(),
             show_secrets: self.show_secrets,
-            api: self.context_api.clone(),
         }
     }
 }

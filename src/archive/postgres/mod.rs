@@ -116,7 +116,13 @@ impl PostgresStore {
             let mut client = cfg
                 .connect(NoTls)
                 .map_err(|e| url.error(format!("cannot connect: {}", db_text(&e))))?;
-            let found = schema::migrate(&mut client, create).map_err(|e| url.error(db_text(&e)));
+            // a commit need not wait for its WAL to reach the disk: a server that crashes
+            // loses the last sessions added whole (the next sync adds them again), never
+            // part of one
+            let found = client
+                .batch_execute("SET synchronous_commit = off")
+                .and_then(|()| schema::migrate(&mut client, create))
+                .map_err(|e| url.error(db_text(&e)));
             Ok::<_, Error>((client, found))
         })?;
         let store = PostgresStore {
@@ -237,11 +243,15 @@ fn insert(
     };
     let id: i64 = row.get(0);
     let st = tx.prepare(
-        "INSERT INTO content (session, kind, times, starts, text, words) \
-         VALUES ($1, $2, $3, $4, $5, $6::text::tsvector)",
+        "INSERT INTO content (session, kind, times, starts, text, words, nwords) \
+         VALUES ($1, $2, $3, $4, $5, $6::text::tsvector, $7)",
     )?;
     for c in chunks::chunks(content, true) {
-        tx.execute(&st, &[&id, &c.kind, &c.times, &c.starts, &c.text, &c.words])?;
+        let nwords = c.nwords.min(i32::MAX as usize) as i32;
+        let row: [&(dyn ToSql + Sync); 7] = [
+            &id, &c.kind, &c.times, &c.starts, &c.text, &c.words, &nwords,
+        ];
+        tx.execute(&st, &row)?;
     }
     tx.commit()?;
     Ok(Added::New)
@@ -257,13 +267,7 @@ impl Store for PostgresStore {
     }
 
     fn add(&mut self, meta: &SessionMeta, bytes: &[u8], content: &[Entry]) -> Result<Added> {
-        if super::sha256_hex(bytes) != meta.sha256 {
-            return Err(Error::Runtime(format!(
-                "{}: the bytes do not have the sha256 given",
-                meta.audit_log_id
-            )));
-        }
-        if self.contains(&meta.audit_log_id)? {
+        if !super::to_add(self, meta, bytes)? {
             return Ok(Added::Already);
         }
         self.with(move |c| insert(c, meta, bytes, content))
@@ -328,8 +332,7 @@ impl Store for PostgresStore {
             "SELECT c.kind, c.times, c.starts, c.text, {SESSION_COLUMNS} \
              FROM content c JOIN sessions s ON s.id = c.session \
              WHERE {} \
-             ORDER BY ts_rank(c.words, $1::text::tsquery, 1) DESC, s.created_ns DESC, \
-                 c.times[1]",
+             ORDER BY c.nwords, s.created_ns DESC, c.times[1]",
             conds.join(" AND ")
         );
         // the matching chunks, best first, a few at a time: their matching pieces are the

@@ -49,9 +49,14 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX content_words ON content USING GIN (words);
     CREATE INDEX content_by_session ON content (session);",
-    // 2: the words without their positions (a tenth of the size, ranked without walking
-    // them); a phrase's order is checked in the text
-    "UPDATE content SET words = strip(words);",
+    // 2: the words without their positions (a tenth of the size); a phrase's order is
+    // checked in the text. Chunks are ranked by how many different words they hold, fewest
+    // first: what `ts_rank(words, query, 1)` orders by on stripped words and a query of
+    // words that must all be there, without reading every matching chunk's words
+    "UPDATE content SET words = strip(words);
+    ALTER TABLE content ADD COLUMN nwords INTEGER;
+    UPDATE content SET nwords = length(words);
+    ALTER TABLE content ALTER COLUMN nwords SET NOT NULL;",
 ];
 
 /// A lock number of auditty's own, held while migrating.
@@ -80,10 +85,12 @@ pub fn migrate(client: &mut Client, create: bool) -> Result<Found, postgres::Err
     let there: bool = tx
         .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
         .get(0);
-    if !there && !create {
-        return Ok(Found::Empty);
+    if !there {
+        if !create {
+            return Ok(Found::Empty);
+        }
+        tx.batch_execute("CREATE TABLE schema_version (version BIGINT NOT NULL)")?;
     }
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
     let version: Option<i64> = tx
         .query_one("SELECT max(version) FROM schema_version", &[])?
         .get(0);

@@ -181,7 +181,7 @@ mod tests {
             times: vec![5, 1 << 40, -1],
             starts: vec![0, 3, 9],
             text: "ab\u{e9}cdefghij".into(),
-            words: String::new(),
+            ..Chunk::default()
         };
         assert_eq!(
             decode(&encode(&c)),

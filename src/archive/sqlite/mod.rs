@@ -212,13 +212,7 @@ impl Store for SqliteStore {
     }
 
     fn add(&mut self, meta: &SessionMeta, bytes: &[u8], content: &[Entry]) -> Result<Added> {
-        if super::sha256_hex(bytes) != meta.sha256 {
-            return Err(Error::Runtime(format!(
-                "{}: the bytes do not have the sha256 given",
-                meta.audit_log_id
-            )));
-        }
-        if self.contains(&meta.audit_log_id)? {
+        if !super::to_add(self, meta, bytes)? {
             return Ok(Added::Already);
         }
         objects::store(&self.dir, &meta.sha256, bytes)?;

@@ -229,14 +229,15 @@ fn postgres_errors_are_one_line_without_the_password() {
     assert!(!e.contains('\n'), "{e}");
 }
 
-/// A database of version 1 (words with their positions) opens in this one: its words
-/// stripped of them, its sessions found as before.
+/// A database of version 1 (words with their positions, no word count) opens in this one:
+/// its words stripped of them and counted, its sessions found as before.
 #[test]
 fn a_postgres_archive_of_version_1_opens_with_its_words_stripped() {
     let Some(pg) = Postgres::new() else { return };
     drop(fill(&pg));
     pg.db.sql(
-        "UPDATE content SET words = 'rm:1 rf:2 cache:3'::tsvector; \
+        "ALTER TABLE content DROP COLUMN nwords; \
+         UPDATE content SET words = 'rm:1 rf:2 cache:3'::tsvector; \
          UPDATE schema_version SET version = 1",
     );
     let s = pg.open(false).unwrap();
@@ -249,6 +250,12 @@ fn a_postgres_archive_of_version_1_opens_with_its_words_stripped() {
     });
     assert!(!words.is_empty());
     assert!(words.iter().all(|w| !w.contains(':')), "{words:?}");
+    let counted: i64 = pg.db.with(|c| {
+        c.query_one("SELECT count(*) FROM content WHERE nwords = 3", &[])
+            .unwrap()
+            .get(0)
+    });
+    assert_eq!(counted as usize, words.len());
     assert_eq!(pg.version(), (2, 2));
     assert_eq!(found(s.as_ref(), "\"rm -rf\"").len(), 1);
 }

@@ -91,24 +91,33 @@ pub fn render(p: &Picker, area: Rect, buf: &mut Buffer) {
 
 fn list_view(p: &Picker, app: &str, spinner: char, body: Rect, buf: &mut Buffer) {
     match &p.listing {
-        Listing::Loading => centered(
+        Listing::Loading => waiting(
+            spinner,
+            format!("Loading the one-off sessions of {app}…"),
             body,
             buf,
-            Line::from(vec![
-                Span::styled(format!("{spinner} "), Style::new().fg(Color::Cyan)),
-                Span::raw(format!("Loading the one-off sessions of {app}…")),
-            ]),
         ),
-        Listing::Failed(e) => centered(
-            body,
-            buf,
-            Line::styled(format!("error: {}", escape_controls(e)), ERROR),
-        ),
+        Listing::Failed(e) => failed(e, body, buf),
         Listing::Loaded(s) if s.is_empty() => {
             centered(body, buf, Line::raw("No one-off sessions found."))
         }
         Listing::Loaded(sessions) => table(p, sessions, body, buf),
     }
+}
+
+/// What is being waited for, with the spinner, in the middle of `body`.
+fn waiting(spinner: char, what: String, body: Rect, buf: &mut Buffer) {
+    let line = Line::from(vec![
+        Span::styled(format!("{spinner} "), Style::new().fg(Color::Cyan)),
+        Span::raw(what),
+    ]);
+    centered(body, buf, line)
+}
+
+/// An error (escaped), in the middle of `body`.
+fn failed(e: &str, body: Rect, buf: &mut Buffer) {
+    let line = Line::styled(format!("error: {}", escape_controls(e)), ERROR);
+    centered(body, buf, line)
 }
 
 /// The hits of a search instead of the list: when, who, where, what matched.
@@ -123,19 +132,13 @@ fn hits_view(
 ) {
     let query = escape_controls(query);
     match results {
-        Results::Searching => centered(
+        Results::Searching => waiting(
+            spinner,
+            format!("Searching the archive for {query}…"),
             body,
             buf,
-            Line::from(vec![
-                Span::styled(format!("{spinner} "), Style::new().fg(Color::Cyan)),
-                Span::raw(format!("Searching the archive for {query}…")),
-            ]),
         ),
-        Results::Failed(e) => centered(
-            body,
-            buf,
-            Line::styled(format!("error: {}", escape_controls(e)), ERROR),
-        ),
+        Results::Failed(e) => failed(e, body, buf),
         Results::Found(hits) if hits.is_empty() => {
             centered(body, buf, Line::raw(format!("No hits for {query}.")))
         }
