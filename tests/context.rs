@@ -2,16 +2,14 @@
 //! (tests/fixtures/context/: a session from 11:00:00 to 11:00:10 +01:00, so a window from
 //! 09:55:00Z to 10:05:10Z; every secret in them is fake).
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn fx(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/context")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+    common::fixture("context", name)
 }
 
 fn run(args: &[&str]) -> Output {

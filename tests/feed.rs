@@ -4,16 +4,14 @@
 //! at their times (the lines up to a moment, none after), every control character escaped.
 //! The expected times below are read off the fixtures by hand.
 
+mod common;
+
 use auditty::cli::{Cli, Command};
 use clap::Parser;
 use std::path::Path;
 
 fn fx(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/context")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+    common::fixture("context", name)
 }
 
 /// Run `auditty ARGS…` in this process; what it wrote, or its one-line error.

@@ -11,17 +11,12 @@ mod common;
 use common::tmux::{have_tmux, Tmux};
 use common::BlockingFake;
 use serde_json::json;
-use std::path::Path;
 use wiremock::ResponseTemplate;
 
 const BIN: &str = env!("CARGO_BIN_EXE_auditty");
 
 fn fx(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/context")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+    common::fixture("context", name)
 }
 
 /// The timeline bar: the line above the status line.

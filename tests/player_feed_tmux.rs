@@ -8,16 +8,11 @@
 mod common;
 
 use common::tmux::{have_tmux, Tmux};
-use std::path::Path;
 
 const BIN: &str = env!("CARGO_BIN_EXE_auditty");
 
 fn fx(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/context")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+    common::fixture("context", name)
 }
 
 /// The second entry's target as the player must show it: its controls escaped.

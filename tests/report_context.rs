@@ -5,18 +5,13 @@
 //! fixtures is fake.
 
 use auditty::cli::{Cli, Command};
+mod common;
+
 use auditty::error::Error;
 use clap::Parser;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn fx(dir: &str, name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(dir)
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
-}
+use common::fixture as fx;
 
 fn ctx(name: &str) -> String {
     fx("context", name)

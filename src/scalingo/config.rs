@@ -178,22 +178,14 @@ impl Config {
 }
 
 /// Parses a base URL given by the user (flag or variable named `source`): http or https,
-/// with a host. The result never ends with `/` unless it is the root.
+/// with a host, no query or fragment ([`crate::net::provider::base_url`]'s rules).
 pub(crate) fn base_url(value: &str, source: &str) -> Result<Url, ApiError> {
-    let bad = |why: &str| ApiError::InvalidConfig {
-        what: format!("{source} '{value}' is not a usable URL ({why})"),
-    };
-    let url = Url::parse(value.trim()).map_err(|e| bad(&e.to_string()))?;
-    if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(bad("it must start with http:// or https://"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("it has no host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it must not have a query or a fragment"));
-    }
-    Ok(url)
+    crate::net::provider::base_url(value, source).map_err(|e| ApiError::InvalidConfig {
+        what: match e {
+            crate::net::provider::ProviderError::Config { what } => what,
+            other => other.to_string(),
+        },
+    })
 }
 
 #[cfg(test)]

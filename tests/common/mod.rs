@@ -26,6 +26,16 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const APP: &str = "my-app";
 
+/// The path of `tests/fixtures/DIR/NAME`, as a string for an argument.
+pub fn fixture(dir: &str, name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir)
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
