@@ -216,6 +216,10 @@ fn info_transcript_export_and_timeline_of_a_feed() {
     assert!(info.contains("Losant audit logs, 2 entries"), "{info}");
     let sized = run(&["info", &losant, "--cols", "132", "--rows", "10"]).unwrap();
     assert!(sized.contains("\ngeometry   132x10 (given)\n"), "{sized}");
+    // a feed's own warnings are said once, as the recording's
+    let info = run(&["info", &fx("datafold.json")]).unwrap();
+    assert_eq!(info.matches("UTC was assumed").count(), 1, "{info}");
+    assert!(info.contains("Datafold audit logs, 1 entries in window (of 1), its warnings above"));
 
     // --with merges the app log in, over 5 minutes around Losant's entries (09:51:40 to
     // 10:05:07: its lines at 10:05:10 are out): the feed starts at the log's first line

@@ -1,14 +1,16 @@
 //! `archive sync`: every `run` event's audit log not archived yet is downloaded (through the
 //! client `fetch` uses, `AUDITTY_MAX_BYTES` and all: one client for the whole sync, so one
-//! region lookup and one token exchange), stored and indexed, one session at a time, each
-//! committed on its own: a sync stopped anywhere is taken up by the next one.
+//! region lookup and one token exchange), indexed (two at once, on threads of their own,
+//! while the next downloads) and stored in the order they came, each committed on its own:
+//! a sync stopped anywhere is taken up by the next one.
 
-use super::{index, sha256_hex, Added, SessionMeta, Store};
+use super::{index, sha256_hex, Added, Entry, SessionMeta, Store};
 use crate::error::Result;
 use crate::recording::{self, Settings, Source};
 use crate::render::escape::escape_controls;
 use crate::scalingo::{Client, Config, Session};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::VecDeque;
 
 /// What a sync did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -106,26 +108,66 @@ async fn sync_with_client(
     // oldest first: an archive stopped midway holds a period whole
     todo.reverse();
     let bar = progress_bar(plan.progress, todo.len());
-    for (app, s) in &todo {
-        let id = s.audit_log_id.as_deref().unwrap_or_default();
-        bar.set_message(escape_controls(id));
-        match one(store, &mut client, app, s).await {
+    // downloading the next sessions while the last ones are indexed (on other threads: the
+    // indexing is what costs), stored in the order they came, each as soon as it is ready
+    let mut indexing: VecDeque<(String, Indexing)> = VecDeque::new();
+    let mut finish = |place: String, r: Result<Added>, done: &mut Report| {
+        match r {
             Ok(Added::New) => done.new += 1,
             Ok(Added::Already) => done.already += 1,
             Err(e) => {
-                let line = format!(
-                    "scalingo://{}/{}: {e}",
-                    escape_controls(app),
-                    escape_controls(id)
-                );
+                let line = format!("{place}: {e}");
                 bar.suspend(|| report(&line));
                 done.failed += 1;
             }
         }
         bar.inc(1);
+    };
+    for (app, s) in &todo {
+        let id = s.audit_log_id.as_deref().unwrap_or_default();
+        let place = format!(
+            "scalingo://{}/{}",
+            escape_controls(app),
+            escape_controls(id)
+        );
+        bar.set_message(escape_controls(id));
+        while indexing.len() >= IN_FLIGHT {
+            let (place, job) = indexing.pop_front().expect("not empty");
+            let r = store_indexed(store, job).await;
+            finish(place, r, &mut done);
+        }
+        match download(&mut client, app, s).await {
+            Ok(bytes) => {
+                let (app, s) = (app.clone(), s.clone());
+                indexing.push_back((
+                    place,
+                    tokio::task::spawn_blocking(move || indexed(&app, &s, bytes)),
+                ));
+            }
+            Err(e) => finish(place, Err(e), &mut done),
+        }
+    }
+    while let Some((place, job)) = indexing.pop_front() {
+        let r = store_indexed(store, job).await;
+        finish(place, r, &mut done);
     }
     bar.finish_and_clear();
     done
+}
+
+/// Sessions downloaded and being indexed at once, at most: one a core here, while the next
+/// downloads.
+const IN_FLIGHT: usize = 2;
+
+/// A session being indexed on a thread of its own.
+type Indexing = tokio::task::JoinHandle<Result<(SessionMeta, Vec<u8>, Vec<Entry>)>>;
+
+/// Stores a session once its indexing is done.
+async fn store_indexed(store: &mut dyn Store, job: Indexing) -> Result<Added> {
+    let (meta, bytes, content) = job
+        .await
+        .map_err(|e| crate::error::Error::Runtime(format!("indexing stopped: {e}")))??;
+    store.add(&meta, &bytes, &content)
 }
 
 fn progress_bar(shown: bool, len: usize) -> ProgressBar {
@@ -139,14 +181,20 @@ fn progress_bar(shown: bool, len: usize) -> ProgressBar {
     bar
 }
 
-/// Downloads, indexes and stores one session.
-async fn one(store: &mut dyn Store, client: &mut Client, app: &str, s: &Session) -> Result<Added> {
+/// Downloads one session's audit log.
+async fn download(client: &mut Client, app: &str, s: &Session) -> Result<Vec<u8>> {
     let id = s.audit_log_id.as_deref().unwrap_or_default();
     let mut bytes = Vec::new();
     client
         .download_audit_log_sized(app, id, s.audit_log_size, &mut bytes, &|_, _| {})
         .await
         .map_err(|e| crate::error::Error::Runtime(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// A downloaded session read and indexed: what the store is given.
+fn indexed(app: &str, s: &Session, bytes: Vec<u8>) -> Result<(SessionMeta, Vec<u8>, Vec<Entry>)> {
+    let id = s.audit_log_id.as_deref().unwrap_or_default();
     let sha256 = sha256_hex(&bytes);
     let source = Source::scalingo(app, id);
     let rec = recording::from_bytes(&source, bytes.clone(), &Settings::default())?;
@@ -170,5 +218,5 @@ async fn one(store: &mut dyn Store, client: &mut Client, app: &str, s: &Session)
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)),
     };
     drop(rec);
-    store.add(&meta, &bytes, &content)
+    Ok((meta, bytes, content))
 }

@@ -122,9 +122,13 @@ pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
             row("warning", esc(w));
         }
     }
-    for c in context.iter().flatten() {
+    for (i, c) in context.iter().flatten().enumerate() {
         let warnings = match c.warnings.is_empty() {
             true => "no warnings".to_string(),
+            // a feed's own source: its warnings are the recording's, listed above
+            false if i == 0 && tl.format == Some(crate::timeline::Format::Feed) => {
+                "its warnings above".to_string()
+            }
             false => format!("warnings: {}", c.warnings.join("; ")),
         };
         row(
