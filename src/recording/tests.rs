@@ -147,6 +147,9 @@ fn reading_as_parsing_equals_reading_whole() {
     for c in cases.clone() {
         let z = gz(&c);
         cases.push(z[..z.len() - 5].to_vec());
+        let mut bad = z.clone();
+        bad[z.len() * 2 / 3] ^= 0x55;
+        cases.push(bad);
         cases.push(z);
     }
     let sum = |r: Result<Timeline, crate::error::LoadError>| {
