@@ -1,5 +1,7 @@
 //! Reading recordings: bytes in, a [`Timeline`] out. The format is detected from the content
 //! (gzip, byte-order mark, JSON array, NDJSON, asciicast v2/v3), never from the file name.
+//! Bytes already in memory go through [`load_bytes`]; a file or standard input is given as a
+//! reader to [`stream::load_reader`], which parses an audit log's array as it arrives.
 
 mod array;
 pub mod asciicast;

@@ -1,6 +1,6 @@
 //! Scalingo audit logs: a JSON array (or NDJSON lines) of `{"time", "content", "type"}`.
 
-pub(crate) use super::builder::Builder;
+use super::builder::Builder;
 use super::{json_error, line_col};
 use crate::error::{LoadError, Place};
 use crate::timeline::json;
