@@ -358,3 +358,68 @@ fn the_two_thread_screen_is_the_replayed_screen() {
     assert_ne!(got.status, 0);
     assert_eq!((got.status, got.stderr), (want.status, want.stderr));
 }
+
+/// An audit log is parsed as it is read, its JSON text never held whole: `info` and `export`
+/// of a 64 MB log (plain, and gzipped through a pipe) peak well under its size (reading it
+/// whole first took more than the file itself). The log is written and fed from files, so
+/// that this process stays small: a child's peak counts the memory of the process that
+/// spawned it.
+#[test]
+fn an_audit_log_is_not_held_whole_while_it_is_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("big.json");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&plain).unwrap());
+    w.write_all(b"[\n").unwrap();
+    let id = "x".repeat(120);
+    for i in 0..280_000 {
+        if i > 0 {
+            w.write_all(b",\n").unwrap();
+        }
+        write!(
+            w,
+            "{{\"time\":\"2026-11-22T09:{:02}:{:02}.{:09}+01:00\",\"id\":\"{id}{i}\",\"content\":\"line {i}\\r\\n\",\"type\":\"output\"}}",
+            i / 60000 % 60,
+            i / 1000 % 60,
+            i % 1000 * 1_000_000
+        )
+        .unwrap();
+    }
+    w.write_all(b"\n]\n").unwrap();
+    w.into_inner().unwrap().sync_all().unwrap();
+    let len = std::fs::metadata(&plain).unwrap().len() as i64;
+    assert!(len > 60_000_000, "{len} bytes");
+    let gzpath = dir.path().join("big.json.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gzpath).unwrap(),
+        flate2::Compression::fast(),
+    );
+    std::io::copy(&mut std::fs::File::open(&plain).unwrap(), &mut gz).unwrap();
+    gz.finish().unwrap();
+    let cast = dir.path().join("out.cast");
+    let p = plain.to_str().unwrap();
+    let runs = [
+        ("info", run(&["info", p], None)),
+        (
+            "export",
+            run(&["export", p, "-o", cast.to_str().unwrap()], None),
+        ),
+        (
+            "info of a gzipped pipe",
+            run(
+                &["info", "-"],
+                Some(Box::new(move |mut stdin| {
+                    let mut f = std::fs::File::open(&gzpath).unwrap();
+                    let _ = std::io::copy(&mut f, &mut stdin);
+                })),
+            ),
+        ),
+    ];
+    for (what, r) in runs {
+        assert_eq!(r.status, 0, "{what}: {}", r.stderr);
+        assert!(
+            r.peak_kb * 1024 < len / 2,
+            "{what}: {} KB at its peak for a log of {len} bytes",
+            r.peak_kb
+        );
+    }
+}

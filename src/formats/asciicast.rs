@@ -1,6 +1,6 @@
 //! asciicast (asciinema's format): reading v1, v2 and v3. Writing lives in `export`.
 
-use super::scalingo::Builder;
+use super::builder::Builder;
 use super::{json_error, line_col};
 use crate::error::{LoadError, Place};
 use crate::timeline::json;

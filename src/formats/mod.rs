@@ -1,9 +1,14 @@
 //! Reading recordings: bytes in, a [`Timeline`] out. The format is detected from the content
 //! (gzip, byte-order mark, JSON array, NDJSON, asciicast v2/v3), never from the file name.
+//! Bytes already in memory go through [`load_bytes`]; a file or standard input is given as a
+//! reader to [`stream::load_reader`], which parses an audit log's array as it arrives.
 
+mod array;
 pub mod asciicast;
+mod builder;
 pub mod scalingo;
 pub mod sniff;
+pub mod stream;
 
 use crate::error::{LoadError, Place};
 use crate::timeline::{Kind, Timeline};
@@ -30,13 +35,13 @@ pub const SNIFF_BYTES: usize = 1 << 20;
 pub(crate) const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 
 /// Read until `buf` holds `n` bytes or the source ends; whether it ended.
-pub(crate) fn read_up_to(
-    src: &mut impl Read,
+pub(crate) fn read_up_to<R: Read + ?Sized>(
+    src: &mut R,
     buf: &mut Vec<u8>,
     n: usize,
 ) -> std::io::Result<bool> {
     let want = n.saturating_sub(buf.len());
-    let got = src.by_ref().take(want as u64).read_to_end(buf)?;
+    let got = Read::take(&mut *src, want as u64).read_to_end(buf)?;
     Ok(got < want)
 }
 
@@ -64,7 +69,7 @@ pub(crate) fn sniff(name: &str, head: &[u8]) -> Result<(), LoadError> {
 }
 
 /// What a JSON error says when the text ends too early.
-const CUT_SHORT: &str = "(the file is cut short)";
+pub(crate) const CUT_SHORT: &str = "(the file is cut short)";
 
 /// Whether bytes hold something no JSON text does: a control character other than white
 /// space (form feed included, which line-based readers skip as blank), or invalid UTF-8 (a
@@ -75,21 +80,21 @@ fn never_json(b: &[u8]) -> bool {
         || std::str::from_utf8(b).is_err_and(|e| e.error_len().is_some())
 }
 
-/// Load a recording from bytes already in memory; `name` is used in messages.
+/// Load a recording from bytes already in memory; `name` is used in messages. (A file or
+/// standard input is read as it is parsed instead: [`stream::load_reader`].)
 pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
     let sha256 = hex(&Sha256::digest(&bytes));
-    let mut tl = decode(name, bytes, None)?;
+    let mut tl = decode(name, bytes)?;
     tl.sha256 = sha256;
     Ok(tl)
 }
 
-/// Given, as the reader goes, each event's kind and content as it stands in the source (a
-/// JSON string literal, quotes included): what a pipeline needs to work on the first events
-/// while the rest is still being read.
+/// Given, as the reader goes, each event's kind and content (unescaped): what a pipeline
+/// needs to work on the first events while the rest is still being read.
 pub type Tap = Box<dyn FnMut(Kind, &[u8])>;
 
 thread_local! {
-    static TAP: RefCell<Option<Tap>> = const { RefCell::new(None) };
+    pub(crate) static TAP: RefCell<Option<Tap>> = const { RefCell::new(None) };
 }
 
 /// The tap set for the parse running on this thread, if any (taken by the event builder).
@@ -97,26 +102,15 @@ pub(crate) fn take_tap() -> Option<Tap> {
     TAP.with(|t| t.borrow_mut().take())
 }
 
-/// Load a recording, handing every event to `tap` as it is read (on this thread, in order).
-/// The sha256 of the source is not computed (`sha256` is left empty): a one-shot command
-/// that shows a screen has no use for it.
-pub fn load_bytes_tapped(name: &str, bytes: Vec<u8>, tap: Tap) -> Result<Timeline, LoadError> {
-    decode(name, bytes, Some(tap))
-}
-
-/// Decompress (if need be) and parse, with `tap` given the events.
-fn decode(name: &str, bytes: Vec<u8>, tap: Option<Tap>) -> Result<Timeline, LoadError> {
+/// Decompress (if need be) and parse.
+fn decode(name: &str, bytes: Vec<u8>) -> Result<Timeline, LoadError> {
     let source_len = bytes.len() as u64;
     let (text, gzip) = if bytes.starts_with(GZIP_MAGIC) {
         (gunzip(name, &bytes)?, true)
     } else {
         (bytes, false)
     };
-    // set only now: the look at the first megabyte while decompressing parses too
-    TAP.with(|t| *t.borrow_mut() = tap);
-    let r = parse(name, text);
-    drop(take_tap());
-    let mut tl = r?;
+    let mut tl = parse(name, text)?;
     tl.source_len = source_len;
     tl.gzip = gzip;
     Ok(tl)
@@ -346,6 +340,16 @@ pub fn line_col(text: &[u8], at: usize) -> (usize, usize) {
 
 /// A serde_json error at a line and column, phrased for people.
 pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) -> LoadError {
+    json_error_at(name, e, e.line() + line_offset, e.column())
+}
+
+/// A serde_json error, phrased for people, at the line and column given.
+pub(crate) fn json_error_at(
+    name: &str,
+    e: &serde_json::Error,
+    line: usize,
+    column: usize,
+) -> LoadError {
     use serde_json::error::Category;
     let msg = e.to_string();
     // serde_json appends " at line L column C": we show the place ourselves
@@ -359,9 +363,5 @@ pub(crate) fn json_error(name: &str, e: &serde_json::Error, line_offset: usize) 
         Category::Eof => format!("{msg} {CUT_SHORT}"),
         _ => msg,
     };
-    LoadError::new(
-        name,
-        Place::LineCol(e.line() + line_offset, e.column()),
-        what,
-    )
+    LoadError::new(name, Place::LineCol(line, column), what)
 }

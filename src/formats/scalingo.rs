@@ -1,18 +1,18 @@
 //! Scalingo audit logs: a JSON array (or NDJSON lines) of `{"time", "content", "type"}`.
 
+use super::builder::Builder;
 use super::{json_error, line_col};
 use crate::error::{LoadError, Place};
 use crate::timeline::json;
-use crate::timeline::{Encoding, Event, Format, Kind, Timeline, Warning};
+use crate::timeline::{Format, Kind, Timeline};
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 
 /// One event as it stands in the file: its fields' JSON text, checked later.
 #[derive(Default)]
-struct RawEvent<'a> {
+pub(crate) struct RawEvent<'a> {
     time: Option<&'a RawValue>,
     content: Option<&'a RawValue>,
     kind: Option<&'a RawValue>,
@@ -54,155 +54,6 @@ impl<'de> Deserialize<'de> for RawEvent<'de> {
     }
 }
 
-/// Collects events, turning absolute times into offsets and noting oddities.
-pub(crate) struct Builder {
-    base: usize,
-    pub events: Vec<Event>,
-    pub start: Option<DateTime<FixedOffset>>,
-    last_t: u64,
-    backwards: Option<(usize, usize)>,
-    start_ns: Option<i128>,
-    unknown: BTreeMap<String, (usize, usize)>,
-    /// The index in the file of each event pushed (skipped events leave gaps), so that
-    /// warnings name the event as the file numbers it.
-    file_index: Vec<usize>,
-    /// Given each event as it is pushed, when a pipeline asked for it (see [`super::Tap`]).
-    tap: Option<super::Tap>,
-}
-
-impl Builder {
-    pub fn new(text: &[u8]) -> Self {
-        Builder {
-            base: text.as_ptr() as usize,
-            events: Vec::new(),
-            start: None,
-            last_t: 0,
-            backwards: None,
-            start_ns: None,
-            unknown: BTreeMap::new(),
-            file_index: Vec::new(),
-            tap: super::take_tap(),
-        }
-    }
-
-    /// Offset of a borrowed raw value in the text.
-    pub fn offset_of(&self, raw: &RawValue) -> u64 {
-        (raw.get().as_ptr() as usize - self.base) as u64
-    }
-
-    /// Add one event at a position `t` relative to the start. An event earlier than the one
-    /// before it is put at the same time (and counted for a warning); one past
-    /// [`crate::timeline::MAX_SPAN`] is refused, with what to say about it.
-    pub fn push(
-        &mut self,
-        idx: usize,
-        t: i128,
-        kind: Kind,
-        content: Option<&RawValue>,
-    ) -> Result<(), String> {
-        let t = if t < self.last_t as i128 {
-            let b = self.backwards.get_or_insert((idx, 0));
-            b.1 += 1;
-            self.last_t
-        } else {
-            crate::timeline::check_span(t)?
-        };
-        self.last_t = t;
-        let (start, len) = match content {
-            Some(c) => (
-                self.offset_of(c),
-                c.get().len().min(u32::MAX as usize) as u32,
-            ),
-            None => (0, 0),
-        };
-        if let Some(tap) = self.tap.as_mut() {
-            tap(kind, content.map_or(&b""[..], |c| c.get().as_bytes()));
-        }
-        self.file_index.push(idx);
-        self.events.push(Event {
-            t,
-            kind,
-            start,
-            len,
-            enc: Encoding::Json,
-        });
-        Ok(())
-    }
-
-    pub fn unknown_type(&mut self, idx: usize, ty: &str) {
-        let key: String = ty.chars().take(40).collect();
-        self.unknown.entry(key).or_insert((idx, 0)).1 += 1;
-    }
-
-    /// Place a time (nanoseconds since the Unix epoch, with its offset) on the timeline:
-    /// the first one is the start.
-    fn relative_ns(&mut self, ns: i128, offset_secs: i32) -> Result<i128, String> {
-        match self.start_ns {
-            Some(s) => Ok(ns - s),
-            None => {
-                let at = datetime_of(ns, offset_secs).ok_or("time out of range")?;
-                self.start = Some(at);
-                self.start_ns = Some(ns);
-                Ok(0)
-            }
-        }
-    }
-
-    pub fn warnings(&self, surrogates: &[usize]) -> Vec<Warning> {
-        let mut w = Vec::new();
-        if let Some((first, n)) = self.backwards {
-            w.push(Warning {
-                place: Place::Event(first, None),
-                what: format!(
-                    "timestamps go backwards ({n} event{}); file order kept, times clamped",
-                    if n == 1 { "" } else { "s" }
-                ),
-            });
-        }
-        for (ty, (first, n)) in &self.unknown {
-            w.push(Warning {
-                place: Place::Event(*first, None),
-                what: format!(
-                    "unknown event type \"{ty}\" skipped ({n} event{})",
-                    if *n == 1 { "" } else { "s" }
-                ),
-            });
-        }
-        if let Some(&first) = surrogates.first() {
-            let list: Vec<String> = surrogates.iter().take(5).map(|i| i.to_string()).collect();
-            let n = surrogates.len();
-            w.push(Warning {
-                place: Place::Event(first, None),
-                what: format!(
-                    "lone UTF-16 surrogate replaced by U+FFFD in {n} event{} ({}{})",
-                    if n == 1 { "" } else { "s" },
-                    list.join(", "),
-                    if n > list.len() { ", …" } else { "" }
-                ),
-            });
-        }
-        w
-    }
-
-    /// The timeline, its content unescaped in place (see [`Timeline::compact`]).
-    pub fn finish(mut self, mut tl: Timeline, format: Format) -> Timeline {
-        let empty = self.events.is_empty();
-        tl.events = std::mem::take(&mut self.events);
-        let surrogates: Vec<usize> = tl
-            .compact()
-            .into_iter()
-            .map(|i| self.file_index.get(i).copied().unwrap_or(i))
-            .collect();
-        tl.warnings = self.warnings(&surrogates);
-        if empty {
-            tl.warn(Place::Whole, "the recording has no events");
-        }
-        tl.start = self.start;
-        tl.format = Some(format);
-        tl
-    }
-}
-
 /// A JSON string value, unescaped (for short fields such as `time` and `type`).
 fn string_of(raw: &RawValue) -> Option<String> {
     let s = raw.get();
@@ -219,13 +70,6 @@ fn json_kind(raw: &RawValue) -> &'static str {
         Some(b'n') => "null",
         _ => "a number",
     }
-}
-
-fn datetime_of(ns: i128, offset_secs: i32) -> Option<DateTime<FixedOffset>> {
-    let secs = i64::try_from(ns.div_euclid(1_000_000_000)).ok()?;
-    let nanos = ns.rem_euclid(1_000_000_000) as u32;
-    let utc = chrono::DateTime::from_timestamp(secs, nanos)?;
-    Some(utc.with_timezone(&FixedOffset::east_opt(offset_secs)?))
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
@@ -327,7 +171,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, String> {
 }
 
 /// Check and add one event; `Err` is what is wrong with it.
-fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), String> {
+pub(crate) fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), String> {
     let time = ev.time.ok_or("missing field \"time\"")?;
     let (ns, offset) = match time.get().as_bytes() {
         [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => parse_time_ns(inner)?,

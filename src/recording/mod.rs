@@ -235,8 +235,9 @@ pub fn open(source: &Source, settings: &Settings) -> Result<Recording> {
 pub fn read(source: &Source, settings: &Settings) -> Result<Timeline> {
     let name = source.name();
     let bytes = match source {
-        Source::Path(path) => bytes::file(path, &name)?,
-        Source::Stdin => bytes::stdin(&name)?,
+        // read as they are parsed: the text of an audit log is never held whole
+        Source::Path(path) => return Ok(bytes::load_file(path, &name, None, true)?),
+        Source::Stdin => return Ok(bytes::load_stdin(&name, None, true)?),
         Source::Scalingo { app, id, url } => {
             crate::scalingo::fetch_to_memory(settings.scalingo.config()?, app, id)
                 .map_err(|e| Error::Runtime(format!("{url}: {e}")))?

@@ -29,16 +29,13 @@ struct Shared {
 pub fn open_at_end(source: &Source, settings: &Settings) -> Result<Option<(Recording, Term)>> {
     let (cols, rows) = (settings.cols, settings.rows);
     let name = source.name();
-    let read = match source {
-        Source::Path(path) => {
-            if (cols.is_none() || rows.is_none()) && states_its_size(path) {
-                return Ok(None);
-            }
-            bytes::file(path, &name)
+    match source {
+        Source::Path(path) if (cols.is_none() || rows.is_none()) && states_its_size(path) => {
+            return Ok(None)
         }
-        Source::Stdin => bytes::stdin(&name),
+        Source::Path(_) | Source::Stdin => {}
         _ => return Ok(None),
-    };
+    }
     let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
     let newline = settings.newline;
     let shared = Arc::new(Shared::default());
@@ -51,13 +48,13 @@ pub fn open_at_end(source: &Source, settings: &Settings) -> Result<Option<(Recor
         tx,
         batch: Batch::default(),
     };
-    let tl = read.and_then(|b| {
-        crate::formats::load_bytes_tapped(
-            &name,
-            b,
-            Box::new(move |kind, lit| feeder.add(kind, lit)),
-        )
-    });
+    // the sha256 of the source is not computed: a one-shot command that shows a screen has
+    // no use for it
+    let tap: crate::formats::Tap = Box::new(move |kind, data| feeder.add(kind, data));
+    let tl = match source {
+        Source::Path(path) => bytes::load_file(path, &name, Some(tap), false),
+        _ => bytes::load_stdin(&name, Some(tap), false),
+    };
     // the size and newline mode of the whole recording, while the emulator finishes
     let loaded = tl.map(|tl| Recording::new(name, tl, settings));
     let wasted = match (&loaded, shared.size.get()) {
@@ -110,13 +107,12 @@ struct Feeder {
 }
 
 impl Feeder {
-    fn add(&mut self, kind: Kind, lit: &[u8]) {
+    fn add(&mut self, kind: Kind, data: &[u8]) {
         let b = &mut self.batch;
         match kind {
             Kind::Output => {
-                let n = b.data.len();
-                crate::timeline::json::unescape_into(lit, &mut b.data);
-                b.items.push(Item::Output(b.data.len() - n));
+                b.data.extend_from_slice(data);
+                b.items.push(Item::Output(data.len()));
             }
             Kind::Resize { cols, rows } => b.items.push(Item::Resize(cols, rows)),
             _ => return,

@@ -104,3 +104,81 @@ fn the_demo_and_bytes_read_elsewhere_open_the_same_way() {
         .unwrap();
     assert!(e.to_string().starts_with("scalingo://app/id: 1:1: "), "{e}");
 }
+
+/// A file read as it is parsed gives what reading it whole and then parsing gives: the same
+/// timeline (sha256 and size included) or the same error, past the first megabyte too,
+/// compressed or not, whatever its format.
+#[test]
+fn reading_as_parsing_equals_reading_whole() {
+    use std::io::Write;
+    let ev = r#"{"time": "2019-05-03T17:27:27.819655645+02:00", "content": "a\u001b[1mb \ud800\r\n", "type": "output"}"#;
+    let n = (1 << 20) / ev.len() + 2000;
+    let mut log = format!("[\n{}\n]\n", vec![ev; n].join(",\n")).into_bytes();
+    let len = log.len();
+    let mut cases: Vec<Vec<u8>> = vec![log.clone()];
+    // cut short, a fault near the end, in the middle, just past the first megabyte
+    cases.push(log[..len - 3].to_vec());
+    for at in [len - 200, len / 2, (1 << 20) + 7] {
+        let mut bad = log.clone();
+        bad[at] = b'x';
+        cases.push(bad);
+        let mut bad = log.clone();
+        bad.insert(at, b'\x01');
+        cases.push(bad);
+    }
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(&log);
+    cases.push(bom);
+    log.extend_from_slice(b"  trailing");
+    cases.push(log);
+    // other formats, read whole as before
+    let ndjson = vec![ev; n].join("\n").into_bytes();
+    cases.push(ndjson);
+    let cast = format!(
+        "{{\"version\": 2, \"width\": 80, \"height\": 24}}\n{}",
+        "[0.5, \"o\", \"hi\\n\"]\n".repeat(70_000)
+    );
+    cases.push(cast.into_bytes());
+    let gz = |b: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(b).unwrap();
+        e.finish().unwrap()
+    };
+    for c in cases.clone() {
+        let z = gz(&c);
+        cases.push(z[..z.len() - 5].to_vec());
+        let mut bad = z.clone();
+        bad[z.len() * 2 / 3] ^= 0x55;
+        cases.push(bad);
+        cases.push(z);
+    }
+    let sum = |r: Result<Timeline, crate::error::LoadError>| {
+        r.map(|tl| {
+            let events: Vec<_> = tl
+                .events
+                .iter()
+                .map(|e| (e.t, e.kind, tl.data(e).into_owned()))
+                .collect();
+            let warnings: Vec<_> = tl.warnings.iter().map(|w| w.to_string()).collect();
+            (
+                events,
+                warnings,
+                tl.sha256.clone(),
+                tl.source_len,
+                tl.gzip,
+                tl.format,
+                tl.start,
+            )
+        })
+    };
+    for (i, c) in cases.iter().enumerate() {
+        let want = sum(crate::formats::load_bytes("f", c.clone()));
+        let got = sum(bytes::load("f", std::io::Cursor::new(c), None, true));
+        assert!(
+            got == want,
+            "case {i}: {:?} against {:?}",
+            got.as_ref().err(),
+            want.as_ref().err()
+        );
+    }
+}

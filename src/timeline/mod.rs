@@ -1,8 +1,10 @@
 //! The timeline: a recording's events with times relative to its start.
 //!
-//! Events do not copy their content: each keeps the range of its JSON string literal in the
-//! source text, which the timeline owns, and the content is unescaped when it is read. A
-//! 120 MB audit log is thus held once in memory, plus a small record per event.
+//! Events do not copy their content: each keeps a range of the timeline's data. An audit log
+//! read from a file or a pipe is parsed as it arrives and each event's content unescaped onto
+//! that data at once (`formats::stream`); a recording read whole keeps the range of its JSON
+//! string literal in the source text, unescaped in place once parsed ([`Timeline::compact`]).
+//! Either way the content is held once, plus a small record per event.
 
 pub mod json;
 pub mod squeeze;
