@@ -28,6 +28,15 @@ fn io(name: &str) -> impl Fn(std::io::Error) -> LoadError + '_ {
 /// A file; `name` is used in messages.
 pub fn file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
     let limit = max_bytes();
+    let (f, len) = open_file(path, name, limit)?;
+    let mut buf = Vec::new();
+    buf.reserve_exact(len as usize);
+    read_sniffed(name, f, buf, limit)
+}
+
+/// A file opened to be read, and its size: a directory, or a file over `limit`, refused
+/// before anything is read.
+fn open_file(path: &Path, name: &str, limit: u64) -> Result<(std::fs::File, u64), LoadError> {
     let f = std::fs::File::open(path).map_err(io(name))?;
     let meta = f.metadata().map_err(io(name))?;
     if meta.is_dir() {
@@ -36,9 +45,7 @@ pub fn file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
     if meta.len() > limit {
         return Err(too_big(name, meta.len(), limit));
     }
-    let mut buf = Vec::new();
-    buf.reserve_exact(meta.len() as usize);
-    read_sniffed(name, f, buf, limit)
+    Ok((f, meta.len()))
 }
 
 /// Standard input; `name` is used in messages.
@@ -60,15 +67,7 @@ pub fn load_file(
     tap: Option<Tap>,
     hash: bool,
 ) -> Result<Timeline, LoadError> {
-    let limit = max_bytes();
-    let f = std::fs::File::open(path).map_err(io(name))?;
-    let meta = f.metadata().map_err(io(name))?;
-    if meta.is_dir() {
-        return Err(LoadError::new(name, Place::Whole, "is a directory"));
-    }
-    if meta.len() > limit {
-        return Err(too_big(name, meta.len(), limit));
-    }
+    let (f, _) = open_file(path, name, max_bytes())?;
     load(name, f, tap, hash)
 }
 
