@@ -259,3 +259,63 @@ fn a_postgres_archive_of_version_1_opens_with_its_words_stripped() {
     assert_eq!(pg.version(), (2, 2));
     assert_eq!(found(s.as_ref(), "\"rm -rf\"").len(), 1);
 }
+
+/// A server that refuses the password (and says it back, as a hostile one could): the error
+/// is one line naming the database, without the password, wherever it came from.
+#[test]
+fn a_wrong_password_is_one_line_without_it() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut c, _) = listener.accept().unwrap();
+        let mut len = [0u8; 4];
+        c.read_exact(&mut len).unwrap();
+        let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+        c.read_exact(&mut startup).unwrap();
+        // AuthenticationCleartextPassword
+        c.write_all(&[b'R', 0, 0, 0, 8, 0, 0, 0, 3]).unwrap();
+        let mut tag = [0u8; 1];
+        c.read_exact(&mut tag).unwrap();
+        assert_eq!(tag[0], b'p');
+        c.read_exact(&mut len).unwrap();
+        let mut pw = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+        c.read_exact(&mut pw).unwrap();
+        let pw = String::from_utf8_lossy(&pw)
+            .trim_end_matches('\0')
+            .to_string();
+        let mut body = Vec::new();
+        for (k, v) in [
+            (b'S', "FATAL".to_string()),
+            (b'V', "FATAL".to_string()),
+            (b'C', "28P01".to_string()),
+            (
+                b'M',
+                format!("password authentication failed for \"{pw}\"\nsecond line"),
+            ),
+        ] {
+            body.push(k);
+            body.extend(v.as_bytes());
+            body.push(0);
+        }
+        body.push(0);
+        let mut msg = vec![b'E'];
+        msg.extend(((body.len() + 4) as u32).to_be_bytes());
+        msg.extend(body);
+        c.write_all(&msg).unwrap();
+        pw
+    });
+    let url = DbUrl::flag(&format!("postgres://ann:hunter2-pw@127.0.0.1:{port}/arch"));
+    let e = PostgresStore::open(&url, false).err().unwrap().to_string();
+    assert_eq!(
+        server.join().unwrap(),
+        "hunter2-pw",
+        "the password was sent"
+    );
+    assert!(
+        e.starts_with(&format!("postgres://ann:***@127.0.0.1:{port}/arch: ")),
+        "{e}"
+    );
+    assert!(e.contains("password authentication failed"), "{e}");
+    assert!(!e.contains("hunter2") && !e.contains('\n'), "{e}");
+}
