@@ -9,7 +9,8 @@
 //! that match, best first; [`hits`] then finds the pieces in them that do (every term in
 //! one piece, a phrase's words in order), at their times.
 
-use super::{words, Entry, In, Query};
+use super::{words, Entry, Hit, In, Query};
+use std::collections::HashMap;
 
 /// A chunk's text is closed once it holds this much.
 pub const CHUNK_BYTES: usize = 64 * 1024;
@@ -131,6 +132,61 @@ pub fn hits(
         }
     }
     out
+}
+
+/// A session's hits that come before any other session's second-best ones.
+const PER_SESSION: usize = 5;
+
+/// Hits taken from chunks read best first, where the stores give every session's best chunk
+/// before any session's second best (`round` 1, then 2…): a session's first
+/// [`PER_SESSION`] hits come first, in that order, the rest after them. So a word that fills
+/// one session's chunk does not hide the other sessions that hold it, and a search stops
+/// reading as soon as it has its hits.
+pub struct Gather {
+    limit: usize,
+    first: Vec<Hit>,
+    rest: Vec<Hit>,
+    per_session: HashMap<String, usize>,
+}
+
+impl Gather {
+    pub fn new(limit: usize) -> Gather {
+        Gather {
+            limit,
+            first: Vec::new(),
+            rest: Vec::new(),
+            per_session: HashMap::new(),
+        }
+    }
+
+    /// Whether a chunk of this round can still change the hits.
+    pub fn wants(&self, round: i64) -> bool {
+        let had = self.first.len() + self.rest.len();
+        self.first.len() < self.limit && (round <= 1 || had < self.limit)
+    }
+
+    /// A chunk's hits, in its order.
+    pub fn add(&mut self, hits: impl IntoIterator<Item = Hit>) {
+        for h in hits {
+            let n = self
+                .per_session
+                .entry(h.session.audit_log_id.clone())
+                .or_default();
+            *n += 1;
+            if *n <= PER_SESSION {
+                self.first.push(h);
+            } else if self.rest.len() < self.limit {
+                self.rest.push(h);
+            }
+        }
+    }
+
+    /// At most `limit`, best first.
+    pub fn hits(mut self) -> Vec<Hit> {
+        self.first.append(&mut self.rest);
+        self.first.truncate(self.limit);
+        self.first
+    }
 }
 
 /// The kind stored in a chunk.

@@ -328,43 +328,47 @@ impl Store for PostgresStore {
             Scope::Output => conds.push("c.kind = 'output'".into()),
             Scope::All => {}
         }
+        // each session's best chunk before any second best (`round`), the fewest words first
         let sql = format!(
-            "SELECT c.kind, c.times, c.starts, c.text, {SESSION_COLUMNS} \
-             FROM content c JOIN sessions s ON s.id = c.session \
-             WHERE {} \
-             ORDER BY c.nwords, s.created_ns DESC, c.times[1]",
+            "SELECT * FROM (\
+                 SELECT c.kind, c.times, c.starts, c.text, {SESSION_COLUMNS}, \
+                     row_number() OVER (PARTITION BY c.session ORDER BY c.nwords, c.times[1]) \
+                         AS round, \
+                     c.nwords AS nw, s.created_ns AS created, c.times[1] AS t1 \
+                 FROM content c JOIN sessions s ON s.id = c.session \
+                 WHERE {}) x \
+             ORDER BY round, nw, created DESC, t1",
             conds.join(" AND ")
         );
         // the matching chunks, best first, a few at a time: their matching pieces are the
         // hits, until there are `limit` of them
         self.with(move |c| {
-            let mut hits = Vec::new();
+            let mut gather = chunks::Gather::new(limit);
             let mut tx = c.transaction()?;
             let portal = tx.bind(&sql, &refs(&values))?;
-            while hits.len() < limit {
+            'chunks: loop {
                 let rows = tx.query_portal(&portal, CHUNKS_AT_ONCE)?;
                 if rows.is_empty() {
                     break;
                 }
                 for r in &rows {
-                    if hits.len() >= limit {
-                        break;
+                    if !gather.wants(r.try_get(17)?) {
+                        break 'chunks;
                     }
                     let (times, starts): (Vec<i64>, Vec<i32>) = (r.try_get(1)?, r.try_get(2)?);
                     let text: String = r.try_get(3)?;
                     let kind = chunks::kind(&r.try_get::<_, String>(0)?);
-                    let room = limit - hits.len();
-                    for (t, snippet) in chunks::hits(&times, &starts, &text, query, room) {
-                        hits.push(Hit {
-                            session: session_row(r, 4)?,
-                            kind,
-                            t,
-                            snippet,
-                        });
-                    }
+                    let session = session_row(r, 4)?;
+                    let found = chunks::hits(&times, &starts, &text, query, limit);
+                    gather.add(found.into_iter().map(|(t, snippet)| Hit {
+                        session: session.clone(),
+                        kind,
+                        t,
+                        snippet,
+                    }));
                 }
             }
-            Ok(hits)
+            Ok(gather.hits())
         })
     }
 }

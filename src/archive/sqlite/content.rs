@@ -124,11 +124,17 @@ pub fn search(
     all.extend(conds.iter().cloned());
     let mut bound = vec![Value::Text(query.to_fts5_words())];
     bound.extend(values);
-    // the matching chunks' ids, best first (no chunk's body read to rank them)
+    // the matching chunks' ids, best first, each session's best before any second best
+    // (no chunk's body read to rank them)
     let sql = format!(
-        "SELECT c.id FROM chunk_words JOIN chunks c ON c.id = chunk_words.rowid \
-             JOIN sessions s ON s.id = c.session \
-         WHERE {} ORDER BY chunk_words.rank, s.created_ns DESC, c.id",
+        "SELECT id, round FROM (\
+             SELECT c.id AS id, chunk_words.rank AS r, s.created_ns AS created, \
+                 row_number() OVER (PARTITION BY c.session ORDER BY chunk_words.rank, c.id) \
+                     AS round \
+             FROM chunk_words JOIN chunks c ON c.id = chunk_words.rowid \
+                 JOIN sessions s ON s.id = c.session \
+             WHERE {}) \
+         ORDER BY round, r, created DESC, id",
         all.join(" AND ")
     );
     let mut ids = conn.prepare(&sql)?;
@@ -137,10 +143,12 @@ pub fn search(
         "SELECT c.kind, c.body, {cols} FROM chunks c JOIN sessions s ON s.id = c.session \
          WHERE c.id = ?1"
     ))?;
-    let mut hits = Vec::new();
-    while hits.len() < limit {
-        let Some(r) = ids.next()? else { break };
-        let id: i64 = r.get(0)?;
+    let mut gather = chunks::Gather::new(limit);
+    while let Some(r) = ids.next()? {
+        let (id, round): (i64, i64) = (r.get(0)?, r.get(1)?);
+        if !gather.wants(round) {
+            break;
+        }
         let found = chunk
             .query_row([id], |r| {
                 let body: Vec<u8> = r.get(1)?;
@@ -153,8 +161,7 @@ pub fn search(
                 })?;
                 let kind = In::parse(&r.get::<_, String>(0)?);
                 let session = row(r, 2)?;
-                let room = limit - hits.len();
-                Ok(chunks::hits(&times, &starts, &text, query, room)
+                Ok(chunks::hits(&times, &starts, &text, query, limit)
                     .into_iter()
                     .map(|(t, snippet)| Hit {
                         session: session.clone(),
@@ -165,9 +172,9 @@ pub fn search(
                     .collect::<Vec<_>>())
             })
             .optional()?;
-        hits.extend(found.into_iter().flatten());
+        gather.add(found.into_iter().flatten());
     }
-    Ok(hits)
+    Ok(gather.hits())
 }
 
 #[cfg(test)]

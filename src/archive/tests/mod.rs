@@ -69,7 +69,57 @@ on_both_stores!(
     a_missing_archive_is_not_made_by_reading,
     two_stores_adding_the_same_sessions_at_once_store_each_once,
     many_stores_creating_one_archive_at_once_all_open_it,
+    a_session_full_of_a_word_does_not_hide_the_others,
 );
+
+/// One session prints a word on a hundred short lines (its chunk ranks first), two others
+/// once in a long text: a search with room for 50 hits names all three, the two others
+/// among the first hits.
+fn a_session_full_of_a_word_does_not_hide_the_others(b: &dyn Backend) {
+    let mut s = b.open(true).unwrap();
+    let full: Vec<Entry> = (0..100)
+        .map(|i| entry(In::Output, i * 1_000, &format!("line {i}: needle here")))
+        .collect();
+    let m = meta("full", "prod", "ann@x.io", "2026-01-03T10:00:00Z", b"full");
+    s.add(&m, b"full", &full).unwrap();
+    for (id, day) in [("one", "01"), ("two", "02")] {
+        let m = meta(
+            id,
+            "prod",
+            "bob@x.io",
+            &format!("2026-01-{day}T10:00:00Z"),
+            id.as_bytes(),
+        );
+        // a longer text, with more different words: its chunk ranks after the full one's
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        let e = entry(
+            In::Output,
+            7,
+            &format!("a needle, once: {}", words.join(" ")),
+        );
+        s.add(&m, id.as_bytes(), &[e]).unwrap();
+    }
+    let q = Query::parse("needle").unwrap();
+    let hits = s.search(&q, Scope::All, &Filter::default(), 50).unwrap();
+    assert_eq!(hits.len(), 50);
+    let first: Vec<&str> = ids(&hits[..12]);
+    for id in ["one", "two"] {
+        assert!(first.contains(&id), "{id} not among {first:?}");
+    }
+    assert_eq!(
+        hits.iter()
+            .filter(|h| h.session.audit_log_id == "full")
+            .count(),
+        48
+    );
+    // and the full session's hits are its lines, in their order, each once
+    let times: Vec<u64> = hits
+        .iter()
+        .filter(|h| h.session.audit_log_id == "full")
+        .map(|h| h.t)
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+}
 
 fn add_is_once_and_list_is_newest_first(b: &dyn Backend) {
     let mut s = filled(b);
