@@ -7,6 +7,8 @@
 //! [`auditty`] refuses to run with an argument under `/dev`.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::process::ExitStatusExt;
@@ -41,6 +43,7 @@ fn command(args: &[&str], api: Option<&str>, cwd: &Path) -> Command {
         );
     }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditty"));
+    common::signals_as_from_a_terminal(&mut cmd);
     cmd.args(args)
         .current_dir(cwd)
         .stdin(Stdio::null())

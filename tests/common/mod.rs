@@ -641,11 +641,28 @@ pub struct Running {
     pub stderr: Arc<Mutex<Vec<u8>>>,
 }
 
+/// The signals a test sends reach the child as from a terminal: `cargo test` may run in a
+/// background job, which starts with SIGINT and SIGQUIT ignored, and auditty leaves an
+/// ignored signal ignored (as `nohup` asks).
+pub fn signals_as_from_a_terminal(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec, only signal(2), which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            for s in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(s, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+}
+
 impl Running {
     /// Runs the binary like [`run_auditty`], without waiting.
     pub fn spawn(token: &str, auth: &str, api: &str, args: &[&str]) -> Running {
         use std::process::Stdio;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditty"));
+        signals_as_from_a_terminal(&mut cmd);
         cmd.args(args)
             .env("SCALINGO_API_TOKEN", token)
             .env("SCALINGO_AUTH_URL", auth)
