@@ -319,3 +319,40 @@ fn a_wrong_password_is_one_line_without_it() {
     assert!(e.contains("password authentication failed"), "{e}");
     assert!(!e.contains("hunter2") && !e.contains('\n'), "{e}");
 }
+
+/// Where the server has lz4, the files and chunks a sync writes are compressed with it.
+#[test]
+fn postgres_compresses_with_lz4_where_it_can() {
+    let Some(pg) = Postgres::new() else { return };
+    let has_lz4: bool = pg.db.with(|c| {
+        c.query_one(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings \
+             WHERE name = 'default_toast_compression'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    });
+    if !has_lz4 {
+        eprintln!("notice: this PostgreSQL has no lz4: its own compression is used");
+        return;
+    }
+    let mut s = pg.open(true).unwrap();
+    let bytes = "[1.0, \"o\", \"all work and no play\\r\\n\"],\n".repeat(4000);
+    let m = super::meta(
+        "big",
+        "prod",
+        "ann@x.io",
+        "2026-01-01T10:00:00Z",
+        bytes.as_bytes(),
+    );
+    let text = "all work and no play\n".repeat(3000);
+    let e = super::entry(In::Output, 1, &text);
+    s.add(&m, bytes.as_bytes(), &[e]).unwrap();
+    let how: Vec<Option<String>> = pg.db.with(|c| {
+        let file = c.query_one("SELECT pg_column_compression(bytes) FROM objects", &[]);
+        let text = c.query_one("SELECT pg_column_compression(text) FROM content", &[]);
+        vec![file.unwrap().get(0), text.unwrap().get(0)]
+    });
+    assert_eq!(how, [Some("lz4".to_string()), Some("lz4".to_string())]);
+}
