@@ -23,6 +23,17 @@ pub struct Opened {
 
 /// `spec` opened as a recording, or, when it is none, as a feed (its warnings not said: the
 /// caller says them).
+/// [`open`] of a command's SOURCE, with its context sources (the `--with` ones, and with
+/// `--context` the session's app's), checked before it is opened.
+pub fn open_source(
+    src: &crate::cli::SourceArgs,
+    cx: &ContextArgs,
+) -> Result<(Vec<std::ffi::OsString>, Opened)> {
+    let with = cx.sources(Some(&src.source))?;
+    let opened = open(&src.source, &src.settings(), cx, &src.api)?;
+    Ok((with, opened))
+}
+
 pub fn open(spec: &OsStr, settings: &Settings, cx: &ContextArgs, api: &ApiArgs) -> Result<Opened> {
     if crate::context::Source::is_uri(spec) {
         return uri(spec, settings, cx, api);

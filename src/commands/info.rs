@@ -6,14 +6,8 @@ use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &InfoArgs, out: &mut dyn Write) -> Result<()> {
-    let with = args.context.sources(Some(&args.src.source))?;
     // its warnings are part of what it prints: not said again on stderr
-    let opened = super::feed::open(
-        &args.src.source,
-        &args.src.settings(),
-        &args.context,
-        &args.src.api,
-    )?;
+    let (with, opened) = super::feed::open_source(&args.src, &args.context)?;
     let l = opened.rec;
     let tl = &l.tl;
     let context = match opened.rows {

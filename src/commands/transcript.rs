@@ -10,14 +10,8 @@ use serde_json::json;
 use std::io::Write;
 
 pub fn run(args: &TranscriptArgs, out: &mut dyn Write) -> Result<()> {
-    let with = args.context.sources(Some(&args.src.source))?;
     // a context file alone is a feed: its entries are woven in as --with ones are
-    let opened = super::feed::open(
-        &args.src.source,
-        &args.src.settings(),
-        &args.context,
-        &args.src.api,
-    )?;
+    let (with, opened) = super::feed::open_source(&args.src, &args.context)?;
     super::warn(&opened.rec);
     let (l, redactor) = match args.redact {
         true => {

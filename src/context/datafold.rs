@@ -28,15 +28,7 @@ pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {
     if v.get("is_support_user") == Some(&Value::Bool(true)) {
         text += " [support user]";
     }
-    let Value::Object(o) = v else { unreachable!() };
-    let secrets = !r.opts.show_secrets;
-    let fields = mask::object(
-        o,
-        mask::Masking {
-            secrets,
-            values: false,
-        },
-    );
+    let fields = super::trail_fields(v, r);
     r.push(
         stamp,
         Lane::Datafold,

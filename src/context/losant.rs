@@ -1,7 +1,7 @@
 //! Losant audit logs: the list answer's `items`, or an array of entries (`creationDate`,
 //! actor, primary/secondary target, request resource/action, response status).
 
-use super::{field as s, mask, time, Lane, Reader};
+use super::{field as s, time, Lane, Reader};
 use serde_json::Value;
 
 /// One entry.
@@ -38,15 +38,7 @@ pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {
     if let Some(st) = s(&v, "responseStatus") {
         text += &format!(" → {st}");
     }
-    let Value::Object(o) = v else { unreachable!() };
-    let secrets = !r.opts.show_secrets;
-    let fields = mask::object(
-        o,
-        mask::Masking {
-            secrets,
-            values: false,
-        },
-    );
+    let fields = super::trail_fields(v, r);
     r.push(stamp, Lane::Losant, actor, text, fields);
     Ok(())
 }

@@ -356,6 +356,22 @@ pub(crate) fn field(v: &serde_json::Value, key: &str) -> Option<String> {
     }
 }
 
+/// An audit trail entry's fields, its secrets masked unless asked for (Losant's and
+/// Datafold's: their values are data, not variables).
+pub(crate) fn trail_fields(
+    v: serde_json::Value,
+    r: &Reader,
+) -> serde_json::Map<String, serde_json::Value> {
+    let serde_json::Value::Object(o) = v else {
+        return Default::default();
+    };
+    let masking = mask::Masking {
+        secrets: !r.opts.show_secrets,
+        values: false,
+    };
+    mask::object(o, masking)
+}
+
 /// Text on one line: line breaks and tabs become spaces, runs of them one.
 fn one_line(s: &str) -> String {
     let s = s.trim();

@@ -12,15 +12,7 @@ use super::client::{Client, Session};
 use super::config::Config;
 use super::error::ApiError;
 
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| ApiError::Io {
-            what: "cannot start the async runtime".into(),
-            source,
-        })
-}
+pub(super) use super::logs::runtime;
 
 /// The app's one-off sessions, newest first, at most `limit`.
 pub fn sessions(cfg: Config, app: &str, limit: Option<usize>) -> Result<Vec<Session>, ApiError> {
