@@ -120,6 +120,17 @@ fn failed(e: &str, body: Rect, buf: &mut Buffer) {
     centered(body, buf, line)
 }
 
+/// A table of the picker's, its selected row highlighted.
+fn selectable(table: Table<'_>, selected: usize, area: Rect, buf: &mut Buffer) {
+    let mut state = TableState::default().with_selected(Some(selected));
+    let table = table
+        .column_spacing(2)
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+        .highlight_symbol("▸")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    StatefulWidget::render(table, area, buf, &mut state);
+}
+
 /// The hits of a search instead of the list: when, who, where, what matched.
 fn hits_view(
     p: &Picker,
@@ -199,18 +210,7 @@ fn hit_table(p: &Picker, hits: &[Found], area: Rect, buf: &mut Buffer) {
             Cell::from(snippet(&h.snippet)),
         ])
     });
-    let mut state = TableState::default().with_selected(Some(p.selected));
-    StatefulWidget::render(
-        Table::new(rows, constraints)
-            .header(header)
-            .column_spacing(2)
-            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
-            .highlight_symbol("▸")
-            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always),
-        area,
-        buf,
-        &mut state,
-    );
+    selectable(Table::new(rows, constraints).header(header), p.selected, area, buf);
 }
 
 /// A snippet on one line, escaped, the match in bold.
@@ -282,18 +282,7 @@ fn table(p: &Picker, sessions: &[crate::scalingo::Session], area: Rect, buf: &mu
         ])
         .style(style)
     });
-    let mut state = TableState::default().with_selected(Some(p.selected));
-    StatefulWidget::render(
-        Table::new(body, constraints)
-            .header(header)
-            .column_spacing(2)
-            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
-            .highlight_symbol("▸")
-            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always),
-        area,
-        buf,
-        &mut state,
-    );
+    selectable(Table::new(body, constraints).header(header), p.selected, area, buf);
 }
 
 fn status_line(p: &Picker, spinner: char) -> Line<'static> {
