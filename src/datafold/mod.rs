@@ -11,8 +11,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::net::provider::{
-    base_url, endpoint, env_var, expect_success, pick_url, runtime, ProviderError, Token,
-    TokenPlace,
+    base_url, client_for, endpoint, env_var, expect_success, pick_url, runtime, ProviderError,
+    Token, TokenPlace,
 };
 use crate::net::text::truncate_chars;
 use crate::net::{self, Auth, Credential, Redactor, Request, RetryPolicy, Secret, Timeouts};
@@ -114,11 +114,6 @@ pub async fn audit_logs(
         var: ENV_KEY,
     })?;
     let base = base_url(&cfg.api_url, &cfg.api_url_from)?;
-    let client = net::Client::new(
-        crate::scalingo::USER_AGENT,
-        cfg.timeouts.clone(),
-        cfg.retry.clone(),
-    )?;
     let credential = Credential::new(
         &base,
         Auth::Scheme {
@@ -126,8 +121,7 @@ pub async fn audit_logs(
             token: key.secret.clone(),
         },
     );
-    let mut redactor = Redactor::new();
-    redactor.add_credential(&credential);
+    let (client, redactor) = client_for(&credential, &cfg.timeouts, &cfg.retry)?;
     let url = endpoint(&base, &["api", "v1", "audit_logs"]);
     let body = request_body(start, end);
     let waiting_for = format!("the Datafold audit logs from {}", net::origin_of(&url));

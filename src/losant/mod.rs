@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::net::provider::{
-    base_url, check_segment, endpoint, env_var, expect_success, pick_url, runtime, ProviderError,
-    Token, TokenPlace,
+    base_url, check_segment, client_for, endpoint, env_var, expect_success, pick_url, runtime,
+    ProviderError, Token, TokenPlace,
 };
-use crate::net::{self, Credential, Redactor, Request, RetryPolicy, Timeouts};
+use crate::net::{self, Credential, Request, RetryPolicy, Timeouts};
 
 /// The variable holding the API token.
 pub const ENV_TOKEN: &str = "LOSANT_API_TOKEN";
@@ -109,14 +109,8 @@ pub async fn audit_logs(
         var: ENV_TOKEN,
     })?;
     let base = base_url(&cfg.api_url, &cfg.api_url_from)?;
-    let client = net::Client::new(
-        crate::scalingo::USER_AGENT,
-        cfg.timeouts.clone(),
-        cfg.retry.clone(),
-    )?;
     let credential = Credential::bearer(&base, token.secret.expose());
-    let mut redactor = Redactor::new();
-    redactor.add_credential(&credential);
+    let (client, redactor) = client_for(&credential, &cfg.timeouts, &cfg.retry)?;
     let place = TokenPlace {
         what: WHAT_TOKEN,
         token,

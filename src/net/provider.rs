@@ -207,6 +207,19 @@ pub fn base_url(value: &str, source: &str) -> Result<Url, ProviderError> {
     Ok(url)
 }
 
+/// A provider's client (auditty's user agent, the provider's timeouts and retries) and a
+/// redactor that knows its credential: what every request to it needs.
+pub fn client_for(
+    credential: &super::Credential,
+    timeouts: &super::Timeouts,
+    retry: &super::RetryPolicy,
+) -> Result<(Client, Redactor), ProviderError> {
+    let client = Client::new(crate::scalingo::USER_AGENT, timeouts.clone(), retry.clone())?;
+    let mut redactor = Redactor::new();
+    redactor.add_credential(credential);
+    Ok((client, redactor))
+}
+
 /// `base` + the given path segments (each percent-encoded).
 pub fn endpoint(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();

@@ -210,7 +210,12 @@ fn hit_table(p: &Picker, hits: &[Found], area: Rect, buf: &mut Buffer) {
             Cell::from(snippet(&h.snippet)),
         ])
     });
-    selectable(Table::new(rows, constraints).header(header), p.selected, area, buf);
+    selectable(
+        Table::new(rows, constraints).header(header),
+        p.selected,
+        area,
+        buf,
+    );
 }
 
 /// A snippet on one line, escaped, the match in bold.
@@ -282,7 +287,12 @@ fn table(p: &Picker, sessions: &[crate::scalingo::Session], area: Rect, buf: &mu
         ])
         .style(style)
     });
-    selectable(Table::new(body, constraints).header(header), p.selected, area, buf);
+    selectable(
+        Table::new(body, constraints).header(header),
+        p.selected,
+        area,
+        buf,
+    );
 }
 
 fn status_line(p: &Picker, spinner: char) -> Line<'static> {
