@@ -12,6 +12,7 @@
 mod chrome;
 pub(crate) mod context;
 mod find;
+pub mod loading;
 mod mouse;
 mod save;
 mod scrollback;
@@ -120,6 +121,11 @@ pub struct App {
     pub(crate) back_to_list: bool,
     ended: Option<Ended>,
     dirty: bool,
+    /// The whole recording being read (the one played is its start).
+    pub(crate) loading: Option<loading::Loading>,
+    read_percent: u8,
+    /// Reading the whole recording failed: the error, said once the terminal is restored.
+    failed: Option<String>,
 }
 
 impl App {
@@ -190,6 +196,9 @@ impl App {
             back_to_list: false,
             ended: None,
             dirty: true,
+            loading: None,
+            read_percent: 0,
+            failed: None,
         };
         app.sync(now);
         app.follow_cursor();

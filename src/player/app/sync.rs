@@ -40,7 +40,7 @@ impl App {
             }
             at(STATUS_TICK);
         }
-        if self.bg.busy() || self.stale {
+        if self.bg.busy() || self.stale || self.loading.is_some() {
             at(BACKGROUND_TICK);
         }
         if self.behind {
@@ -86,6 +86,7 @@ impl App {
     }
 
     pub(super) fn take_background(&mut self, now: Duration) {
+        self.take_loading(now);
         if let Some(job) = self.bg.index.as_mut() {
             if let Some(r) = job.try_take() {
                 self.bg.index = None;
