@@ -7,6 +7,7 @@ use crate::player::{app, clock, run, session};
 use crate::recording::{self, Source};
 use std::ffi::OsStr;
 use std::io::IsTerminal;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -95,11 +96,11 @@ fn play_prefix(
 ) -> Result<()> {
     super::warn(&prefix);
     need_terminal()?;
-    let whole = Arc::new(recording::prefix::Loading::spawn(source, settings)?);
+    let whole = Rc::new(recording::prefix::Loading::spawn(source, settings)?);
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let opts = options(&args.opts);
     let mut app = app::App::new(prefix, opts, size, start.elapsed()).map_err(Error::Usage)?;
-    let theirs = Arc::clone(&whole);
+    let theirs = Rc::clone(&whole);
     app.set_loading(app::loading::Loading::new(
         Box::new(move |_| theirs.try_take().map(|r| r.map_err(|e| e.to_string()))),
         Box::new(move || whole.percent()),

@@ -128,7 +128,7 @@ mod tests {
         let whole = session();
         let mut tl = Timeline::new(vec![]);
         for ev in &whole.events[..n] {
-            tl.push(ev.t, ev.kind.clone(), &whole.data(ev));
+            tl.push(ev.t, ev.kind, &whole.data(ev));
         }
         tl
     }
