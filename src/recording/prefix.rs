@@ -87,3 +87,59 @@ impl Loading {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::formats::stream::{load_prefix, load_reader};
+    use std::io::Write;
+
+    /// An audit log of `n` output events, a millisecond apart (about 120 bytes each).
+    fn log(n: usize) -> Vec<u8> {
+        let mut v = b"[\n".to_vec();
+        for i in 0..n {
+            let sep = if i + 1 < n { "," } else { "" };
+            writeln!(
+                v,
+                "{{\"time\": \"2026-11-22T09:00:{:02}.{:03}+01:00\", \"content\": \"line {i} \\u001b[1mbold\\u001b[m\\r\\n\", \"type\": \"output\"}}{sep}",
+                i / 1000,
+                i % 1000
+            )
+            .unwrap();
+        }
+        v.extend_from_slice(b"]\n");
+        v
+    }
+
+    /// The prefix's events are the whole's first events, their contents and times the same,
+    /// gzip or not; a small file, or one that is no array, is not read in part.
+    #[test]
+    fn a_prefix_is_the_start_of_the_whole() {
+        let text = log(12_000);
+        assert!(text.len() > 1_200_000);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&text).unwrap();
+        let gz = gz.finish().unwrap();
+        for bytes in [&text, &gz] {
+            let whole = load_reader("x", &mut bytes.as_slice(), None).unwrap();
+            let part = load_prefix("x", &mut bytes.as_slice(), 1_100_000)
+                .unwrap()
+                .unwrap();
+            let n = part.events.len();
+            assert!(n > 8_000 && n < whole.events.len(), "{n}");
+            for (a, b) in part.events.iter().zip(&whole.events) {
+                assert_eq!((a.t, a.kind), (b.t, b.kind));
+                assert_eq!(part.data(a), whole.data(b));
+            }
+            assert_eq!(part.start, whole.start);
+            assert_eq!(part.gzip, whole.gzip);
+        }
+        let small = log(100);
+        assert!(load_prefix("x", &mut small.as_slice(), 1000)
+            .unwrap()
+            .is_none());
+        let ndjson = b"{\"version\": 2, \"width\": 80, \"height\": 24}\n".repeat(40_000);
+        assert!(load_prefix("x", &mut ndjson.as_slice(), 1000)
+            .unwrap()
+            .is_none());
+    }
+}
