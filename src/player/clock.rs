@@ -213,8 +213,8 @@ impl Clock {
             return;
         }
         let mut at = self.raw(now);
-        if at >= self.total && self.total > 0 {
-            // playing at the end starts over
+        if at >= self.total && self.total > 0 && !self.hold {
+            // playing at the end starts over (at the end of what is read so far, it waits)
             at = 0;
         }
         self.state = State::Playing {

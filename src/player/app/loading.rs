@@ -214,6 +214,23 @@ mod tests {
     }
 
     #[test]
+    fn playing_at_the_end_of_what_is_read_waits_instead_of_starting_over() {
+        let opts = Options {
+            paused: true,
+            ..Default::default()
+        };
+        let mut a = player(ms(3000), false, opts);
+        a.update(Action::End, ms(100));
+        a.update(Action::TogglePlay, ms(200));
+        a.update(Action::Tick, ms(2000));
+        assert!(a.playing());
+        assert_eq!(a.position(), 2 * S, "not back at the start");
+        a.update(Action::Tick, ms(3000));
+        a.update(Action::Tick, ms(6000));
+        assert_eq!(a.position(), 5 * S, "goes on once the whole is in");
+    }
+
+    #[test]
     fn the_swap_keeps_speed_and_marks() {
         let opts = Options {
             paused: true,
