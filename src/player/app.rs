@@ -126,6 +126,8 @@ pub struct App {
     read_percent: u8,
     /// Reading the whole recording failed: the error, said once the terminal is restored.
     failed: Option<String>,
+    /// The whole came in: a search made on its start is found again in its analysis.
+    search_again: bool,
 }
 
 impl App {
@@ -199,6 +201,7 @@ impl App {
             loading: None,
             read_percent: 0,
             failed: None,
+            search_again: false,
         };
         app.sync(now);
         app.follow_cursor();

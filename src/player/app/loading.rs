@@ -85,10 +85,19 @@ impl App {
         if let Some(w) = whole.tl.warnings.first() {
             self.message = Some(format!("warning: {w}"));
         }
+        self.search_again = self.search.is_some();
         self.tl = tl;
         self.rec = whole;
         self.dirty = true;
         self.sync(now);
+    }
+
+    /// A search's hits found again over the whole (its analysis just came in), without
+    /// moving: the player stays where it is.
+    pub(super) fn refresh_search(&mut self) {
+        if let (Some(a), Some(s)) = (&self.analysis, self.search.as_mut()) {
+            s.run(&self.tl, &a.text, &self.context.rows);
+        }
     }
 }
 
@@ -228,6 +237,31 @@ mod tests {
         a.update(Action::Tick, ms(3000));
         a.update(Action::Tick, ms(6000));
         assert_eq!(a.position(), 5 * S, "goes on once the whole is in");
+    }
+
+    #[test]
+    fn a_search_made_on_the_start_finds_the_wholes_hits_once_analysed() {
+        let opts = Options {
+            paused: true,
+            ..Default::default()
+        };
+        let mut a = player(ms(1000), false, opts);
+        a.update(
+            Action::OpenPrompt(crate::player::action::PromptKind::Search),
+            ms(10),
+        );
+        for c in "grep".chars() {
+            a.update(Action::PromptInput(c), ms(10));
+        }
+        a.update(Action::PromptSubmit, ms(10));
+        let before = a.search().and_then(|s| s.hits.as_ref()).map(|h| h.len());
+        assert_eq!(before, Some(0), "not in the start");
+        let at = a.position();
+        a.update(Action::Tick, ms(1000));
+        a.wait_background(ms(1000));
+        assert_eq!(a.position(), at, "found again where the player is");
+        let hits = a.search().and_then(|s| s.hits.as_ref()).map(|h| h.len());
+        assert!(hits.is_some_and(|n| n > 0), "{hits:?}");
     }
 
     #[test]

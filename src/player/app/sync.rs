@@ -82,6 +82,8 @@ impl App {
         self.dirty = true;
         if self.search.as_ref().is_some_and(|s| s.hits.is_none()) {
             self.run_search(now);
+        } else if std::mem::take(&mut self.search_again) {
+            self.refresh_search();
         }
     }
 
