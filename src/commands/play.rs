@@ -7,6 +7,7 @@ use crate::player::{app, clock, run, session};
 use crate::recording::{self, Source};
 use std::ffi::OsStr;
 use std::io::IsTerminal;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -39,6 +40,19 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let cx = &args.opts.context;
     let with = cx.sources(args.source.as_deref())?;
     let settings = args.term.settings(&args.api);
+    // a big file: the player opens on its start while the rest is read
+    if let Some(spec) = args
+        .source
+        .as_deref()
+        .filter(|_| with.is_empty() && !cx.context && args.opts.start_at.is_none())
+    {
+        if !crate::context::Source::is_uri(spec) {
+            let source = Source::parse(spec)?;
+            if let Some(prefix) = recording::prefix::open_prefix(&source, &settings) {
+                return play_prefix(prefix, &source, &settings, args, start);
+            }
+        }
+    }
     // a context file alone plays as a feed: its entries (and the --with ones) are its context
     let (loaded, feed_rows) = match &args.source {
         None => (recording::open(&Source::Demo, &settings)?, None),
@@ -69,6 +83,33 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     app.set_context(rows);
     run::run(app, start).map_err(terminal)?;
     Ok(())
+}
+
+/// The player on the start of a big file, the whole read on a thread and swapped in when it
+/// is ready; reading it failing past the start ends the player with an `error:` line.
+fn play_prefix(
+    prefix: recording::Recording,
+    source: &Source,
+    settings: &recording::Settings,
+    args: &PlayArgs,
+    start: Instant,
+) -> Result<()> {
+    super::warn(&prefix);
+    need_terminal()?;
+    let whole = Rc::new(recording::prefix::Loading::spawn(source, settings)?);
+    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let opts = options(&args.opts);
+    let mut app = app::App::new(prefix, opts, size, start.elapsed()).map_err(Error::Usage)?;
+    let theirs = Rc::clone(&whole);
+    app.set_loading(app::loading::Loading::new(
+        Box::new(move |_| theirs.try_take().map(|r| r.map_err(|e| e.to_string()))),
+        Box::new(move || whole.percent()),
+    ));
+    run::with_terminal(start, |io| run::play(&mut app, io)).map_err(terminal)?;
+    match app.failed() {
+        Some(e) => Err(Error::Runtime(e.to_string())),
+        None => Ok(()),
+    }
 }
 
 /// In a session picker, the context of each session chosen: the `--with` sources (with

@@ -215,6 +215,13 @@ impl Replay {
     }
 
     /// Up to which event keyframes have been made.
+    /// Replay `tl` from now on: a timeline whose first events are this one's (the whole
+    /// recording of which this was a prefix). The screen, position and keyframes stay valid.
+    pub fn extend(&mut self, tl: Arc<Timeline>) {
+        debug_assert!(tl.events.len() >= self.tl.events.len());
+        self.tl = tl;
+    }
+
     pub fn indexed(&self) -> usize {
         self.indexed
     }

@@ -146,6 +146,10 @@ pub(crate) fn read(name: &str, w: &mut Window<'_>, b: &mut Builder) -> Result<()
         }
         element(name, w, b, index)?;
         index += 1;
+        if b.stop_after.is_some_and(|n| w.base + w.pos >= n) {
+            // a prefix: the events so far, the rest left unread
+            return Ok(());
+        }
     }
     w.pos += 1;
     // as serde_json's `Deserializer::end`

@@ -37,6 +37,9 @@ pub(crate) struct Builder {
     tap: Option<super::Tap>,
     /// Where the tap's content is unescaped when the text is held whole.
     scratch: Vec<u8>,
+    /// Stop after the element that ends at or past this offset of the text (a prefix of
+    /// the recording, read before the rest: the player's first frames).
+    pub stop_after: Option<usize>,
 }
 
 impl Builder {
@@ -63,6 +66,7 @@ impl Builder {
             lone: Vec::new(),
             tap,
             scratch: Vec::new(),
+            stop_after: None,
         }
     }
 

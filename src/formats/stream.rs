@@ -32,6 +32,28 @@ pub fn load_reader(
     raw: &mut dyn Read,
     tap: Option<Tap>,
 ) -> Result<Timeline, LoadError> {
+    load_inner(name, raw, tap, None).map(Option::unwrap_or_default)
+}
+
+/// The first events of an audit log's array: those read until `bytes` of its (decompressed)
+/// text are behind, the rest left unread. `None` when the text is not one to stream (not an
+/// array, or small enough to fit in the first megabyte): the caller reads it whole. A fault
+/// is the prefix's (the rest is not read to find an earlier one): the caller, which will read
+/// the whole anyway, tells the whole's.
+pub fn load_prefix(
+    name: &str,
+    raw: &mut dyn Read,
+    bytes: usize,
+) -> Result<Option<Timeline>, LoadError> {
+    load_inner(name, raw, None, Some(bytes))
+}
+
+fn load_inner(
+    name: &str,
+    raw: &mut dyn Read,
+    tap: Option<Tap>,
+    prefix: Option<usize>,
+) -> Result<Option<Timeline>, LoadError> {
     let limit = max_bytes();
     let first = SNIFF_BYTES.min(
         usize::try_from(limit)
@@ -44,7 +66,7 @@ pub fn load_reader(
         if !complete && head.len() as u64 <= limit {
             sniff(name, &head)?;
         }
-        return from_text(name, head, complete, Text::Plain(raw), tap);
+        return from_text(name, head, complete, Text::Plain(raw), tap, prefix);
     }
     let mut dec = Box::new(MultiGzDecoder::new(Cursor::new(head).chain(raw)));
     let mut text = Vec::new();
@@ -63,8 +85,10 @@ pub fn load_reader(
             return Err(source.drain_raw(e));
         }
     }
-    let mut tl = from_text(name, text, complete, source, tap)?;
-    tl.gzip = true;
+    let mut tl = from_text(name, text, complete, source, tap, prefix)?;
+    if let Some(tl) = tl.as_mut() {
+        tl.gzip = true;
+    }
     Ok(tl)
 }
 
@@ -142,15 +166,19 @@ fn from_text(
     complete: bool,
     mut rest: Text<'_>,
     tap: Option<Tap>,
-) -> Result<Timeline, LoadError> {
+    prefix: Option<usize>,
+) -> Result<Option<Timeline>, LoadError> {
+    if prefix.is_some() && (complete || !is_array(&head)) {
+        return Ok(None);
+    }
     if complete {
-        return parse_whole(name, head, tap);
+        return parse_whole(name, head, tap).map(Some);
     }
     if !is_array(&head) {
         loop {
             match rest.fill(name, &mut head, BLOCK) {
                 Ok(false) => {}
-                Ok(true) => return parse_whole(name, head, tap),
+                Ok(true) => return parse_whole(name, head, tap).map(Some),
                 Err(e) => return Err(rest.drain_raw(e)),
             }
         }
@@ -160,6 +188,7 @@ fn from_text(
     }
     let failed = Cell::new(false);
     let mut b = Builder::streaming(tap);
+    b.stop_after = prefix;
     let r = {
         let mut fill = |buf: &mut Vec<u8>, n: usize| {
             let r = rest.fill(name, buf, n);
@@ -170,7 +199,8 @@ fn from_text(
         array::read(name, &mut w, &mut b)
     };
     match r {
-        Ok(()) => Ok(b.finish(Timeline::default(), Format::ScalingoJson)),
+        Ok(()) => Ok(Some(b.finish(Timeline::default(), Format::ScalingoJson))),
+        Err(e) if prefix.is_some() => Err(e),
         Err(e) if failed.get() => Err(rest.drain_raw(e)),
         Err(e) => Err(rest.drain(name, e)),
     }

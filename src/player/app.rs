@@ -12,6 +12,7 @@
 mod chrome;
 pub(crate) mod context;
 mod find;
+pub mod loading;
 mod mouse;
 mod save;
 mod scrollback;
@@ -120,6 +121,13 @@ pub struct App {
     pub(crate) back_to_list: bool,
     ended: Option<Ended>,
     dirty: bool,
+    /// The whole recording being read (the one played is its start).
+    pub(crate) loading: Option<loading::Loading>,
+    read_percent: u8,
+    /// Reading the whole recording failed: the error, said once the terminal is restored.
+    failed: Option<String>,
+    /// The whole came in: a search made on its start is found again in its analysis.
+    search_again: bool,
 }
 
 impl App {
@@ -190,6 +198,10 @@ impl App {
             back_to_list: false,
             ended: None,
             dirty: true,
+            loading: None,
+            read_percent: 0,
+            failed: None,
+            search_again: false,
         };
         app.sync(now);
         app.follow_cursor();

@@ -51,6 +51,8 @@ pub struct Clock {
     state: State,
     /// Presentation time of the last tick (markers between it and now pause playback).
     last: Nanos,
+    /// More is being read: playing past the end waits there (playing) instead of ending.
+    hold: bool,
 }
 
 fn scale(d: Duration, speed: f64) -> Nanos {
@@ -83,6 +85,7 @@ impl Clock {
             markers,
             state: State::Paused { at: 0 },
             last: 0,
+            hold: false,
         }
     }
 
@@ -147,7 +150,14 @@ impl Clock {
                 }
             }
             if p > self.total {
-                if self.looping && self.total > 0 {
+                if self.hold {
+                    // waits at the end of what is read, still playing
+                    p = self.total;
+                    self.state = State::Playing {
+                        since: now,
+                        from: p,
+                    };
+                } else if self.looping && self.total > 0 {
                     p %= self.total;
                     self.state = State::Playing {
                         since: now,
@@ -163,6 +173,36 @@ impl Clock {
         self.squeeze.rec(p)
     }
 
+    /// While more is read: playing past the end waits there, playing, instead of pausing.
+    pub fn set_hold(&mut self, hold: bool) {
+        self.hold = hold;
+    }
+
+    /// The options this clock plays with.
+    pub fn options(&self) -> ClockOptions {
+        ClockOptions {
+            speed: self.speed,
+            idle_limit: self.idle_limit,
+            looping: self.looping,
+            pause_on_markers: self.pause_on_markers,
+        }
+    }
+
+    /// Take `old`'s place (a clock of a recording `old`'s is the start of): the same
+    /// presentation time, playing or paused as it is.
+    pub fn carry(&mut self, old: &Clock, now: Duration) {
+        let at = old.raw(now).min(old.total);
+        self.state = match old.state {
+            State::Playing { .. } => State::Playing {
+                since: now,
+                from: at,
+            },
+            State::Paused { .. } => State::Paused { at },
+        };
+        self.last = old.last.min(at);
+        self.speed = old.speed;
+    }
+
     /// Whether the position is at the end of the recording.
     pub fn at_end(&self, now: Duration) -> bool {
         self.raw(now) >= self.total
@@ -173,8 +213,8 @@ impl Clock {
             return;
         }
         let mut at = self.raw(now);
-        if at >= self.total && self.total > 0 {
-            // playing at the end starts over
+        if at >= self.total && self.total > 0 && !self.hold {
+            // playing at the end starts over (at the end of what is read so far, it waits)
             at = 0;
         }
         self.state = State::Playing {

@@ -96,6 +96,15 @@ impl Playback {
     }
 
     /// The recording's duration.
+    /// Playback of `tl` (which the one played is the start of) taking this one's place: the
+    /// same options, position, playing or paused.
+    pub fn carried(&self, tl: Arc<Timeline>, now: Duration) -> Playback {
+        let mut p = Playback::new(tl, &self.clock.options());
+        p.clock.carry(&self.clock, now);
+        p.pos = self.pos;
+        p
+    }
+
     pub fn duration(&self) -> Nanos {
         self.tl.duration()
     }

@@ -71,6 +71,32 @@ pub fn load_file(
     load(name, f, tap, hash)
 }
 
+/// A file parsed as it is read (see [`load`], sha256 included), the bytes read so far
+/// counted in `read` (the player's `reading N%`).
+pub fn load_file_counted(
+    path: &Path,
+    name: &str,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> Result<Timeline, LoadError> {
+    let (f, _) = open_file(path, name, max_bytes())?;
+    load(name, Counted { f, read }, None, true)
+}
+
+/// A reader counting what it gives.
+struct Counted<R> {
+    f: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.f.read(buf)?;
+        self.read
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Standard input parsed as it is read (see [`load`]).
 pub fn load_stdin(name: &str, tap: Option<Tap>, hash: bool) -> Result<Timeline, LoadError> {
     let limit = max_bytes();

@@ -8,6 +8,7 @@
 
 pub mod bytes;
 pub mod pipeline;
+pub mod prefix;
 
 use crate::emulator::replay::detect_crlf;
 use crate::emulator::{NewlineMode, Replay};

@@ -40,7 +40,7 @@ impl App {
             }
             at(STATUS_TICK);
         }
-        if self.bg.busy() || self.stale {
+        if self.bg.busy() || self.stale || self.loading.is_some() {
             at(BACKGROUND_TICK);
         }
         if self.behind {
@@ -82,10 +82,13 @@ impl App {
         self.dirty = true;
         if self.search.as_ref().is_some_and(|s| s.hits.is_none()) {
             self.run_search(now);
+        } else if std::mem::take(&mut self.search_again) {
+            self.refresh_search();
         }
     }
 
     pub(super) fn take_background(&mut self, now: Duration) {
+        self.take_loading(now);
         if let Some(job) = self.bg.index.as_mut() {
             if let Some(r) = job.try_take() {
                 self.bg.index = None;

@@ -110,6 +110,13 @@ impl Widget for StatusLine<'_> {
             spans.push(sep());
             spans.push(Span::styled("loop", Style::new().fg(Color::Blue)));
         }
+        if let Some(r) = app.reading() {
+            spans.push(sep());
+            spans.push(Span::styled(
+                format!("reading {r}%"),
+                Style::new().fg(Color::Yellow),
+            ));
+        }
         let (ix, an) = app.progress();
         if ix < 100 {
             spans.push(sep());
