@@ -9,6 +9,20 @@
 //! mouse in `app/mouse.rs`. Where things are on the terminal comes from [`layout`], a
 //! function of sizes. Drawing reads the state and changes nothing (`ui::draw`).
 
+/// What the side panels read of an `App`'s state, borrowing only the fields they read, so
+/// that `panels` can be changed beside it (`App::cx` borrows the whole `App`).
+macro_rules! panel_cx {
+    ($app:expr) => {
+        $crate::player::app::side::cx(
+            &$app.analysis,
+            &$app.search,
+            &$app.playback,
+            &$app.bg,
+            &$app.context,
+        )
+    };
+}
+
 mod chrome;
 pub(crate) mod context;
 mod find;
@@ -32,7 +46,6 @@ use crate::emulator::Replay;
 use crate::recording::Recording;
 use crate::timeline::{Nanos, TimeSpec, Timeline};
 use ratatui::layout::Rect;
-use side::cx;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -278,13 +291,7 @@ impl App {
 
     /// What the side panels read of the state.
     pub fn cx(&self) -> Cx<'_> {
-        cx(
-            &self.analysis,
-            &self.search,
-            &self.playback,
-            &self.bg,
-            &self.context,
-        )
+        panel_cx!(self)
     }
 
     /// What the layout must make room for.
@@ -403,13 +410,7 @@ impl App {
                 }
             }
             Action::PanelMove(d) => {
-                let cx = cx(
-                    &self.analysis,
-                    &self.search,
-                    &self.playback,
-                    &self.bg,
-                    &self.context,
-                );
+                let cx = panel_cx!(self);
                 self.panels.move_by(d as i64, &cx);
             }
             Action::PanelSelect => self.panel_select(now),

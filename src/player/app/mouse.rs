@@ -1,7 +1,7 @@
 //! The mouse: a click or a drag on the timeline seeks, a drag or the wheel on the screen
 //! pans it (the wheel past its top scrolls back), a click in a side panel jumps to the item.
 
-use super::{cx, App};
+use super::App;
 use crate::player::action::Mouse;
 use ratatui::layout::{Position, Rect};
 use std::time::Duration;
@@ -22,13 +22,7 @@ impl App {
             Mouse::Down(x, y) => {
                 // a panel may lie over the screen: it comes first
                 if let Some(p) = a.panel_list.filter(|p| inside(*p, x, y)) {
-                    let cx = cx(
-                        &self.analysis,
-                        &self.search,
-                        &self.playback,
-                        &self.bg,
-                        &self.context,
-                    );
+                    let cx = panel_cx!(self);
                     if self
                         .panels
                         .click((y - p.y) as usize, p.height as usize, &cx)
@@ -59,13 +53,7 @@ impl App {
             Mouse::Up => self.drag = None,
             Mouse::Scroll(x, y, dx, dy) => {
                 if a.panel_list.is_some_and(|p| inside(p, x, y)) {
-                    let cx = cx(
-                        &self.analysis,
-                        &self.search,
-                        &self.playback,
-                        &self.bg,
-                        &self.context,
-                    );
+                    let cx = panel_cx!(self);
                     self.panels.move_by(dy as i64, &cx);
                 } else if dx == 0 && dy < 0 && self.view.off.1 == 0 {
                     // the wheel up past the top of the screen: the scrollback

@@ -11,13 +11,7 @@ use std::time::Duration;
 
 impl App {
     pub(super) fn toggle_panel(&mut self, id: Panel) {
-        let cx = cx(
-            &self.analysis,
-            &self.search,
-            &self.playback,
-            &self.bg,
-            &self.context,
-        );
+        let cx = panel_cx!(self);
         match self.panels.toggle(id, &cx) {
             Err(why) => self.message = Some(why.into()),
             Ok(false) => {}
