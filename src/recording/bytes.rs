@@ -36,7 +36,11 @@ pub fn file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
 
 /// A file opened to be read, and its size: a directory, or a file over `limit`, refused
 /// before anything is read.
-fn open_file(path: &Path, name: &str, limit: u64) -> Result<(std::fs::File, u64), LoadError> {
+pub(super) fn open_file(
+    path: &Path,
+    name: &str,
+    limit: u64,
+) -> Result<(std::fs::File, u64), LoadError> {
     let f = std::fs::File::open(path).map_err(io(name))?;
     let meta = f.metadata().map_err(io(name))?;
     if meta.is_dir() {

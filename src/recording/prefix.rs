@@ -23,12 +23,12 @@ pub fn open_prefix(source: &Source, settings: &Settings) -> Option<Recording> {
     let Source::Path(path) = source else {
         return None;
     };
-    let mut f = std::fs::File::open(path).ok()?;
-    let meta = f.metadata().ok()?;
-    if !meta.is_file() || meta.len() <= PREFIX_FROM || meta.len() > crate::formats::max_bytes() {
+    let name = source.name();
+    // a folder, or a file too big, is refused as reading it whole refuses it
+    let (mut f, len) = bytes::open_file(path, &name, crate::formats::max_bytes()).ok()?;
+    if len <= PREFIX_FROM || !f.metadata().ok()?.is_file() {
         return None;
     }
-    let name = source.name();
     let tl = crate::formats::stream::load_prefix(&name, &mut f, PREFIX_BYTES).ok()??;
     if tl.events.is_empty() {
         return None;
