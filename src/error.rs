@@ -70,6 +70,9 @@ pub enum Error {
     /// Standard output was closed by its reader (`| head`): the program ends quietly, with
     /// status 0, as `cat` does.
     ClosedPipe,
+    /// The command did its work and ends with this status, with nothing more to say
+    /// (`review --fail-on` when a finding reached the level: 3).
+    Exit(i32),
 }
 
 impl fmt::Display for Error {
@@ -80,6 +83,7 @@ impl fmt::Display for Error {
                 f.write_str(&crate::render::escape::escape_controls(s))
             }
             Error::ClosedPipe => f.write_str("standard output was closed"),
+            Error::Exit(code) => write!(f, "exit status {code}"),
         }
     }
 }
@@ -98,6 +102,7 @@ impl Error {
         match self {
             Error::Usage(_) => 2,
             Error::ClosedPipe => 0,
+            Error::Exit(code) => *code,
             _ => 1,
         }
     }

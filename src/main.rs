@@ -46,6 +46,12 @@ fn main() {
                 eprintln!("{w}");
             }
         }
+        Err(Error::Exit(code)) => {
+            for w in commands::take_warnings() {
+                eprintln!("{w}");
+            }
+            std::process::exit(code);
+        }
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(e.exit_code());

@@ -71,8 +71,8 @@ pub fn moment(
     use crate::timeline::TimeError;
     spec.resolve_within(&loaded.tl, within)
         .map_err(|e| match e {
-            TimeError::Outside(s) => Error::Runtime(format!("{flag}: {s}")),
-            TimeError::Unusable(s) => Error::Usage(format!("{flag}: {s}")),
+            TimeError::Outside { .. } => Error::Runtime(format!("{flag}: {e}")),
+            TimeError::NoStart => Error::Usage(format!("{flag}: {e}")),
         })
 }
 

@@ -79,7 +79,8 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     }
     need_terminal()?;
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    let mut app = app::App::new(loaded, opts, size, start.elapsed()).map_err(Error::Usage)?;
+    let mut app = app::App::new(loaded, opts, size, start.elapsed())
+        .map_err(|e| Error::Usage(e.to_string()))?;
     app.set_context(rows);
     run::run(app, start).map_err(terminal)?;
     Ok(())
@@ -99,10 +100,11 @@ fn play_prefix(
     let whole = Rc::new(recording::prefix::Loading::spawn(source, settings)?);
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let opts = options(&args.opts);
-    let mut app = app::App::new(prefix, opts, size, start.elapsed()).map_err(Error::Usage)?;
+    let mut app = app::App::new(prefix, opts, size, start.elapsed())
+        .map_err(|e| Error::Usage(e.to_string()))?;
     let theirs = Rc::clone(&whole);
     app.set_loading(app::loading::Loading::new(
-        Box::new(move |_| theirs.try_take().map(|r| r.map_err(|e| e.to_string()))),
+        Box::new(move |_| theirs.try_take()),
         Box::new(move || whole.percent()),
     ));
     run::with_terminal(start, |io| run::play(&mut app, io)).map_err(terminal)?;
@@ -131,7 +133,7 @@ fn context_of(args: &PlayArgs, app: Option<&str>) -> Result<Option<session::Cont
     }
     let (cx, api) = (cx.clone(), args.api.clone());
     Ok(Some(Arc::new(move |rec: &recording::Recording| {
-        super::context_rows(rec, &with, &cx, &api).map_err(|e| e.to_string())
+        super::context_rows(rec, &with, &cx, &api).map_err(crate::player::picker::Failure::of)
     })))
 }
 

@@ -127,10 +127,7 @@ pub fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<()> {
     let failed = review_to(args, &mut buf)?;
     emit(out, &String::from_utf8_lossy(&buf))?;
     if failed {
-        for w in super::take_warnings() {
-            eprintln!("{w}");
-        }
-        std::process::exit(FAIL_STATUS);
+        return Err(Error::Exit(FAIL_STATUS));
     }
     Ok(())
 }

@@ -2,16 +2,16 @@
 //! `action`, `object_type`, `object_id`, `url`, `status`, `client_ip`…). The timestamp is an
 //! untyped string: one without an offset is taken as UTC, and a warning says so.
 
-use super::{field as s, mask, time, Lane, Reader};
+use super::{field as s, mask, time, EntryError, Lane, Reader};
 use serde_json::Value;
 
 /// One entry.
-pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {
+pub fn read(v: Value, r: &mut Reader) -> Result<(), EntryError> {
     if !v.is_object() {
-        return Err("not an object".into());
+        return Err(EntryError::NotAnObject);
     }
-    let when = v.get("timestamp").ok_or("no timestamp")?;
-    let stamp = time::parse_value(when).ok_or("timestamp is not a time")?;
+    let when = v.get("timestamp").ok_or(EntryError::Missing("timestamp"))?;
+    let stamp = time::parse_value(when).ok_or(EntryError::NotATime("timestamp"))?;
     let actor = s(&v, "user_email").or_else(|| s(&v, "user_id"));
     let mut text = s(&v, "action").unwrap_or_else(|| match s(&v, "request_type") {
         Some(m) => format!("{m} {}", s(&v, "url").unwrap_or_default()),

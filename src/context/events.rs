@@ -1,18 +1,18 @@
 //! Scalingo app events (`GET /v1/apps/APP/events`): every type, as one readable line each.
 
-use super::{events_text, mask, time, Lane, Reader};
+use super::{events_text, mask, time, EntryError, Lane, Reader};
 use serde_json::Value;
 
 /// One event object.
-pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {
+pub fn read(v: Value, r: &mut Reader) -> Result<(), EntryError> {
     let Value::Object(o) = v else {
-        return Err("not an object".into());
+        return Err(EntryError::NotAnObject);
     };
     let when = o
         .get("created_at")
         .or_else(|| o.get("time"))
-        .ok_or("no created_at")?;
-    let stamp = time::parse_value(when).ok_or("created_at is not a time")?;
+        .ok_or(EntryError::Missing("created_at"))?;
+    let stamp = time::parse_value(when).ok_or(EntryError::NotATime("created_at"))?;
     let kind = o
         .get("type")
         .and_then(Value::as_str)

@@ -1,16 +1,18 @@
 //! Losant audit logs: the list answer's `items`, or an array of entries (`creationDate`,
 //! actor, primary/secondary target, request resource/action, response status).
 
-use super::{field as s, time, Lane, Reader};
+use super::{field as s, time, EntryError, Lane, Reader};
 use serde_json::Value;
 
 /// One entry.
-pub fn read(v: Value, r: &mut Reader) -> Result<(), String> {
+pub fn read(v: Value, r: &mut Reader) -> Result<(), EntryError> {
     if !v.is_object() {
-        return Err("not an object".into());
+        return Err(EntryError::NotAnObject);
     }
-    let when = v.get("creationDate").ok_or("no creationDate")?;
-    let stamp = time::parse_value(when).ok_or("creationDate is not a time")?;
+    let when = v
+        .get("creationDate")
+        .ok_or(EntryError::Missing("creationDate"))?;
+    let stamp = time::parse_value(when).ok_or(EntryError::NotATime("creationDate"))?;
     let actor = s(&v, "actorName")
         .or_else(|| s(&v, "actorId"))
         .map(|a| match s(&v, "actorType") {

@@ -227,6 +227,30 @@ pub fn from_answer(
     Ok(read_found(name, found, opts))
 }
 
+/// Why an entry of a JSON context source was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryError {
+    NotAnObject,
+    NotJson,
+    /// The field that holds its time is missing.
+    Missing(&'static str),
+    /// The field that holds its time holds no time.
+    NotATime(&'static str),
+}
+
+impl std::fmt::Display for EntryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryError::NotAnObject => f.write_str("not an object"),
+            EntryError::NotJson => f.write_str("not JSON"),
+            EntryError::Missing(field) => write!(f, "no {field}"),
+            EntryError::NotATime(field) => write!(f, "{field} is not a time"),
+        }
+    }
+}
+
+impl std::error::Error for EntryError {}
+
 fn read_found(name: &str, found: detect::Found<'_>, opts: &Options) -> Context {
     let mut r = Reader::new(name, *opts);
     let kind = match found {
@@ -240,10 +264,10 @@ fn read_found(name: &str, found: detect::Found<'_>, opts: &Options) -> Context {
                     Kind::AppEvents => events::read(v, &mut r),
                     Kind::Losant => losant::read(v, &mut r),
                     Kind::Datafold => datafold::read(v, &mut r),
-                    Kind::AppLog => Err("not JSON".into()),
+                    Kind::AppLog => Err(EntryError::NotJson),
                 };
                 if let Err(why) = ok {
-                    r.skip(format!("entry {i}"), &why);
+                    r.skip(format!("entry {i}"), &why.to_string());
                 }
             }
             kind

@@ -134,9 +134,21 @@ fn unix_date(s: &str) -> Option<DateTime<FixedOffset>> {
     }
 }
 
+/// Text that is not a duration (as given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotADuration(pub String);
+
+impl std::fmt::Display for NotADuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: not a duration (examples: 90s, 10m, 1h30m)", self.0)
+    }
+}
+
+impl std::error::Error for NotADuration {}
+
 /// `--around`: `300`, `90s`, `10m`, `1h`, `1h30m`, `500ms`, as nanoseconds.
-pub fn parse_duration(s: &str) -> Result<i128, String> {
-    let bad = || format!("{s}: not a duration (examples: 90s, 10m, 1h30m)");
+pub fn parse_duration(s: &str) -> Result<i128, NotADuration> {
+    let bad = || NotADuration(s.to_string());
     let t = s.trim();
     if t.is_empty() {
         return Err(bad());

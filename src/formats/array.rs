@@ -171,7 +171,7 @@ fn element(name: &str, w: &mut Window<'_>, b: &mut Builder, index: usize) -> Res
                 w.pos += end;
                 return match failed {
                     None => Ok(()),
-                    Some(what) => Err(failure(name, w, index, what)?),
+                    Some(what) => Err(failure(name, w, index, what.to_string())?),
                 };
             }
             Some(Err(e)) => e,

@@ -240,7 +240,8 @@ pub fn parse(name: &str, text: Vec<u8>, version: u8) -> Result<Timeline, LoadErr
                 continue;
             }
         };
-        b.push(index, t as i128, kind, Some(ev.2)).map_err(fail)?;
+        b.push(index, t as i128, kind, Some(ev.2))
+            .map_err(|e| fail(e.to_string()))?;
         index += 1;
     }
     let format = if version == 3 {
@@ -295,7 +296,7 @@ pub fn parse_v1(name: &str, text: &[u8]) -> Result<Timeline, LoadError> {
         // a sum past what a timeline holds (even one that saturates) is refused by push
         clock = clock.saturating_add(n);
         b.push(i, clock as i128, Kind::Output, Some(data))
-            .map_err(|what| LoadError::new(name, Place::Event(i, None), what))?;
+            .map_err(|what| LoadError::new(name, Place::Event(i, None), what.to_string()))?;
     }
     let (size, header_warning) = header_size(v.width, v.height, 1);
     let title = v.title.clone();

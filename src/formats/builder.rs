@@ -42,6 +42,71 @@ pub(crate) struct Builder {
     pub stop_after: Option<usize>,
 }
 
+/// What is wrong with one event (the reader that met it says where it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventError {
+    /// A field every event has is missing.
+    Missing(&'static str),
+    /// A field that must be a string is another kind of JSON value (`found`: "a number"…).
+    NotAString {
+        field: &'static str,
+        found: &'static str,
+    },
+    /// A time that is not RFC 3339 (cut short).
+    Time(InvalidTime),
+    /// A time too far from the epoch for a date.
+    OutOfRange,
+    /// Too long after the recording's start.
+    Span(crate::timeline::SpanError),
+}
+
+impl std::fmt::Display for EventError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EventError::Missing(field) => write!(f, "missing field \"{field}\""),
+            EventError::NotAString { field, found } => {
+                write!(f, "\"{field}\" must be a string, not {found}")
+            }
+            EventError::Time(e) => e.fmt(f),
+            EventError::OutOfRange => f.write_str("time out of range"),
+            EventError::Span(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for EventError {}
+
+impl From<crate::timeline::SpanError> for EventError {
+    fn from(e: crate::timeline::SpanError) -> Self {
+        EventError::Span(e)
+    }
+}
+
+impl From<InvalidTime> for EventError {
+    fn from(e: InvalidTime) -> Self {
+        EventError::Time(e)
+    }
+}
+
+/// A time that is not RFC 3339: the text (its first 60 characters) and chrono's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidTime {
+    pub shown: String,
+    pub reason: chrono::ParseError,
+}
+
+impl std::fmt::Display for InvalidTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid time \"{}\": {} (expected RFC 3339, like 2019-05-03T17:27:32.681685591+02:00)",
+            self.shown, self.reason
+        )
+    }
+}
+
+impl std::error::Error for InvalidTime {}
+
 impl Builder {
     /// Events whose contents stay in `text` (held whole by the caller) until [`Self::finish`].
     pub fn new(text: &[u8]) -> Self {
@@ -79,7 +144,7 @@ impl Builder {
         t: i128,
         kind: Kind,
         content: Option<&RawValue>,
-    ) -> Result<(), String> {
+    ) -> Result<(), EventError> {
         let t = if t < self.last_t as i128 {
             let b = self.backwards.get_or_insert((idx, 0));
             b.1 += 1;
@@ -135,11 +200,11 @@ impl Builder {
 
     /// Place a time (nanoseconds since the Unix epoch, with its offset) on the timeline:
     /// the first one is the start.
-    pub(crate) fn relative_ns(&mut self, ns: i128, offset_secs: i32) -> Result<i128, String> {
+    pub(crate) fn relative_ns(&mut self, ns: i128, offset_secs: i32) -> Result<i128, EventError> {
         match self.start_ns {
             Some(s) => Ok(ns - s),
             None => {
-                let at = datetime_of(ns, offset_secs).ok_or("time out of range")?;
+                let at = datetime_of(ns, offset_secs).ok_or(EventError::OutOfRange)?;
                 self.start = Some(at);
                 self.start_ns = Some(ns);
                 Ok(0)

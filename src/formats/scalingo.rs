@@ -1,6 +1,6 @@
 //! Scalingo audit logs: a JSON array (or NDJSON lines) of `{"time", "content", "type"}`.
 
-use super::builder::Builder;
+use super::builder::{Builder, EventError, InvalidTime};
 use super::{json_error, line_col};
 use crate::error::{LoadError, Place};
 use crate::timeline::json;
@@ -152,7 +152,7 @@ fn fast_rfc3339(b: &[u8]) -> Option<(i128, i32)> {
 }
 
 /// Nanoseconds since the epoch and offset of an RFC 3339 time.
-fn parse_time_ns(s: &[u8]) -> Result<(i128, i32), String> {
+fn parse_time_ns(s: &[u8]) -> Result<(i128, i32), InvalidTime> {
     if let Some(v) = fast_rfc3339(s) {
         return Ok(v);
     }
@@ -161,33 +161,35 @@ fn parse_time_ns(s: &[u8]) -> Result<(i128, i32), String> {
     Ok((utc, at.offset().local_minus_utc()))
 }
 
-pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(s).map_err(|e| {
-        format!(
-            "invalid time \"{}\": {e} (expected RFC 3339, like 2019-05-03T17:27:32.681685591+02:00)",
-            s.chars().take(60).collect::<String>()
-        )
+pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, InvalidTime> {
+    DateTime::parse_from_rfc3339(s).map_err(|reason| InvalidTime {
+        shown: s.chars().take(60).collect(),
+        reason,
     })
 }
 
 /// Check and add one event; `Err` is what is wrong with it.
-pub(crate) fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), String> {
-    let time = ev.time.ok_or("missing field \"time\"")?;
+pub(crate) fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result<(), EventError> {
+    let time = ev.time.ok_or(EventError::Missing("time"))?;
     let (ns, offset) = match time.get().as_bytes() {
         [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => parse_time_ns(inner)?,
         _ => {
-            let s = string_of(time)
-                .ok_or_else(|| format!("\"time\" must be a string, not {}", json_kind(time)))?;
+            let s = string_of(time).ok_or_else(|| EventError::NotAString {
+                field: "time",
+                found: json_kind(time),
+            })?;
             parse_time_ns(s.as_bytes())?
         }
     };
-    let ty = ev.kind.ok_or("missing field \"type\"")?;
+    let ty = ev.kind.ok_or(EventError::Missing("type"))?;
     let kind = match ty.get() {
         "\"output\"" => Kind::Output,
         "\"input\"" => Kind::Input,
         _ => {
-            let ty = string_of(ty)
-                .ok_or_else(|| format!("\"type\" must be a string, not {}", json_kind(ty)))?;
+            let ty = string_of(ty).ok_or_else(|| EventError::NotAString {
+                field: "type",
+                found: json_kind(ty),
+            })?;
             match ty.as_str() {
                 "output" => Kind::Output,
                 "input" => Kind::Input,
@@ -200,12 +202,12 @@ pub(crate) fn add_event(b: &mut Builder, idx: usize, ev: RawEvent<'_>) -> Result
             }
         }
     };
-    let content = ev.content.ok_or("missing field \"content\"")?;
+    let content = ev.content.ok_or(EventError::Missing("content"))?;
     if !content.get().starts_with('"') {
-        return Err(format!(
-            "\"content\" must be a string, not {}",
-            json_kind(content)
-        ));
+        return Err(EventError::NotAString {
+            field: "content",
+            found: json_kind(content),
+        });
     }
     let t = b.relative_ns(ns, offset)?;
     b.push(idx, t, kind, Some(content))
@@ -227,7 +229,7 @@ impl<'de> Visitor<'de> for ArrayVisitor<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(ev) = seq.next_element::<RawEvent<'de>>()? {
             if let Err(what) = add_event(self.b, *self.index, ev) {
-                *self.failure = Some(what.clone());
+                *self.failure = Some(what.to_string());
                 return Err(de::Error::custom(what));
             }
             *self.index += 1;
@@ -299,7 +301,7 @@ pub fn parse_ndjson(name: &str, text: Vec<u8>) -> Result<Timeline, LoadError> {
             return Err(LoadError::new(
                 name,
                 Place::Event(index, Some((l, 1))),
-                what,
+                what.to_string(),
             ));
         }
         index += 1;

@@ -147,14 +147,58 @@ mod tests {
     }
 }
 
+/// Why bytes are not a whole audit log ([`check_audit_log`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// Reading them failed (the system's words).
+    Read(String),
+    /// Reading them failed while the JSON was parsed (serde_json's words).
+    Unreadable(String),
+    Empty,
+    /// Where the JSON stops being an audit log, and how.
+    Json {
+        what: &'static str,
+        line: usize,
+        column: usize,
+    },
+    /// JSON lines whose first object is an error from the API.
+    ApiError,
+    FirstNotObject,
+    /// Neither `[` nor `{` first.
+    Start,
+    /// The checking thread ended without a verdict.
+    Failed,
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckError::Read(e) => f.write_str(e),
+            CheckError::Unreadable(e) => write!(f, "it cannot be read: {e}"),
+            CheckError::Empty => f.write_str("it is empty or only blank space"),
+            CheckError::Json { what, line, column } => {
+                write!(f, "{what} at line {line} column {column}")
+            }
+            CheckError::ApiError => f.write_str("it is an API error, not an audit log"),
+            CheckError::FirstNotObject => f.write_str("its first value is not a JSON object"),
+            CheckError::Start => f.write_str("it does not start with '[' or '{'"),
+            CheckError::Failed => f.write_str("the check of the audit log failed"),
+        }
+    }
+}
+
+impl std::error::Error for CheckError {}
+
 /// Checks, reading once and holding nothing but a small buffer, that `reader` is a whole
 /// audit log: (gzip of) a JSON array of objects, or JSON values one after another whose
 /// first is an object that is not an API error (JSON lines, asciicast). What follows a
 /// complete array is not looked at (the loader reports it). `Err` says what is wrong.
-pub fn check_audit_log(reader: impl std::io::Read) -> Result<(), String> {
+pub fn check_audit_log(reader: impl std::io::Read) -> Result<(), CheckError> {
     use std::io::{BufRead, BufReader, Read};
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
-    let head = reader.fill_buf().map_err(|e| e.to_string())?;
+    let head = reader
+        .fill_buf()
+        .map_err(|e| CheckError::Read(e.to_string()))?;
     if head.starts_with(&[0x1f, 0x8b]) {
         let limit = super::max_bytes();
         let inner = flate2::read::MultiGzDecoder::new(reader).take(limit.saturating_add(1));
@@ -163,14 +207,16 @@ pub fn check_audit_log(reader: impl std::io::Read) -> Result<(), String> {
     check_json(reader)
 }
 
-fn check_json(mut reader: impl std::io::BufRead) -> Result<(), String> {
+fn check_json(mut reader: impl std::io::BufRead) -> Result<(), CheckError> {
     use serde::de::Deserializer as _;
     // BOM and blank space.
     let mut bom_checked = false;
     let first = loop {
-        let buf = reader.fill_buf().map_err(|e| e.to_string())?;
+        let buf = reader
+            .fill_buf()
+            .map_err(|e| CheckError::Read(e.to_string()))?;
         if buf.is_empty() {
-            return Err("it is empty or only blank space".into());
+            return Err(CheckError::Empty);
         }
         if !bom_checked {
             bom_checked = true;
@@ -196,12 +242,16 @@ fn check_json(mut reader: impl std::io::BufRead) -> Result<(), String> {
     let located = |e: serde_json::Error| {
         use serde_json::error::Category;
         let what = match e.classify() {
-            Category::Io => return format!("it cannot be read: {e}"),
+            Category::Io => return CheckError::Unreadable(e.to_string()),
             Category::Syntax => "invalid JSON",
             Category::Data => "a value that is not an event",
             Category::Eof => "it is cut short",
         };
-        format!("{what} at line {} column {}", e.line(), e.column())
+        CheckError::Json {
+            what,
+            line: e.line(),
+            column: e.column(),
+        }
     };
     match first {
         b'[' => de.deserialize_seq(ObjectsVisitor).map_err(located),
@@ -210,18 +260,18 @@ fn check_json(mut reader: impl std::io::BufRead) -> Result<(), String> {
             match values.next() {
                 Some(Ok(IgnoredOrObject(Some(first)))) => {
                     if let Sniff::Not(_) = judge_object(first) {
-                        return Err("it is an API error, not an audit log".into());
+                        return Err(CheckError::ApiError);
                     }
                 }
                 Some(Err(e)) => return Err(located(e)),
-                _ => return Err("its first value is not a JSON object".into()),
+                _ => return Err(CheckError::FirstNotObject),
             }
             for value in values {
                 value.map_err(located)?;
             }
             Ok(())
         }
-        _ => Err("it does not start with '[' or '{'".into()),
+        _ => Err(CheckError::Start),
     }
 }
 
@@ -319,7 +369,7 @@ mod check_tests {
 /// filling memory).
 pub struct StreamCheck {
     tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
-    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+    thread: Option<std::thread::JoinHandle<Result<(), CheckError>>>,
 }
 
 impl Default for StreamCheck {
@@ -354,11 +404,11 @@ impl StreamCheck {
     }
 
     /// The end of the bytes: the verdict.
-    pub fn finish(mut self) -> Result<(), String> {
+    pub fn finish(mut self) -> Result<(), CheckError> {
         self.tx = None;
         match self.thread.take().map(std::thread::JoinHandle::join) {
             Some(Ok(verdict)) => verdict,
-            _ => Err("the check of the audit log failed".into()),
+            _ => Err(CheckError::Failed),
         }
     }
 }

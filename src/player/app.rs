@@ -38,7 +38,7 @@ use super::background::{Analysis, Background};
 use super::clock::{Clock, ClockOptions};
 use super::layout::{self, Areas, Needs};
 use super::panels::{self, Cx, Panels};
-use super::playback::Playback;
+use super::playback::{Playback, StartAtError};
 use super::prompt::Prompt;
 use super::search::Search;
 use super::viewport::Viewport;
@@ -138,7 +138,7 @@ pub struct App {
     pub(crate) loading: Option<loading::Loading>,
     read_percent: u8,
     /// Reading the whole recording failed: the error, said once the terminal is restored.
-    failed: Option<String>,
+    failed: Option<crate::error::Error>,
     /// The whole came in: a search made on its start is found again in its analysis.
     search_again: bool,
 }
@@ -151,7 +151,7 @@ impl App {
         opts: Options,
         size: (u16, u16),
         now: Duration,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StartAtError> {
         let bg = Background::spawn(&loaded);
         Self::with_background(loaded, opts, size, now, bg)
     }
@@ -162,7 +162,7 @@ impl App {
         size: (u16, u16),
         now: Duration,
         bg: Background,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StartAtError> {
         // the recording's warnings (the frame says a guessed size), once, at start
         let warned = match loaded.tl.warnings.as_slice() {
             [] => None,

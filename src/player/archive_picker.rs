@@ -4,7 +4,7 @@
 
 use super::app;
 use super::finder::Found;
-use super::picker::{Action, Effect};
+use super::picker::{Action, Effect, Failure};
 use super::run::{self, TerminalError};
 use super::session::{pick, ready, ContextOf, Effects, Msg};
 use crate::archive::{self, Filter, Place, Query, Scope, SessionMeta};
@@ -44,12 +44,12 @@ fn as_session(m: SessionMeta) -> Session {
 pub const SEARCH_LIMIT: usize = 500;
 
 /// The archive's hits for `query`, as the picker shows them.
-fn search(place: &Place, query: &str) -> Result<Vec<Found>, String> {
-    let q = Query::parse(query).map_err(|e| e.to_string())?;
-    let store = archive::open_existing(place).map_err(|e| e.to_string())?;
+fn search(place: &Place, query: &str) -> Result<Vec<Found>, Failure> {
+    let q = Query::parse(query).map_err(Failure::of)?;
+    let store = archive::open_existing(place).map_err(Failure::of)?;
     let hits = store
         .search(&q, Scope::All, &Filter::default(), SEARCH_LIMIT)
-        .map_err(|e| e.to_string())?;
+        .map_err(Failure::of)?;
     Ok(hits
         .into_iter()
         .map(|h| Found {
@@ -84,7 +84,7 @@ impl Effects for ArchivePicking {
                 let listed = archive::open_existing(&self.place)
                     .and_then(|s| s.list(&Filter::default()))
                     .map(|l| l.into_iter().map(as_session).collect())
-                    .map_err(|e| e.to_string());
+                    .map_err(Failure::of);
                 let _ = tx.send(Msg::Picker(Action::Listed(listed)));
             }
             Effect::Download { ticket, id, .. } => {
@@ -97,7 +97,7 @@ impl Effects for ArchivePicking {
                         ..settings
                     };
                     let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
-                    let read = recording::open(&source, &settings).map_err(|e| e.to_string());
+                    let read = recording::open(&source, &settings).map_err(Failure::of);
                     let _ = tx.send(ready(ticket, read, context_of.as_ref()));
                 };
                 if let Err(e) = std::thread::Builder::new()
@@ -230,7 +230,7 @@ mod tests {
         assert!(hits[0].snippet.contains("\u{2}hello\u{3}"), "{:?}", hits[0]);
         assert!(found("nothing-like-this").unwrap().is_empty());
         let e = found("\"open").unwrap_err();
-        assert!(e.starts_with("bad search query"), "{e}");
+        assert!(e.to_string().starts_with("bad search query"), "{e}");
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Picker {
                 if let Some((_, results)) = f.shown.as_mut() {
                     *results = match r {
                         Ok(hits) => Results::Found(hits),
-                        Err(e) => Results::Failed(e),
+                        Err(e) => Results::Failed(e.to_string()),
                     };
                     self.selected = 0;
                 }
@@ -216,9 +216,9 @@ mod tests {
         p.update(Action::SearchOpen);
         p.update(Action::SearchType('"'));
         p.update(Action::SearchRun);
-        p.update(Action::Found(Err(
-            "bad search query: a quote is not closed".into(),
-        )));
+        p.update(Action::Found(Err(crate::player::picker::Failure::of(
+            "bad search query: a quote is not closed",
+        ))));
         assert_eq!(
             p.finder().shown,
             Some((

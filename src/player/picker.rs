@@ -34,7 +34,7 @@ pub enum Action {
     /// Time passed (the spinner turns).
     Tick(Duration),
     /// The listing arrived (or failed: the message to show).
-    Listed(Result<Vec<Session>, String>),
+    Listed(Result<Vec<Session>, Failure>),
     /// Download `ticket` has received `done` bytes of `total`.
     Progress {
         ticket: u64,
@@ -63,8 +63,27 @@ pub enum Action {
     /// Enter in the search prompt: run the search.
     SearchRun,
     /// The search's hits arrived (or it failed: the message to show).
-    Found(Result<Vec<Found>, String>),
+    Found(Result<Vec<Found>, Failure>),
 }
+
+/// Why something the picker asked for (a listing, a download, a search) failed: already
+/// worded by the layer that met it, as the picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure(String);
+
+impl Failure {
+    pub fn of(e: impl std::fmt::Display) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// What the loop must do for the picker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,7 +272,7 @@ impl Picker {
                 }
                 self.listing = Listing::Loaded(list);
             }
-            Action::Listed(Err(e)) => self.listing = Listing::Failed(e),
+            Action::Listed(Err(e)) => self.listing = Listing::Failed(e.to_string()),
             Action::Progress {
                 ticket,
                 done,
@@ -473,7 +492,7 @@ pub(crate) mod tests {
         assert!(p.message().unwrap().contains("no audit log"));
         // the listing failing, then reloaded
         let mut p = Picker::new("my-app", (100, 20));
-        p.update(Action::Listed(Err("app not found".into())));
+        p.update(Action::Listed(Err(Failure::of("app not found"))));
         assert_eq!(p.listing(), &Listing::Failed("app not found".into()));
         assert!(!p.busy());
         assert_eq!(p.update(Action::Reload), Some(Effect::List));

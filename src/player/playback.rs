@@ -7,6 +7,18 @@ use crate::timeline::{Kind, Nanos, TimeError, TimeSpec, Timeline, Within, NANOS_
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `--start-at` names no moment of the recording (a usage error: exit status 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartAtError(pub TimeError);
+
+impl std::fmt::Display for StartAtError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--start-at: {}", self.0)
+    }
+}
+
+impl std::error::Error for StartAtError {}
+
 /// Keystrokes stay beside the status this long (wall time, at the current speed).
 pub const KEYS_SHOWN: Duration = Duration::from_millis(1500);
 /// A marker's label stays in the status line this long after it (recording time).
@@ -71,12 +83,12 @@ impl Playback {
         start_at: Option<&TimeSpec>,
         within: Within,
         paused: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), StartAtError> {
         let mut at_end = false;
         if let Some(spec) = start_at {
             let t = spec
                 .resolve_within(&self.tl, within)
-                .map_err(|e| format!("--start-at: {e}"))?;
+                .map_err(StartAtError)?;
             self.clock.seek(now, t);
             at_end = t >= self.tl.duration() && self.tl.duration() > 0;
         }
@@ -236,7 +248,7 @@ impl Playback {
     pub fn go_to(&mut self, now: Duration, text: &str) -> Option<String> {
         let spec = match text.parse::<TimeSpec>() {
             Ok(spec) => spec,
-            Err(e) => return Some(e),
+            Err(e) => return Some(e.to_string()),
         };
         let clamp = Within {
             clamp: true,
@@ -244,7 +256,7 @@ impl Playback {
         };
         let outside = matches!(
             spec.resolve_within(&self.tl, Within::default()),
-            Err(TimeError::Outside(_))
+            Err(TimeError::Outside { .. })
         );
         match spec.resolve_within(&self.tl, clamp) {
             Ok(t) => {

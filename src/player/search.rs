@@ -18,6 +18,24 @@ use unicode_width::UnicodeWidthStr;
 /// Hits kept at most (a pattern such as `e` in a big log would find millions).
 pub const MAX_HITS: usize = 100_000;
 
+/// Why `n`/`N` has no hit to go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoHit {
+    /// The text to search is still being prepared.
+    Preparing,
+    /// Nothing matches the pattern (as typed).
+    NoMatch(String),
+}
+
+impl std::fmt::Display for NoHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoHit::Preparing => f.write_str("preparing the text to search…"),
+            NoHit::NoMatch(p) => write!(f, "no match for “{}”", escape_controls(p)),
+        }
+    }
+}
+
 /// The session's output as lines of text, each tied to an event.
 #[derive(Debug, Default)]
 pub struct SearchText {
@@ -83,12 +101,12 @@ impl Search {
 
     /// Which hit `n` (`forward`) or `N` go to from the recording position `cur`, with a
     /// message when the search wrapped around; or why there is none to go to.
-    pub fn next(&self, cur: Nanos, forward: bool) -> Result<(usize, Option<String>), String> {
+    pub fn next(&self, cur: Nanos, forward: bool) -> Result<(usize, Option<String>), NoHit> {
         let Some(hits) = self.hits.as_ref() else {
-            return Err("preparing the text to search…".into());
+            return Err(NoHit::Preparing);
         };
         if hits.is_empty() {
-            return Err(format!("no match for “{}”", escape_controls(&self.pattern)));
+            return Err(NoHit::NoMatch(self.pattern.clone()));
         }
         // still on the hit last jumped to: go on from it (hits may share a moment)
         let on = self.current.filter(|&i| hits[i].t == cur);

@@ -10,7 +10,7 @@
 use super::action::Ended;
 use super::app::{self, App};
 use super::keys;
-use super::picker::{Action, Effect, Picker};
+use super::picker::{Action, Effect, Failure, Picker};
 use super::run::{self, Io, TerminalError};
 use crate::context::merge::Row;
 use crate::recording::{self, Recording, Settings, Source};
@@ -39,7 +39,7 @@ pub(crate) enum Msg {
 /// The context entries (`--with`) of a session once it is read, or the error that says why
 /// they cannot be: run on the download's thread (a context URI is fetched over the session's
 /// window).
-pub type ContextOf = Arc<dyn Fn(&Recording) -> Result<Vec<Row>, String> + Send + Sync>;
+pub type ContextOf = Arc<dyn Fn(&Recording) -> Result<Vec<Row>, Failure> + Send + Sync>;
 
 /// Where the sessions come from, and how to play them.
 pub struct Picking {
@@ -71,7 +71,7 @@ impl Effects for Picking {
                 size_hint,
             } => self.download(ticket, id, size_hint, tx.clone()),
             Effect::Search { .. } => {
-                let e = "search needs the archive: auditty play --archive".to_string();
+                let e = Failure::of("search needs the archive: auditty play --archive");
                 let _ = tx.send(Msg::Picker(Action::Found(Err(e))));
             }
         }
@@ -82,7 +82,7 @@ impl Picking {
     fn list(&self, tx: Sender<Msg>) {
         let (cfg, app) = (self.cfg.clone(), self.app.clone());
         spawn("auditty-sessions", move || {
-            let r = scalingo::sessions(cfg, &app, None).map_err(|e| e.to_string());
+            let r = scalingo::sessions(cfg, &app, None).map_err(Failure::of);
             let _ = tx.send(Msg::Picker(Action::Listed(r)));
         });
     }
@@ -115,7 +115,7 @@ impl Picking {
                     }
                 };
             let _ = tx.send(Msg::Picker(Action::Fetched { ticket }));
-            let read = recording::from_bytes(&source, bytes, &settings).map_err(|e| e.to_string());
+            let read = recording::from_bytes(&source, bytes, &settings).map_err(Failure::of);
             let _ = tx.send(ready(ticket, read, context_of.as_ref()));
         });
     }
@@ -125,7 +125,7 @@ impl Picking {
 /// (`context_of`), or why it cannot be played.
 pub(crate) fn ready(
     ticket: u64,
-    read: Result<Recording, String>,
+    read: Result<Recording, Failure>,
     context_of: Option<&ContextOf>,
 ) -> Msg {
     let with_context = read.and_then(|loaded| {
@@ -138,7 +138,10 @@ pub(crate) fn ready(
             loaded,
             context,
         },
-        Err(message) => Msg::Picker(Action::Failed { ticket, message }),
+        Err(e) => Msg::Picker(Action::Failed {
+            ticket,
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -187,7 +190,10 @@ pub(crate) fn pick(
                         opts.start_at = Some(crate::timeline::TimeSpec::Offset(t));
                     }
                     match App::new(loaded, opts, size, io.now()) {
-                        Err(message) => Action::Failed { ticket, message },
+                        Err(e) => Action::Failed {
+                            ticket,
+                            message: e.to_string(),
+                        },
                         Ok(mut player) => {
                             picker.update(Action::Opened { ticket });
                             player.set_context(context);

@@ -32,14 +32,26 @@ impl Level {
     }
 }
 
+/// A level that is none of `high`, `medium`, `low` (the text given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidLevel(pub String);
+
+impl std::fmt::Display for InvalidLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid level '{}': use high, medium or low", self.0)
+    }
+}
+
+impl std::error::Error for InvalidLevel {}
+
 impl std::str::FromStr for Level {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = InvalidLevel;
+    fn from_str(s: &str) -> Result<Self, InvalidLevel> {
         match s {
             "low" => Ok(Level::Low),
             "medium" => Ok(Level::Medium),
             "high" => Ok(Level::High),
-            _ => Err(format!("invalid level '{s}': use high, medium or low")),
+            _ => Err(InvalidLevel(s.to_string())),
         }
     }
 }

@@ -53,9 +53,14 @@ pub enum ApiError {
     /// The user interrupted (Ctrl-C); nothing was saved.
     Interrupted,
     /// What `fetch` received does not parse as an audit log (`path`: where it was going).
-    Invalid { path: String, reason: String },
+    Invalid {
+        path: String,
+        reason: crate::formats::sniff::CheckError,
+    },
     /// The same, found once it was written to standard output.
-    InvalidStreamed { reason: String },
+    InvalidStreamed {
+        reason: crate::formats::sniff::CheckError,
+    },
     /// A failure of the HTTP layer (transport, retries given up, bodies), worded there.
     Net(net::Error),
 }
@@ -152,12 +157,12 @@ impl fmt::Display for ApiError {
                 f,
                 "what the server sent for {} is not an audit log ({}); nothing was saved",
                 esc(path),
-                esc(reason)
+                esc(&reason.to_string())
             ),
             ApiError::InvalidStreamed { reason } => write!(
                 f,
                 "what the server sent is not an audit log ({}); it was written to standard output as it came",
-                esc(reason)
+                esc(&reason.to_string())
             ),
             ApiError::Net(e) => e.fmt(f),
         }

@@ -260,10 +260,10 @@ impl Client {
             let res = self.tokened_success(res, &url).await?;
             let bytes = self.read_all(res, &url, &what, limit).await?;
             let room = limit.saturating_sub(out.len() as u64);
-            let text = gunzip(&bytes, room).map_err(|detail| {
+            let text = gunzip(&bytes, room).map_err(|e| {
                 ApiError::Net(net::Error::BadAnswer {
                     what: what.clone(),
-                    detail,
+                    detail: e.to_string(),
                 })
             })?;
             out.extend_from_slice(&text);
@@ -285,11 +285,36 @@ fn add_query_values(redactor: &mut net::Redactor, url: &Url) {
     }
 }
 
+/// Why an archive of logs cannot be used.
+#[derive(Debug)]
+enum GunzipError {
+    /// Plain bytes over the limit.
+    TooLarge(u64),
+    /// Gzip that decompresses to more than the limit.
+    HoldsTooMuch(u64),
+    NotGzip(std::io::Error),
+}
+
+impl std::fmt::Display for GunzipError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GunzipError::TooLarge(limit) => {
+                write!(f, "it is larger than the limit of {limit} bytes")
+            }
+            GunzipError::HoldsTooMuch(limit) => write!(
+                f,
+                "it holds more than the limit of {limit} bytes (set AUDITTY_MAX_BYTES to raise it)"
+            ),
+            GunzipError::NotGzip(e) => write!(f, "it is not readable gzip ({e})"),
+        }
+    }
+}
+
 /// Gzip (one member or several) decompressed, at most `limit` bytes; other bytes as they are.
-fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, GunzipError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         if bytes.len() as u64 > limit {
-            return Err(format!("it is larger than the limit of {limit} bytes"));
+            return Err(GunzipError::TooLarge(limit));
         }
         return Ok(bytes.to_vec());
     }
@@ -297,11 +322,9 @@ fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     flate2::read::MultiGzDecoder::new(bytes)
         .take(limit.saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| format!("it is not readable gzip ({e})"))?;
+        .map_err(GunzipError::NotGzip)?;
     if out.len() as u64 > limit {
-        return Err(format!(
-            "it holds more than the limit of {limit} bytes (set AUDITTY_MAX_BYTES to raise it)"
-        ));
+        return Err(GunzipError::HoldsTooMuch(limit));
     }
     Ok(out)
 }

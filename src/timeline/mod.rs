@@ -27,16 +27,27 @@ pub const NANOS_PER_SEC: u64 = 1_000_000_000;
 /// stands, rather than showing times that are in no file.
 pub const MAX_SPAN: Nanos = i64::MAX as u64;
 
-/// What is wrong with an event at `t`, if it lies past [`MAX_SPAN`].
-pub fn check_span(t: i128) -> Result<Nanos, String> {
+/// An event lies past [`MAX_SPAN`] from the recording's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanError;
+
+impl std::fmt::Display for SpanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "this event is more than 292 years after the recording's start: auditty cannot \
+             represent a recording that spans so long",
+        )
+    }
+}
+
+impl std::error::Error for SpanError {}
+
+/// `t` as a time on a timeline, or the error of an event that lies past [`MAX_SPAN`].
+pub fn check_span(t: i128) -> Result<Nanos, SpanError> {
     if (0..=MAX_SPAN as i128).contains(&t) {
         Ok(t as Nanos)
     } else {
-        Err(
-            "this event is more than 292 years after the recording's start: auditty cannot \
-             represent a recording that spans so long"
-                .to_string(),
-        )
+        Err(SpanError)
     }
 }
 

@@ -51,28 +51,82 @@ pub struct Within {
 /// Why a TIME does not designate a moment of a recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeError {
-    /// Before the start or after the end (the message names the recording's span).
-    Outside(String),
-    /// The recording cannot say (no start timestamp for a wall-clock time).
-    Unusable(String),
+    /// Before the start (`before`) or after the end of the recording, whose span is given
+    /// as [`span`] says it.
+    Outside { before: bool, span: String },
+    /// The recording cannot say: it has no start timestamp, and the time is a wall-clock one.
+    NoStart,
 }
 
 impl std::fmt::Display for TimeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TimeError::Outside(s) | TimeError::Unusable(s) => f.write_str(s),
+            TimeError::Outside { before, span } => {
+                let side = if *before { "before" } else { "after" };
+                write!(
+                    f,
+                    "that is {side} the recording, which runs {span} (--clamp takes the nearest end)"
+                )
+            }
+            TimeError::NoStart => f.write_str(NO_START),
+        }
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+/// Why a TIME argument cannot be read (the argument is shown cut short, so that an error
+/// line stays short whatever was typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseTimeError {
+    /// None of the forms of [`FORMS`].
+    Form(String),
+    /// A percentage outside 0%..=100%.
+    Percentage(String),
+    /// It starts as a timestamp, but is not one (chrono says why).
+    Timestamp {
+        shown: String,
+        reason: chrono::ParseError,
+    },
+}
+
+impl std::fmt::Display for ParseTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseTimeError::Form(shown) => write!(f, "invalid time '{shown}': use {FORMS}"),
+            ParseTimeError::Percentage(shown) => write!(
+                f,
+                "invalid time '{shown}': a percentage is between 0% and 100%"
+            ),
+            ParseTimeError::Timestamp { shown, reason } => {
+                write!(f, "invalid timestamp '{shown}': {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParseTimeError {}
+
+impl ParseTimeError {
+    /// What is wrong, without the argument where the message would open with it (for clap's
+    /// words, which quote it already).
+    pub fn reason(&self) -> String {
+        match self {
+            ParseTimeError::Form(_) => format!("use {FORMS}"),
+            ParseTimeError::Percentage(_) => "a percentage is between 0% and 100%".into(),
+            ParseTimeError::Timestamp { .. } => self.to_string(),
         }
     }
 }
 
 impl FromStr for TimeSpec {
-    type Err = String;
+    type Err = ParseTimeError;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, ParseTimeError> {
         let s = s.trim();
         // the argument as given, cut short: an error line stays short whatever was typed
         let shown = crate::formats::cut(s, 40);
-        let bad = || format!("invalid time '{shown}': use {FORMS}");
+        let bad = || ParseTimeError::Form(shown.to_string());
         match s {
             "" => return Err(bad()),
             "start" | "begin" => return Ok(TimeSpec::Start),
@@ -82,14 +136,15 @@ impl FromStr for TimeSpec {
         if let Some(p) = s.strip_suffix('%') {
             let v: f64 = p.trim().parse().map_err(|_| bad())?;
             if !(0.0..=100.0).contains(&v) {
-                return Err(format!(
-                    "invalid time '{shown}': a percentage is between 0% and 100%"
-                ));
+                return Err(ParseTimeError::Percentage(shown.to_string()));
             }
             return Ok(TimeSpec::Fraction(v / 100.0));
         }
         if s.len() > 10 && s.as_bytes().get(4) == Some(&b'-') {
-            return timestamp(s).map_err(|e| format!("invalid timestamp '{shown}': {e}"));
+            return timestamp(s).map_err(|reason| ParseTimeError::Timestamp {
+                shown: shown.to_string(),
+                reason,
+            });
         }
         if let Some(t) = s.strip_prefix(['@', 'T', 't']) {
             return of_day(t).ok_or_else(bad);
@@ -113,14 +168,14 @@ impl FromStr for TimeSpec {
 }
 
 /// RFC 3339, with a space for `T`, or without an offset (a local timestamp).
-fn timestamp(s: &str) -> Result<TimeSpec, String> {
+fn timestamp(s: &str) -> Result<TimeSpec, chrono::ParseError> {
     let t = s.replacen(' ', "T", 1);
     match DateTime::parse_from_rfc3339(&t) {
         Ok(at) => Ok(TimeSpec::Absolute(at)),
         Err(e) => NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.f")
             .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M"))
             .map(TimeSpec::Local)
-            .map_err(|_| e.to_string()),
+            .map_err(|_| e),
     }
 }
 
@@ -243,13 +298,11 @@ impl clap::builder::TypedValueParser for TimeParser {
         value: &std::ffi::OsStr,
     ) -> Result<TimeSpec, clap::Error> {
         let s = value.to_string_lossy();
-        s.parse().map_err(|e: String| {
+        s.parse().map_err(|e: ParseTimeError| {
             let name = arg.map_or_else(|| "TIME".to_string(), |a| a.to_string());
             let shown = crate::formats::cut(&s, 40);
             // the value is quoted once: clap's words quote it already
-            let e = e
-                .strip_prefix(&format!("invalid time '{}': ", crate::formats::cut(s.trim(), 40)))
-                .map_or(e.clone(), str::to_string);
+            let e = e.reason();
             clap::Error::raw(
                 clap::error::ErrorKind::ValueValidation,
                 format!("invalid value '{shown}' for '{name}': {e}\n\nFor more information, try '--help'.\n"),
@@ -288,7 +341,7 @@ impl TimeSpec {
     /// The position this designates in `tl`, in nanoseconds from its start, unchecked:
     /// negative when a wall-clock time lies before the recording, past the duration after
     /// it. Times of day are read on the start's date, in the recording's offset.
-    pub fn resolve(&self, tl: &Timeline) -> Result<i128, String> {
+    pub fn resolve(&self, tl: &Timeline) -> Result<i128, TimeError> {
         let d = tl.duration() as i128;
         Ok(match self {
             TimeSpec::Start => 0,
@@ -297,9 +350,9 @@ impl TimeSpec {
             TimeSpec::Fraction(f) => (d as f64 * f).round() as i128,
             TimeSpec::Absolute(at) => since_start(tl, at)?,
             TimeSpec::Local(_) | TimeSpec::OfDay { .. } => {
-                let start = tl.start.ok_or(NO_START)?;
+                let start = tl.start.ok_or(TimeError::NoStart)?;
                 let at = self.instants(&start, &start, false).next();
-                since_start(tl, &at.ok_or(NO_START)?)?
+                since_start(tl, &at.ok_or(TimeError::NoStart)?)?
             }
         })
     }
@@ -317,7 +370,7 @@ impl TimeSpec {
             },
             TimeSpec::OfDay { .. } => {
                 if tl.start.is_none() {
-                    return Err(TimeError::Unusable(NO_START.into()));
+                    return Err(TimeError::NoStart);
                 }
                 match self.of_day_inside(tl, within.utc) {
                     Some(t) => t,
@@ -325,7 +378,7 @@ impl TimeSpec {
                 }
             }
             TimeSpec::Local(_) => self.first_instant(tl, within.utc)?,
-            _ => self.resolve(tl).map_err(TimeError::Unusable)?,
+            _ => self.resolve(tl)?,
         };
         if inside(t) {
             return Ok(t as Nanos);
@@ -333,19 +386,18 @@ impl TimeSpec {
         if within.clamp {
             return Ok(t.clamp(0, d) as Nanos);
         }
-        let side = if t < 0 { "before" } else { "after" };
-        Err(TimeError::Outside(format!(
-            "that is {side} the recording, which runs {} (--clamp takes the nearest end)",
-            span(tl, within.utc)
-        )))
+        Err(TimeError::Outside {
+            before: t < 0,
+            span: span(tl, within.utc),
+        })
     }
 
     /// The first wall-clock reading of a time of day or local timestamp, as a position.
     fn first_instant(&self, tl: &Timeline, utc: bool) -> Result<i128, TimeError> {
-        let start = tl.start.ok_or(TimeError::Unusable(NO_START.into()))?;
+        let start = tl.start.ok_or(TimeError::NoStart)?;
         let at = self.instants(&start, &start, utc).next();
-        let at = at.ok_or(TimeError::Unusable(NO_START.into()))?;
-        since_start(tl, &at).map_err(TimeError::Unusable)
+        let at = at.ok_or(TimeError::NoStart)?;
+        since_start(tl, &at)
     }
 
     /// A time of day's reading that falls inside the recording, if one does.
@@ -395,8 +447,8 @@ impl TimeSpec {
 }
 
 /// Nanoseconds from the recording's start to `at` (very far ones saturate).
-fn since_start(tl: &Timeline, at: &DateTime<FixedOffset>) -> Result<i128, String> {
-    let start = tl.start.ok_or(NO_START)?;
+fn since_start(tl: &Timeline, at: &DateTime<FixedOffset>) -> Result<i128, TimeError> {
+    let start = tl.start.ok_or(TimeError::NoStart)?;
     let delta = at.signed_duration_since(start);
     Ok(delta.num_nanoseconds().map(i128::from).unwrap_or({
         if delta < chrono::Duration::zero() {
@@ -517,11 +569,17 @@ mod tests {
         assert_eq!(at(&tl, "2019-05-03T10:27:10.25", w), Ok(s(9.75)));
         let utc = Within { utc: true, ..w };
         assert_eq!(at(&tl, "08:27:40", utc), Ok(s(39.5)));
-        assert!(matches!(at(&tl, "08:27:40", w), Err(TimeError::Outside(_))));
+        assert!(matches!(
+            at(&tl, "08:27:40", w),
+            Err(TimeError::Outside { .. })
+        ));
         // an offset inside wins over a time of day
         assert_eq!(at(&tl, "0:00:20", w), Ok(s(20.0)));
         // M:SS is an offset only
-        assert!(matches!(at(&tl, "10:27", w), Err(TimeError::Outside(_))));
+        assert!(matches!(
+            at(&tl, "10:27", w),
+            Err(TimeError::Outside { .. })
+        ));
     }
 
     #[test]
@@ -543,16 +601,17 @@ mod tests {
         assert_eq!(at(&tl, "100%", w), Ok(53 * NANOS_PER_SEC));
         // no start time: a time of day cannot be placed
         let none = Timeline::new(vec![]);
-        assert!(matches!(
-            at(&none, "@10:27", w),
-            Err(TimeError::Unusable(_))
-        ));
+        assert!(matches!(at(&none, "@10:27", w), Err(TimeError::NoStart)));
     }
 
     #[test]
     fn malformed_times_list_the_forms() {
         let e = "yesterday".parse::<TimeSpec>().unwrap_err();
-        assert!(e.contains("a time of day (10:27:40.352, @10:27"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("a time of day (10:27:40.352, @10:27"),
+            "{e}"
+        );
         for s in ["@25:00", "@10:7", "10:27:40 +2", "T", "@"] {
             assert!(s.parse::<TimeSpec>().is_err(), "{s} should be rejected");
         }

@@ -26,8 +26,8 @@ impl App {
         };
         match s.next(cur, forward) {
             // "no match" is said once, by the status line
-            Err(_) if s.hits.as_ref().is_some_and(|h| h.is_empty()) => {}
-            Err(m) => self.message = Some(m),
+            Err(crate::player::search::NoHit::NoMatch(_)) => {}
+            Err(m) => self.message = Some(m.to_string()),
             Ok((i, wrapped)) => {
                 self.say(wrapped);
                 self.jump_to_hit(now, i);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Polled with the time now: the whole recording, or the error reading it gave, once done.
-pub type Poll = Box<dyn FnMut(Duration) -> Option<Result<Recording, String>>>;
+pub type Poll = Box<dyn FnMut(Duration) -> Option<Result<Recording, crate::error::Error>>>;
 
 /// The whole recording being read.
 pub struct Loading {
@@ -40,8 +40,8 @@ impl App {
     }
 
     /// Reading the whole recording failed (the player has ended): the error, one line.
-    pub fn failed(&self) -> Option<&str> {
-        self.failed.as_deref()
+    pub fn failed(&self) -> Option<&crate::error::Error> {
+        self.failed.as_ref()
     }
 
     /// Take the whole recording in, if it has arrived.
@@ -153,8 +153,12 @@ mod tests {
                     return None;
                 }
                 Some(match fail {
-                    false => whole.take().ok_or_else(|| "given twice".to_string()),
-                    true => Err("big.json: 9:1: EOF while parsing a list".into()),
+                    false => whole
+                        .take()
+                        .ok_or_else(|| crate::error::Error::Runtime("given twice".into())),
+                    true => Err(crate::error::Error::Runtime(
+                        "big.json: 9:1: EOF while parsing a list".into(),
+                    )),
                 })
             }),
             Box::new(|| 42),
@@ -284,7 +288,10 @@ mod tests {
         let mut io = FakeIo::new(vec![(60_000, key('q'))]);
         run_loop(&mut a, &mut io).unwrap();
         assert!(a.should_quit());
-        assert_eq!(a.failed(), Some("big.json: 9:1: EOF while parsing a list"));
+        assert_eq!(
+            a.failed().map(|e| e.to_string()).as_deref(),
+            Some("big.json: 9:1: EOF while parsing a list")
+        );
         assert!(io.now < ms(1000), "ended when it failed: {:?}", io.now);
     }
 }

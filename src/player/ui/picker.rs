@@ -387,9 +387,9 @@ mod tests {
     #[test]
     fn error() {
         let mut p = Picker::new("my-app", (100, 12));
-        p.update(Action::Listed(Err(
-            "app my-app not found (check the name, and that your token can see it)".into(),
-        )));
+        p.update(Action::Listed(Err(crate::player::picker::Failure::of(
+            "app my-app not found (check the name, and that your token can see it)",
+        ))));
         insta::assert_snapshot!(shot(&p).backend());
     }
 
@@ -424,7 +424,9 @@ mod tests {
         let s = format!("{}", t.backend());
         assert!(s.contains("^[]0;pwned^G"), "{s}");
         assert!(s.contains("app^[[31m"), "{s}");
-        p.update(Action::Listed(Err("bad\u{1b}[2Jthing".into())));
+        p.update(Action::Listed(Err(crate::player::picker::Failure::of(
+            "bad\u{1b}[2Jthing",
+        ))));
         let s = format!("{}", shot(&p).backend());
         assert!(s.contains("bad^[[2Jthing"), "{s}");
     }
