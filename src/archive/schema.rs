@@ -44,6 +44,9 @@ pub const MIGRATIONS: &[Step] = &[
     // 2: the content in chunks, compressed, and an index of their words alone; the pieces of
     // version 1 moved into them
     Step::Code(super::sqlite::chunked_content),
+    // 3: each chunk's number of words, to rank the chunks that match by (not FTS5's bm25,
+    // which computed a score for every match)
+    Step::Code(super::sqlite::counted_chunks),
 ];
 
 /// The version this auditty writes.

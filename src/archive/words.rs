@@ -81,6 +81,20 @@ pub fn words(text: &str) -> Vec<Word> {
     out
 }
 
+/// How many words `text` holds (as [`words`] finds them, counted without being folded).
+pub fn count(text: &str) -> usize {
+    let mut n = 0;
+    let mut inside = false;
+    for c in text.chars() {
+        let w = is_word_char(c);
+        if w && !inside {
+            n += 1;
+        }
+        inside = w;
+    }
+    n
+}
+
 /// `text` cut before every [`MAX_WORDS`]th word, so that each piece's words fit a
 /// `tsvector`.
 #[cfg(test)]
@@ -266,6 +280,19 @@ pub fn snippet(text: &str, q: &Query) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_are_counted_as_they_are_found() {
+        for text in [
+            "",
+            "  ",
+            "psql -c 'DROP TABLE users'",
+            "état-civil 42\u{e9}x",
+            "a\nb\tc",
+        ] {
+            assert_eq!(count(text), words(text).len(), "{text:?}");
+        }
+    }
+
     use super::*;
 
     fn folded(s: &str) -> Vec<String> {

@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub(crate) use content::chunked_content;
+pub(crate) use content::{chunked_content, counted_chunks};
 
 /// The database's file in the archive's folder.
 pub const DB_FILE: &str = "archive.db";

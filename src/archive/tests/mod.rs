@@ -456,4 +456,13 @@ fn a_sqlite_archive_of_version_1_opens_with_its_content_in_chunks() {
         )
         .unwrap();
     assert_eq!(old, 0, "the old table is gone");
+    // version 3: each chunk's words counted, to rank by
+    let counted: Vec<(String, i64)> = conn
+        .prepare("SELECT kind, nwords FROM chunks WHERE session = 1 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(counted, [("command".into(), 5), ("output".into(), 2)]);
 }
