@@ -19,7 +19,7 @@ use crate::emulator::newline::Newlines;
 use crate::emulator::Term;
 use crate::error::{Error, Result};
 use crate::recording::Recording;
-use crate::review::redact::guard::Guard;
+use crate::review::redact::guard::{Guard, Outcome};
 use crate::timeline::squeeze::Squeeze;
 use crate::timeline::{Kind, Nanos};
 use chrono::{DateTime, FixedOffset};
@@ -107,6 +107,10 @@ pub struct Items<'a> {
     /// and the screen they draw watched for secrets drawn in pieces.
     masked: Option<crate::review::redact::live::Masked<'a>>,
     guard: Option<Guard<'a>>,
+    /// Events held while the guard watches for the rest of a secret drawn in pieces.
+    held: std::collections::VecDeque<Item<'a>>,
+    /// Events ready to go, in order.
+    ready: std::collections::VecDeque<Item<'a>>,
 }
 
 impl<'a> Items<'a> {
@@ -166,13 +170,17 @@ impl<'a> Items<'a> {
                     }
                     Kind::Resize { cols: c, rows: r } => {
                         match &mut guard {
-                            Some(g) => g.resize(c, r),
+                            Some(g) => drop(g.resize(c, r)),
                             None => term.resize(c, r),
                         }
                         (cols, rows) = (c, r);
                     }
                     _ => {}
                 }
+            }
+            // what the clip does not write is not held for it
+            if let Some(g) = &mut guard {
+                g.flush();
             }
             let snap = guard.as_ref().map_or(&term, |g| g.term()).snapshot();
             // what the stream's lines did not show (a secret drawn in pieces) is masked here
@@ -217,6 +225,8 @@ impl<'a> Items<'a> {
             clip: range.from.is_some(),
             masked,
             guard,
+            held: Default::default(),
+            ready: Default::default(),
         })
     }
 
@@ -249,37 +259,83 @@ impl<'a> Iterator for Items<'a> {
                 data: Cow::Owned(p),
             });
         }
-        let tl: &'a crate::timeline::Timeline = &self.loaded.tl;
-        if self.next >= self.end {
-            return None;
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Some(item);
+            }
+            if self.next >= self.end {
+                // the end: what is held goes as it is
+                if let Some(g) = &mut self.guard {
+                    g.flush();
+                }
+                self.ready.append(&mut self.held);
+                return self.ready.pop_front();
+            }
+            self.read_one();
         }
+    }
+}
+
+impl<'a> Items<'a> {
+    /// The next event read, and queued: ready, or held behind the events the guard holds.
+    fn read_one(&mut self) {
+        let tl: &'a crate::timeline::Timeline = &self.loaded.tl;
         let ev = &tl.events[self.next];
         self.next += 1;
         let data = match &mut self.masked {
             Some(m) => m.next().map_or(Cow::Borrowed(&[][..]), |(_, d)| d),
             None => tl.data(ev),
         };
-        let (code, data): (Code, Cow<'a, str>) = match ev.kind {
+        let t = self.time(ev.t);
+        let item = |code, data| Item { t, code, data };
+        match ev.kind {
             Kind::Output => {
-                let fix = self.guard.as_mut().and_then(|g| g.output(&data));
+                let outcome = self.guard.as_mut().map(|g| g.output(&data));
                 let data = utf8(self.newlines.translate(data));
-                match fix {
-                    Some(f) => (Code::Output, Cow::Owned(data.into_owned() + &f)),
-                    None => (Code::Output, data),
+                match outcome {
+                    None | Some(Outcome::Now(None)) => {
+                        self.ready.push_back(item(Code::Output, data))
+                    }
+                    Some(Outcome::Now(Some(f))) => self
+                        .ready
+                        .push_back(item(Code::Output, Cow::Owned(data.into_owned() + &f))),
+                    Some(Outcome::Held) => self.held.push_back(item(Code::Output, data)),
+                    Some(Outcome::Release(fixes)) => {
+                        self.held.push_back(item(Code::Output, data));
+                        let mut fixes = fixes.into_iter();
+                        for mut held in self.held.drain(..) {
+                            if held.code == Code::Output {
+                                if let Some(f) = fixes.next().flatten() {
+                                    held.data = Cow::Owned(held.data.into_owned() + &f);
+                                }
+                            }
+                            self.ready.push_back(held);
+                        }
+                    }
                 }
             }
             Kind::Resize { cols, rows } => {
                 if let Some(g) = &mut self.guard {
                     g.resize(cols, rows);
                 }
-                (Code::Resize, Cow::Owned(format!("{cols}x{rows}")))
+                // what was held goes before it, as it is
+                self.ready.append(&mut self.held);
+                let size = Cow::Owned(format!("{cols}x{rows}"));
+                self.ready.push_back(item(Code::Resize, size));
             }
-            Kind::Input => (Code::Input, utf8(data)),
-            Kind::Marker => (Code::Marker, utf8(data)),
-            Kind::Exit(n) => (Code::Exit, Cow::Owned(n.to_string())),
-        };
-        let t = self.time(ev.t);
-        Some(Item { t, code, data })
+            Kind::Input => self.queue(item(Code::Input, utf8(data))),
+            Kind::Marker => self.queue(item(Code::Marker, utf8(data))),
+            Kind::Exit(n) => self.queue(item(Code::Exit, Cow::Owned(n.to_string()))),
+        }
+    }
+
+    /// An event that is not output: behind those held, if any.
+    fn queue(&mut self, item: Item<'a>) {
+        if self.guard.as_ref().is_some_and(Guard::holding) {
+            self.held.push_back(item);
+        } else {
+            self.ready.push_back(item);
+        }
     }
 }
 
