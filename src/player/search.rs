@@ -39,9 +39,10 @@ impl std::fmt::Display for NoHit {
 /// The session's output as lines of text, each tied to an event.
 #[derive(Debug, Default)]
 pub struct SearchText {
+    /// The lines, each ended by a line feed. Searched without a lowercased copy: a regex
+    /// folding ASCII case finds what the lowercased text would (the copy was a quarter of
+    /// the player's memory on a 120 MB log).
     text: String,
-    /// ASCII-lowercased copy of `text` (same byte offsets).
-    lower: Vec<u8>,
     /// Start of each line in `text`, with the index of the event that completed it.
     lines: Vec<(usize, usize)>,
 }
@@ -168,7 +169,6 @@ impl SearchText {
         if !cur.is_empty() {
             st.push(cur, last_output);
         }
-        st.lower = st.text.as_bytes().to_ascii_lowercase();
         st
     }
 
@@ -202,13 +202,32 @@ impl SearchText {
         if pattern.is_empty() || pattern.contains('\n') {
             return Vec::new();
         }
-        let (hay, needle) = if ignore_case(pattern) {
-            (&self.lower[..], pattern.to_ascii_lowercase().into_bytes())
-        } else {
-            (self.text.as_bytes(), pattern.as_bytes().to_vec())
+        let hay = self.text.as_bytes();
+        // ASCII letters folded (as `to_ascii_lowercase` on both sides would), the rest as is
+        let folded = ignore_case(pattern)
+            .then(|| {
+                regex::bytes::RegexBuilder::new(&regex::escape(pattern))
+                    .case_insensitive(true)
+                    .unicode(false)
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        let starts: Box<dyn Iterator<Item = usize>> = match &folded {
+            Some(re) => Box::new(re.find_iter(hay).map(|m| m.start())),
+            None if ignore_case(pattern) => {
+                // a pattern too long for a regex: each line lowercased in turn
+                let needle = pattern.to_ascii_lowercase().into_bytes();
+                Box::new(self.lines.iter().filter_map(move |&(start, _)| {
+                    let end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |e| start + e);
+                    let line = hay[start..end].to_ascii_lowercase();
+                    memchr::memmem::find(&line, &needle).map(|at| start + at)
+                }))
+            }
+            None => Box::new(memchr::memmem::find_iter(hay, pattern.as_bytes())),
         };
         let mut hits: Vec<Hit> = Vec::new();
-        for at in memchr::memmem::find_iter(hay, &needle) {
+        for at in starts {
             let line = self.lines.partition_point(|l| l.0 <= at) - 1;
             if hits
                 .last()
@@ -350,6 +369,56 @@ mod tests {
         assert_eq!(st.find(&tl, "100%").len(), 1);
         assert!(st.find(&tl, "").is_empty());
         assert!(st.find(&tl, "[1m").is_empty(), "no control sequences");
+    }
+
+    /// The lines a lowercased copy of the text finds (how `find` searched before).
+    fn by_copy(st: &SearchText, pattern: &str) -> Vec<usize> {
+        let (hay, needle) = if ignore_case(pattern) {
+            (st.text.to_ascii_lowercase(), pattern.to_ascii_lowercase())
+        } else {
+            (st.text.clone(), pattern.to_string())
+        };
+        let mut lines: Vec<usize> = memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes())
+            .map(|at| st.lines.partition_point(|l| l.0 <= at) - 1)
+            .collect();
+        lines.dedup();
+        lines
+    }
+
+    #[test]
+    fn case_is_folded_as_a_lowercased_copy_would() {
+        let mut tl = Timeline::new(vec![]);
+        let text = "HeLLo Wörld\r\nÉTÉ été\r\na.b a*b (x) [y] $z ^w\r\nKELVIN \u{212a}elvin\r\n";
+        tl.push(0, Kind::Output, text.as_bytes());
+        let st = SearchText::build(&tl, |_| {});
+        for p in [
+            "hello",
+            "wörld",
+            "wö",
+            "été",
+            "ÉTÉ",
+            "a.b",
+            "a*b",
+            "(x)",
+            "[y]",
+            "$z",
+            "^w",
+            "kelvin",
+            "\u{212a}elvin",
+            "Hello",
+            "nothing",
+        ] {
+            let got: Vec<usize> = st
+                .find(&tl, p)
+                .iter()
+                .map(|h| match h.found {
+                    Found::Output { line, .. } => line,
+                    Found::Context(_) => usize::MAX,
+                })
+                .collect();
+            assert_eq!(got, by_copy(&st, p), "{p:?}");
+        }
+        assert_eq!(st.find(&tl, "a.b").len(), 1, "a dot is a dot");
     }
 
     #[test]
