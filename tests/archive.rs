@@ -748,11 +748,11 @@ fn a_database_that_cannot_be_used_is_one_line_without_its_password() {
                 "search",
                 "x",
                 "--db",
-                "postgres://a:hunter2@127.0.0.1/x?sslmode=require",
+                "postgres://a:hunter2@127.0.0.1/x?sslmode=sometimes",
             ],
         ),
         1,
-        "sslmode=require",
+        "sslmode=sometimes",
     );
     check(
         &offline(
@@ -761,11 +761,11 @@ fn a_database_that_cannot_be_used_is_one_line_without_its_password() {
                 "archive",
                 "ls",
                 "--db",
-                "postgres://a:hunter2@db.example.org/x",
+                "postgres://a:hunter2@db.example.org/x?sslrootcert=/nonexistent/ca.pem",
             ],
         ),
         1,
-        "no TLS",
+        "sslrootcert /nonexistent/ca.pem",
     );
 }
 

@@ -14,8 +14,8 @@
 //! - A file read back is checked against its sha256 (the server checks it on the way in, a
 //!   `CHECK` constraint): one changed since is refused.
 //!
-//! The client is `postgres` (synchronous, no TLS: the URL must name this machine, see
-//! `url.rs`). It runs a runtime of its own, which cannot start inside another one (`archive
+//! The client is `postgres` (synchronous; TLS by rustls for every host but this machine's,
+//! see `url.rs`). It runs a runtime of its own, which cannot start inside another one (`archive
 //! sync` calls the store from its async loop): there, each call runs on a thread of its own.
 
 pub(crate) mod schema;
@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
 use std::cell::RefCell;
-pub use url::DbUrl;
+pub use url::{DbUrl, Tls};
 
 pub struct PostgresStore {
     url: DbUrl,
@@ -111,11 +111,14 @@ impl PostgresStore {
     /// Connects to the database; with `create`, makes the archive's tables in it if they
     /// are missing, else a database with no archive is an error.
     pub fn open(url: &DbUrl, create: bool) -> Result<PostgresStore> {
-        let cfg = url.config()?;
+        let (cfg, tls) = url.config()?;
         let (client, found) = off_runtime(|| {
-            let mut client = cfg
-                .connect(NoTls)
-                .map_err(|e| url.error(format!("cannot connect: {}", db_text(&e))))?;
+            let connected = match &tls {
+                Tls::None => cfg.connect(NoTls),
+                Tls::Checked { roots } => cfg.connect(url.connector(roots.as_deref())?),
+            };
+            let mut client =
+                connected.map_err(|e| url.error(format!("cannot connect: {}", db_text(&e))))?;
             // a commit need not wait for its WAL to reach the disk: a server that crashes
             // loses the last sessions added whole (the next sync adds them again), never
             // part of one

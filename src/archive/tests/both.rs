@@ -229,6 +229,58 @@ fn postgres_errors_are_one_line_without_the_password() {
     assert!(!e.contains('\n'), "{e}");
 }
 
+/// A server with TLS (`.ci/run` gives its test server a certificate signed by a CA of its
+/// own, named by `$AUDITTY_TEST_PG_CA`): asked for by `sslmode=verify-full`, the archive's
+/// connection is encrypted, and the server's certificate is checked, so that without the
+/// CA (the web's roots only) it is refused in one line.
+#[test]
+fn postgres_over_tls_is_encrypted_and_its_certificate_checked() {
+    let Some(pg) = Postgres::new() else { return };
+    let Some(ca) = std::env::var_os("AUDITTY_TEST_PG_CA") else {
+        eprintln!("skipping: no TLS on the test server (set AUDITTY_TEST_PG_CA to its CA)");
+        return;
+    };
+    let mut u = url::Url::parse(&pg.db.url).unwrap();
+    u.set_host(Some("localhost")).unwrap();
+    let _ = u.set_password(Some("pw-never-shown"));
+    let checked = format!(
+        "{u}?sslmode=verify-full&sslrootcert={}",
+        ca.to_string_lossy()
+    );
+    let s = PostgresStore::open(&DbUrl::flag(&checked), true).unwrap();
+    drop(s);
+    let before: i64 = pg.db.with(|c| {
+        c.query_one("SELECT count(*) FROM schema_version", &[])
+            .unwrap()
+            .get(0)
+    });
+    assert_eq!(before, 1, "the archive was made over TLS");
+    // while a store is open, the server sees its connection encrypted
+    let s = PostgresStore::open(&DbUrl::flag(&checked), false).unwrap();
+    let name = pg.db.name.clone();
+    let encrypted: Vec<bool> = pg.db.with(move |c| {
+        c.query(
+            "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.datname = $1 AND a.application_name = 'auditty'",
+            &[&name],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    });
+    drop(s);
+    assert_eq!(encrypted, [true]);
+    // the web's roots do not know the test CA: refused, in one line, without the password
+    let unknown = format!("{u}?sslmode=require");
+    let e = PostgresStore::open(&DbUrl::flag(&unknown), false)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("cannot connect"), "{e}");
+    assert!(!e.contains("pw-never-shown") && !e.contains('\n'), "{e}");
+}
+
 /// A database of version 1 (words with their positions, no word count) opens in this one:
 /// its words stripped of them and counted, its sessions found as before.
 #[test]
