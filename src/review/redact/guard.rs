@@ -202,22 +202,11 @@ impl<'a> Guard<'a> {
         fixes
     }
 
-    /// Whether a line of the screen may hold a secret: its text read by vt100, rows joined
-    /// where they wrapped (most screens show none: the cells are not gone through).
+    /// Whether a line of the screen may hold a secret: its text as vt100 reads it, rows
+    /// joined where they wrapped, looked at in one pass (most screens show none: the cells
+    /// are not gone through).
     fn may_show(&self) -> bool {
-        let s = self.term.screen();
-        let cols = s.size().1.get();
-        let mut line = String::new();
-        for (i, row) in s.rows(0, cols).enumerate() {
-            line.push_str(&row);
-            if !s.row_wrapped(i as u16) {
-                if self.r.may_match(&line) {
-                    return true;
-                }
-                line.clear();
-            }
-        }
-        self.r.may_match(&line)
+        self.r.may_match_lines(&self.term.screen().contents())
     }
 
     /// The cells of the secrets on the screen not masked yet, or `None` when it shows none.

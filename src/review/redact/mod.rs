@@ -42,6 +42,11 @@ struct Pattern {
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     patterns: Vec<Pattern>,
+    /// The patterns with `^` and `$` at each line's ends, for a whole screen's text at once
+    /// ([`Self::may_match_lines`]); none where a pattern anchors to a text's ends (`\A`,
+    /// `\z`), which a text of many lines would change. (One `RegexSet` of them all is
+    /// slower: it loses each pattern's literal prefilter.)
+    lines: Option<Vec<Regex>>,
     /// Texts typed without echo, masked wherever they appear (a password echoed later).
     literals: Vec<String>,
 }
@@ -64,9 +69,21 @@ impl Redactor {
                 }),
                 Matcher::Hidden => None,
             })
-            .collect();
+            .collect::<Vec<Pattern>>();
+        let lines = patterns
+            .iter()
+            .map(|p| p.re.as_str())
+            .all(|s| !s.contains("\\A") && !s.contains("\\z"))
+            .then(|| {
+                patterns
+                    .iter()
+                    .map(|p| Regex::new(&format!("(?m){}", p.re.as_str())).ok())
+                    .collect::<Option<Vec<Regex>>>()
+            })
+            .flatten();
         Redactor {
             patterns,
+            lines,
             literals: Vec::new(),
         }
     }
@@ -127,10 +144,30 @@ impl Redactor {
         out
     }
 
-    /// Whether `line` may hold something to mask (a quick look before [`Self::spans`]).
-    pub fn may_match(&self, line: &str) -> bool {
-        self.patterns.iter().any(|p| p.re.is_match(line))
-            || self.literals.iter().any(|l| line.contains(l.as_str()))
+    /// Whether a text of lines (separated by `\n`) may hold something to mask, a quick look
+    /// before [`Self::spans`]: true whenever a pattern or a hidden text is in one of its
+    /// lines (and, rarely, where a pattern's `\s` runs across two). The lines of ASCII are
+    /// looked at together, each pattern going over them once; the others one by one, as
+    /// a pattern's Unicode `\b` keeps the regex engine off its fast path on any text that
+    /// is not ASCII (a whole screen with one box-drawing line in it would be slow).
+    pub fn may_match_lines(&self, text: &str) -> bool {
+        if self.literals.iter().any(|l| text.contains(l.as_str())) {
+            return true;
+        }
+        let one = |line: &str| self.patterns.iter().any(|p| p.re.is_match(line));
+        let Some(lines) = &self.lines else {
+            return text.split('\n').any(one);
+        };
+        let mut ascii = String::with_capacity(text.len());
+        for line in text.split('\n') {
+            if line.is_ascii() {
+                ascii.push_str(line);
+                ascii.push('\n');
+            } else if one(line) {
+                return true;
+            }
+        }
+        lines.iter().any(|re| re.is_match(&ascii))
     }
 
     /// A string masked, line by line (a secret may run on across its lines).

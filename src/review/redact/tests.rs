@@ -113,3 +113,51 @@ fn screen_cells_masked_in_place() {
     assert!(c.bold() && c.fgcolor() == vt100::Color::Idx(2));
     assert_eq!(m.cursor_position(), p.screen().cursor_position());
 }
+
+/// A whole screen's text looked at in one pass finds whatever a look line by line finds:
+/// the built-in patterns, a user's anchored to a line's start or end, and one anchored to
+/// the text's start (looked for line by line, then).
+#[test]
+fn a_screen_in_one_pass_finds_what_its_lines_do() {
+    let user = |pattern: &str| {
+        let toml = format!(
+            "[[rule]]\nname = \"mine\"\nlevel = \"high\"\nreason = \"r\"\noutput = '{pattern}'\nsecret = true\n"
+        );
+        Redactor::new(&Rules::load(Some(("mine.toml", &toml))).unwrap())
+    };
+    let lines = |r: &Redactor, text: &str| {
+        text.split('\n')
+            .any(|l| !r.spans(l, &mut Carry::default()).is_empty())
+    };
+    let texts = [
+        format!("$ ls\nfoo bar\nkey {AKIA} here\n$"),
+        JWT.to_string(),
+        "nothing\nto see\nhere".to_string(),
+        "TOPSECRET-1 at the start\nend: TOPSECRET-2".to_string(),
+        "x TOPSECRET-3 in the middle\ny".to_string(),
+        "a\nTOPSECRET-4 on a line of its own\nb".to_string(),
+        "a\nthe end of a line: TOPSECRET-5\nb".to_string(),
+        "╭────╮\n│ TOPSECRET-6 │\n╰────╯".to_string(),
+        format!("─ plain\n│ {AKIA} │\nTOPSECRET-7 é"),
+        "".to_string(),
+    ];
+    for r in [
+        r(),
+        user(r"^TOPSECRET-\d"),
+        user(r"TOPSECRET-\d$"),
+        user(r"\ATOPSECRET-\d"),
+    ] {
+        for t in &texts {
+            assert_eq!(r.may_match_lines(t), lines(&r, t), "{t:?}");
+        }
+    }
+    let typed = r().with_hidden(&[Hidden {
+        t: 0,
+        end: 1,
+        len: 9,
+        text: "hunter2!!".into(),
+        prompt: "Password: ".into(),
+    }]);
+    assert!(typed.may_match_lines("a\nb hunter2!! c\nd"));
+    assert!(!typed.may_match_lines("a\nb hunter2 c\nd"));
+}
