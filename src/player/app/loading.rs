@@ -70,13 +70,17 @@ impl App {
     /// Play `whole`, a recording the one played is the start of, from where the player is:
     /// the same position, playing or paused, speed, screen (its keyframes kept), scroll,
     /// panels, search and prompt; the size and newline mode the player started with are
-    /// kept (the picture does not jump; `r` replays at another size). Indexing and analysis
-    /// start again over it.
+    /// kept (the picture does not jump; `r` replays at another size), but End pressed while
+    /// reading, the player not moved since, goes on to the whole's end. Indexing and
+    /// analysis start again over it.
     pub fn replace_recording(&mut self, mut whole: Recording, now: Duration) {
         whole.geometry = self.rec.geometry.clone();
         whole.crlf = self.rec.crlf;
         whole.name = self.rec.name.clone();
         let tl = Arc::clone(&whole.tl);
+        // End pressed while reading, and nothing moved since: on to the true end
+        let to_end = self.end_wanted && self.playback.position() == self.tl.duration();
+        self.end_wanted = false;
         self.playback = self.playback.carried(Arc::clone(&tl), now);
         self.replay.extend(Arc::clone(&tl));
         self.indexed = false;
@@ -90,6 +94,9 @@ impl App {
         self.rec = whole;
         self.dirty = true;
         self.sync(now);
+        if to_end {
+            self.update(crate::player::action::Action::End, now);
+        }
     }
 
     /// A search's hits found again over the whole (its analysis just came in), without
@@ -196,16 +203,45 @@ mod tests {
 
     #[test]
     fn end_goes_to_the_end_of_what_is_read_and_again_to_the_true_end() {
-        let mut a = player(ms(5000), false, Options::default());
+        let paused = Options {
+            paused: true,
+            ..Default::default()
+        };
+        let mut a = player(ms(5000), false, paused);
         a.update(Action::End, ms(100));
         assert_eq!(a.position(), 2 * S);
         assert!(screen(&a).contains("file-a"));
+        // moved since End: the swap does not move, nor change the picture
+        a.update(Action::SeekBy(-1000), ms(200));
+        a.update(Action::End, ms(300));
+        a.update(Action::SeekBy(-1000), ms(400));
+        let before = screen(&a);
         a.update(Action::Tick, ms(5000));
         assert_eq!(a.timeline().duration(), 10 * S);
-        assert_eq!(a.position(), 2 * S, "the swap does not move");
-        assert!(screen(&a).contains("file-a"), "nor change the picture");
+        assert_eq!(a.position(), S, "the swap does not move");
+        assert_eq!(screen(&a), before, "nor change the picture");
         a.update(Action::End, ms(5000));
         assert_eq!(a.position(), 10 * S);
+    }
+
+    #[test]
+    fn end_pressed_while_reading_goes_on_to_the_true_end_once_read() {
+        let mut a = player(ms(5000), false, Options::default());
+        a.update(Action::End, ms(100));
+        assert_eq!(a.position(), 2 * S, "the end of what is read, at once");
+        a.update(Action::SpeedUp, ms(200));
+        a.update(Action::Tick, ms(5000));
+        assert_eq!(a.timeline().duration(), 10 * S);
+        assert_eq!(a.position(), 10 * S, "then the true end");
+        assert!(screen(&a).contains("exit"));
+        // the prefix's end passed by playing, not by End: the swap does not move
+        let opts = Options::default();
+        let mut b = player(ms(5000), false, opts);
+        b.update(Action::End, ms(100));
+        b.update(Action::Start, ms(200));
+        b.update(Action::Tick, ms(3000));
+        b.update(Action::Tick, ms(5000));
+        assert!(b.position() < 10 * S);
     }
 
     #[test]
