@@ -137,9 +137,6 @@ pub struct App {
     /// The whole recording being read (the one played is its start).
     pub(crate) loading: Option<loading::Loading>,
     read_percent: u8,
-    /// End was the last move made while the whole was being read: once it is in, the
-    /// player goes on to its end (unless it has moved since).
-    end_wanted: bool,
     /// Reading the whole recording failed: the error, said once the terminal is restored.
     failed: Option<crate::error::Error>,
     /// The whole came in: a search made on its start is found again in its analysis.
@@ -216,7 +213,6 @@ impl App {
             dirty: true,
             loading: None,
             read_percent: 0,
-            end_wanted: false,
             failed: None,
             search_again: false,
         };
@@ -372,12 +368,7 @@ impl App {
             | Action::SpeedReset => {
                 // any seek or play shows the live screen
                 self.replay.set_scrollback(0);
-                if !matches!(
-                    action,
-                    Action::SpeedUp | Action::SpeedDown | Action::SpeedReset
-                ) {
-                    self.end_wanted = action == Action::End && self.loading.is_some();
-                }
+                self.remember_end(&action);
                 let (analysis, context) = (self.analysis.as_ref(), &self.context);
                 let m = self.playback.update(&action, now, |p| {
                     p.stops(command_times(analysis).chain(context.stops()))

@@ -3,7 +3,7 @@
 //! [`App::replace_recording`] swaps it in where the player is.
 
 use super::App;
-use crate::player::action::Ended;
+use crate::player::action::{Action, Ended};
 use crate::player::background::Background;
 use crate::recording::Recording;
 use std::sync::Arc;
@@ -16,12 +16,19 @@ pub type Poll = Box<dyn FnMut(Duration) -> Option<Result<Recording, crate::error
 pub struct Loading {
     poll: Poll,
     percent: Box<dyn Fn() -> u8>,
+    /// End was the last move made while reading: once the whole is in, the player goes on
+    /// to its end (unless it has moved since).
+    end_wanted: bool,
 }
 
 impl Loading {
     /// `poll` gives the result once (a fake in tests); `percent` says how far reading is.
     pub fn new(poll: Poll, percent: Box<dyn Fn() -> u8>) -> Self {
-        Loading { poll, percent }
+        Loading {
+            poll,
+            percent,
+            end_wanted: false,
+        }
     }
 }
 
@@ -44,6 +51,18 @@ impl App {
         self.failed.as_ref()
     }
 
+    /// A move of the player while reading (a seek, play or pause): whether it was End.
+    pub(super) fn remember_end(&mut self, action: &Action) {
+        if let Some(l) = self.loading.as_mut() {
+            if !matches!(
+                action,
+                Action::SpeedUp | Action::SpeedDown | Action::SpeedReset
+            ) {
+                l.end_wanted = *action == Action::End;
+            }
+        }
+    }
+
     /// Take the whole recording in, if it has arrived.
     pub(super) fn take_loading(&mut self, now: Duration) {
         let Some(l) = self.loading.as_mut() else {
@@ -57,9 +76,16 @@ impl App {
             }
             return;
         };
+        // End pressed while reading, and nothing moved since: on to the true end
+        let to_end = l.end_wanted && self.playback.position() == self.tl.duration();
         self.loading = None;
         match r {
-            Ok(whole) => self.replace_recording(whole, now),
+            Ok(whole) => {
+                self.replace_recording(whole, now);
+                if to_end {
+                    self.update(Action::End, now);
+                }
+            }
             Err(e) => {
                 self.failed = Some(e);
                 self.ended = Some(Ended::Quit);
@@ -70,17 +96,13 @@ impl App {
     /// Play `whole`, a recording the one played is the start of, from where the player is:
     /// the same position, playing or paused, speed, screen (its keyframes kept), scroll,
     /// panels, search and prompt; the size and newline mode the player started with are
-    /// kept (the picture does not jump; `r` replays at another size), but End pressed while
-    /// reading, the player not moved since, goes on to the whole's end. Indexing and
-    /// analysis start again over it.
+    /// kept (the picture does not jump; `r` replays at another size). Indexing and analysis
+    /// start again over it.
     pub fn replace_recording(&mut self, mut whole: Recording, now: Duration) {
         whole.geometry = self.rec.geometry.clone();
         whole.crlf = self.rec.crlf;
         whole.name = self.rec.name.clone();
         let tl = Arc::clone(&whole.tl);
-        // End pressed while reading, and nothing moved since: on to the true end
-        let to_end = self.end_wanted && self.playback.position() == self.tl.duration();
-        self.end_wanted = false;
         self.playback = self.playback.carried(Arc::clone(&tl), now);
         self.replay.extend(Arc::clone(&tl));
         self.indexed = false;
@@ -94,9 +116,6 @@ impl App {
         self.rec = whole;
         self.dirty = true;
         self.sync(now);
-        if to_end {
-            self.update(crate::player::action::Action::End, now);
-        }
     }
 
     /// A search's hits found again over the whole (its analysis just came in), without
