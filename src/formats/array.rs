@@ -234,5 +234,7 @@ fn offset_in(text: &[u8], line: usize, column: usize) -> usize {
     start + column
 }
 
+#[cfg(any(test, fuzzing))]
+pub mod check;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,9 @@
 //! reader to [`stream::load_reader`], which parses an audit log's array as it arrives.
 
 mod array;
+/// The streaming reader checked against the whole-text parser, for the fuzz target.
+#[cfg(fuzzing)]
+pub use array::check::agree_at as streamed_agrees_with_whole;
 pub mod asciicast;
 mod builder;
 pub mod scalingo;
