@@ -44,8 +44,7 @@ pub struct Redactor {
     patterns: Vec<Pattern>,
     /// The patterns with `^` and `$` at each line's ends, for a whole screen's text at once
     /// ([`Self::may_match_lines`]); none where a pattern anchors to a text's ends (`\A`,
-    /// `\z`), which a text of many lines would change. (One `RegexSet` of them all is
-    /// slower: it loses each pattern's literal prefilter.)
+    /// `\z`), which a text of many lines would change.
     lines: Option<Vec<Regex>>,
     /// Texts typed without echo, masked wherever they appear (a password echoed later).
     literals: Vec<String>,
@@ -70,17 +69,17 @@ impl Redactor {
                 Matcher::Hidden => None,
             })
             .collect::<Vec<Pattern>>();
-        let lines = patterns
+        let text_anchored = patterns
             .iter()
-            .map(|p| p.re.as_str())
-            .all(|s| !s.contains("\\A") && !s.contains("\\z"))
-            .then(|| {
-                patterns
-                    .iter()
-                    .map(|p| Regex::new(&format!("(?m){}", p.re.as_str())).ok())
-                    .collect::<Option<Vec<Regex>>>()
-            })
-            .flatten();
+            .any(|p| p.re.as_str().contains("\\A") || p.re.as_str().contains("\\z"));
+        let lines = if text_anchored {
+            None
+        } else {
+            patterns
+                .iter()
+                .map(|p| Regex::new(&format!("(?m){}", p.re.as_str())).ok())
+                .collect::<Option<Vec<Regex>>>()
+        };
         Redactor {
             patterns,
             lines,
