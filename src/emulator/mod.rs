@@ -304,9 +304,19 @@ fn apply_hook(pre: &mut Prefilter, screen: &vt100::Screen, hook: Hook, out: &mut
     }
 }
 
-/// Bytes fed between two checks of [`Term::feed_while`]: 16 full resets of a 2000×1000
-/// screen at most (tens of milliseconds), and cheap to check on plain output.
+/// Fewest bytes fed between two checks of [`Term::feed_while`]: 16 full resets of a
+/// 2000×1000 screen at most (tens of milliseconds).
 pub const FEED_SLICE: usize = 32;
+/// Most bytes fed between two checks: half a millisecond of plain output.
+pub const FEED_SLICE_MAX: usize = 16 << 10;
+
+/// Bytes fed between two checks on a screen of `cells`: as many as cost at most what
+/// [`FEED_SLICE`] bytes cost on a 2000×1000 screen (a few bytes can erase or reset every
+/// cell), and more on smaller screens, where feeding many short slices costs a fifth more
+/// than feeding whole events.
+pub fn feed_slice(cells: usize) -> usize {
+    (FEED_SLICE * 2_000_000 / cells.max(1)).clamp(FEED_SLICE, FEED_SLICE_MAX)
+}
 
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
@@ -360,8 +370,20 @@ impl Term {
     /// a 2000×1000 screen is 2 bytes), so a caller that must stay responsive (the player)
     /// stops between slices; the screen is the same however the bytes are cut.
     pub fn feed_while(&mut self, bytes: &[u8], go: &mut dyn FnMut() -> bool) -> usize {
+        let (rows, cols) = self.parser.screen().size();
+        let slice = feed_slice(rows.get() as usize * cols.get() as usize);
+        self.feed_sliced(bytes, slice, go)
+    }
+
+    /// [`Term::feed_while`] with `slice` bytes between checks.
+    pub fn feed_sliced(
+        &mut self,
+        bytes: &[u8],
+        slice: usize,
+        go: &mut dyn FnMut() -> bool,
+    ) -> usize {
         let mut fed = 0;
-        for slice in bytes.chunks(FEED_SLICE) {
+        for slice in bytes.chunks(slice.max(1)) {
             feed_parser(&mut self.pre, &mut self.parser, slice, &mut self.buf);
             fed += slice.len();
             if fed < bytes.len() && !go() {

@@ -41,6 +41,9 @@ pub struct Replay {
     /// memory than the output they stand for (a 2000×1000 screen is ~64 MB a copy: without
     /// it, an 18 MB recording of that size took 4 GB).
     bounded_memory: bool,
+    /// Bytes fed between two checks of an interruptible seek; `None`: as many as the
+    /// screen's size allows ([`super::feed_slice`]).
+    slice: Option<usize>,
 }
 
 /// Whether output should show bare LF as CR LF: it has LF but never CR LF.
@@ -133,6 +136,7 @@ impl Replay {
             interval,
             keyframing: interval > 0,
             bounded_memory: false,
+            slice: None,
         }
     }
 
@@ -209,6 +213,11 @@ impl Replay {
         self.keyframes.len()
     }
 
+    /// The events applied before each keyframe, in order (the first is 0).
+    pub fn keyframe_positions(&self) -> Vec<usize> {
+        self.keyframes.iter().map(|k| k.n).collect()
+    }
+
     /// Heap held by keyframes, approximately.
     pub fn keyframe_bytes(&self) -> usize {
         self.keyframes.iter().map(|k| k.snap.approx_bytes()).sum()
@@ -228,13 +237,19 @@ impl Replay {
 
     /// Show the screen after the first `n` events.
     pub fn seek_index(&mut self, n: usize) {
-        self.seek_index_while(n, &mut || true);
+        self.seek(n, None);
     }
 
     /// Move toward the screen after the first `n` events while `go()` says to go on (asked
     /// between events and between slices of an event's bytes): whether it is there. Called
     /// again, it goes on from where it stopped.
     pub fn seek_index_while(&mut self, n: usize, go: &mut dyn FnMut() -> bool) -> bool {
+        self.seek(n, Some(go))
+    }
+
+    /// [`Replay::seek_index_while`], or without a stop when `go` is `None`: each event is then
+    /// fed whole (cutting events into slices costs a fifth of a replay's time).
+    fn seek(&mut self, n: usize, go: Option<&mut dyn FnMut() -> bool>) -> bool {
         let n = n.min(self.tl.events.len());
         if n == self.pos && self.partial == 0 {
             return true;
@@ -264,20 +279,30 @@ impl Replay {
 
     /// Apply events until `n` have been applied, making keyframes past the indexed part.
     fn advance_to(&mut self, n: usize) {
-        self.advance_while(n, &mut || true);
+        self.advance_while(n, None);
     }
 
-    /// [`Replay::advance_to`] while `go()` says to go on: whether `n` were applied.
-    fn advance_while(&mut self, n: usize, go: &mut dyn FnMut() -> bool) -> bool {
+    /// [`Replay::advance_to`] while `go()` says to go on (always, with no `go`): whether `n`
+    /// were applied.
+    fn advance_while(&mut self, n: usize, mut go: Option<&mut dyn FnMut() -> bool>) -> bool {
         let tl = Arc::clone(&self.tl);
         while self.pos < n {
             let ev = &tl.events[self.pos];
             match ev.kind {
                 Kind::Output => {
                     let data = tl.data(ev);
-                    self.partial += self.term.feed_while(&data[self.partial..], go);
-                    if self.partial < data.len() {
-                        return false;
+                    match go.as_deref_mut() {
+                        Some(go) => {
+                            let rest = &data[self.partial..];
+                            self.partial += match self.slice {
+                                Some(n) => self.term.feed_sliced(rest, n, go),
+                                None => self.term.feed_while(rest, go),
+                            };
+                            if self.partial < data.len() {
+                                return false;
+                            }
+                        }
+                        None => self.term.feed(&data[self.partial..]),
                     }
                     self.partial = 0;
                     if self.pos >= self.indexed {
@@ -308,7 +333,7 @@ impl Replay {
                     self.since_keyframe = 0;
                 }
             }
-            if self.pos < n && !go() {
+            if self.pos < n && go.as_deref_mut().is_some_and(|go| !go()) {
                 return false;
             }
         }
@@ -355,6 +380,7 @@ mod tests {
             whole.seek_index(target);
             for every in [1, 2, 3, 7] {
                 let mut cut = Replay::with_interval(Arc::clone(&tl), 40, 12, false, 64);
+                cut.slice = Some(super::super::FEED_SLICE);
                 let mut asked = 0;
                 let mut tries = 0;
                 while !cut.seek_index_while(target, &mut || {
@@ -381,6 +407,7 @@ mod tests {
         }
         // cut short in the middle of an event, then sent back to that event's start
         let mut r = Replay::with_interval(Arc::clone(&tl), 40, 12, false, 0);
+        r.slice = Some(super::super::FEED_SLICE);
         assert!(!r.seek_index_while(2, &mut || false));
         assert_eq!(
             (r.position(), r.settled()),
@@ -401,6 +428,26 @@ mod tests {
             r.screen().contents_formatted(),
             one.screen().contents_formatted()
         );
+    }
+
+    /// A slice costs at most what 32 bytes cost on the biggest screen; on the player's sizes
+    /// an interruptible seek still stops within an event of a few hundred KB.
+    #[test]
+    fn slices_grow_as_the_screen_shrinks() {
+        use super::super::{feed_slice, FEED_SLICE, FEED_SLICE_MAX};
+        assert_eq!(feed_slice(2000 * 1000), FEED_SLICE);
+        assert_eq!(feed_slice(132 * 43), 11_275);
+        assert_eq!(feed_slice(80 * 24), FEED_SLICE_MAX);
+        assert_eq!(feed_slice(0), FEED_SLICE_MAX);
+        let mut tl = Timeline::new(vec![]);
+        tl.push(0, Kind::Output, "word ".repeat(100_000).as_bytes());
+        let mut r = Replay::with_interval(Arc::new(tl), 132, 43, false, 0);
+        let mut checks = 0;
+        while !r.seek_index_while(1, &mut || {
+            checks += 1;
+            false
+        }) {}
+        assert!((40..=60).contains(&checks), "{checks} checks for 500 KB");
     }
 
     /// A full scrollback, then a long stretch in the alternate screen (vim, less): keyframes

@@ -179,13 +179,14 @@ mod tests {
         Duration::from_millis(n)
     }
 
-    /// A few kilobytes that cost a lot to replay (full resets of a screen whose alternate
-    /// screen was used): the player works at them a slice at a time, reads the keys between
-    /// slices, and ends on the screen a whole replay gives.
+    /// An event that costs a lot to replay (full resets of a screen whose alternate screen
+    /// was used, then three dozen slices' worth of text): the player works at it a slice at a
+    /// time, reads the keys between slices, and ends on the screen a whole replay gives.
     #[test]
     fn a_costly_event_is_replayed_a_slice_at_a_time_and_keys_are_read_between() {
         let mut tl = Timeline::new(vec![]);
-        let heavy = "\x1b[?1049hx\x1bc".repeat(100) + "THE END";
+        let pad = "x".repeat(crate::emulator::feed_slice(200 * 100) * 36);
+        let heavy = "\x1b[?1049hx\x1bc".repeat(100) + &pad + "THE END";
         tl.push(NANOS_PER_SEC / 10, Kind::Output, heavy.as_bytes());
         let term = Settings {
             cols: Some(200),
