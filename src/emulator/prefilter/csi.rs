@@ -55,6 +55,10 @@ fn other_modes(out: &mut Vec<u8>, params: &[u16], except: u16, fin: u8) {
     }
 }
 
+/// The final bytes of the control sequences [`Prefilter::csi_done`] may translate or keep
+/// state from (any other changes nothing but [`Clean`]).
+const OURS: &[u8] = b"hlrIZgqJKpb";
+
 impl Prefilter {
     /// An escape sequence `ESC final` is complete (held).
     pub(super) fn esc_done(&mut self, b: u8, out: &mut Vec<u8>) {
@@ -130,6 +134,13 @@ impl Prefilter {
 
     /// A control sequence `ESC [ … final` is complete (held).
     pub(super) fn csi_done(&mut self, out: &mut Vec<u8>) {
+        // most sequences (colours, cursor moves) are not ours: once the screen is known to be
+        // dirty, nothing but the final byte needs looking at
+        let fin = self.held.last().copied().unwrap_or(0);
+        if self.clean == Clean::Dirty && !OURS.contains(&fin) {
+            self.release(out);
+            return;
+        }
         let Some((private, params, inter, fin)) = parse_csi(&self.held) else {
             self.clean = Clean::Dirty;
             self.release(out);

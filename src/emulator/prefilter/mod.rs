@@ -211,7 +211,7 @@ impl Prefilter {
         let from = out.len();
         let n = self.filter_inner(input, out);
         // vt100 drops U+FFFD: carry it as a private-use stand-in that rendering maps back
-        if memchr::memmem::find(&out[from..], REPLACEMENT).is_some() {
+        if print::contains_replacement(&out[from..]) {
             let fixed = replace_all(&out[from..], REPLACEMENT, REPLACEMENT_STAND_IN);
             out.truncate(from);
             out.extend_from_slice(&fixed);
@@ -237,10 +237,7 @@ impl Prefilter {
                 && !self.protect
                 && !self.no_rep
             {
-                let run = input[i..]
-                    .iter()
-                    .position(|&b| b < 0x20 || b == 0x7F)
-                    .unwrap_or(input.len() - i);
+                let run = print::text_run(&input[i..]);
                 if run > 0 {
                     let text = &input[i..i + run];
                     out.extend_from_slice(text);
@@ -494,6 +491,44 @@ mod tests {
         let mut out = Vec::new();
         p.filter(s, &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    proptest::proptest! {
+        /// The text scanned eight bytes at a time ends where it ends scanned byte by byte,
+        /// and U+FFFD is found wherever it is.
+        #[test]
+        fn text_runs_end_at_the_first_control(
+            s in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0x20u8..0x7F,
+                    0x80u8..=0xFF,
+                    proptest::strategy::Just(0x7Fu8),
+                    0u8..0x20,
+                ],
+                0..40,
+            ),
+            cut in 0usize..40,
+        ) {
+            let s = &s[cut.min(s.len())..];
+            let naive = s.iter().position(|&b| b < 0x20 || b == 0x7F).unwrap_or(s.len());
+            proptest::prop_assert_eq!(print::text_run(s), naive);
+            let has = s.windows(3).any(|w| w == REPLACEMENT);
+            proptest::prop_assert_eq!(print::contains_replacement(s), has);
+        }
+    }
+
+    #[test]
+    fn text_run_on_every_byte_at_every_place() {
+        for b in 0..=255u8 {
+            for at in 0..17 {
+                let mut s = vec![b'a'; 17];
+                s[at] = b;
+                let want = if b < 0x20 || b == 0x7F { at } else { 17 };
+                assert_eq!(print::text_run(&s), want, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(print::contains_replacement("a\u{ff0c}b\u{fffd}".as_bytes()));
+        assert!(!print::contains_replacement("\u{ff0c}\u{fffe}".as_bytes()));
     }
 
     #[test]

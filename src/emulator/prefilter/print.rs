@@ -55,6 +55,19 @@ pub fn shown_char(c: char) -> char {
     }
 }
 
+/// Whether `hay` holds U+FFFD (found by its first byte: cheaper than a substring search
+/// on the short pieces a replay is fed in).
+pub(super) fn contains_replacement(hay: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(REPLACEMENT[0], &hay[from..]) {
+        if hay[from + i..].starts_with(REPLACEMENT) {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
+}
+
 pub(super) fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len() + 8);
     let mut last = 0;
@@ -65,6 +78,31 @@ pub(super) fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(&hay[last..]);
     out
+}
+
+/// How many bytes of `s` come before its first C0 control or DEL (all of them if none): the
+/// text a terminal prints as it is. Eight bytes at a time: a byte below 0x20 or equal to 0x7F
+/// sets its high bit in `hit`; a borrow can set it in a byte above a true one as well, never
+/// below, so the lowest bit set is exact.
+pub(super) fn text_run(s: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for c in chunks.by_ref() {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let del = x ^ (ONES * 0x7F);
+        let hit = (x.wrapping_sub(ONES * 0x20) | del.wrapping_sub(ONES)) & !x & HIGH;
+        if hit != 0 {
+            return at + (hit.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + chunks
+        .remainder()
+        .iter()
+        .position(|&b| b < 0x20 || b == 0x7F)
+        .unwrap_or(chunks.remainder().len())
 }
 
 /// Continuation bytes still expected after `text` (which starts on a character boundary).
