@@ -64,6 +64,7 @@ fn main() {
     let tl =
         auditty::recording::read(&Source::Path(file.into()), &Default::default()).expect("load");
     let t_load = t0.elapsed();
+    let peak_load = peak_rss_mb();
     let t1 = Instant::now();
     let crlf = resolve_newline(&tl, NewlineMode::Auto);
     let t_newline = t1.elapsed();
@@ -100,10 +101,38 @@ fn main() {
     );
     let peak = peak_rss_mb();
     println!(
+        "peak memory after load:  {:>8.1} MB = {:.2}x the file",
+        peak_load,
+        peak_load * 1048576.0 / size as f64
+    );
+    println!(
         "peak memory (VmHWM):     {:>8.1} MB = {:.2}x the file",
         peak,
         peak * 1048576.0 / size as f64
     );
+
+    // what a seek costs at most: replaying one whole interval between two keyframes (from a
+    // keyframe to the event before the next one), for every interval
+    let marks = replay.keyframe_positions();
+    let mut whole: Vec<f64> = Vec::new();
+    for w in marks.windows(2) {
+        replay.seek_index(w[0]);
+        let s = Instant::now();
+        replay.seek_index(w[1] - 1);
+        whole.push(s.elapsed().as_secs_f64() * 1000.0);
+    }
+    if !whole.is_empty() {
+        let mean = whole.iter().sum::<f64>() / whole.len() as f64;
+        whole.sort_by(|a, b| a.total_cmp(b));
+        let pct = |p: f64| whole[((whole.len() as f64 * p) as usize).min(whole.len() - 1)];
+        println!(
+            "replay of a whole interval: mean {mean:.2} ms, p50 {:.2} ms, p90 {:.2} ms, max {:.2} ms ({} intervals)",
+            pct(0.5),
+            pct(0.9),
+            pct(1.0),
+            whole.len()
+        );
+    }
 
     // random seeks, in random order, over the whole recording
     let mut rng = Lcg(42);
