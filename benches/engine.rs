@@ -30,6 +30,13 @@ fn thread_cpu_ns() -> u64 {
         .unwrap_or(0)
 }
 
+/// The samples sorted, and the one at a fraction `p` of the way (1.0: the largest).
+fn percentiles(v: &mut [f64]) -> impl Fn(f64) -> f64 + '_ {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let v = &*v;
+    move |p| v[((v.len() as f64 * p) as usize).min(v.len() - 1)]
+}
+
 /// A small deterministic generator (no dependency needed for this).
 struct Lcg(u64);
 impl Lcg {
@@ -123,14 +130,14 @@ fn main() {
     }
     if !whole.is_empty() {
         let mean = whole.iter().sum::<f64>() / whole.len() as f64;
-        whole.sort_by(|a, b| a.total_cmp(b));
-        let pct = |p: f64| whole[((whole.len() as f64 * p) as usize).min(whole.len() - 1)];
+        let intervals = whole.len();
+        let pct = percentiles(&mut whole);
         println!(
             "replay of a whole interval: mean {mean:.2} ms, p50 {:.2} ms, p90 {:.2} ms, max {:.2} ms ({} intervals)",
             pct(0.5),
             pct(0.9),
             pct(1.0),
-            whole.len()
+            intervals
         );
     }
 
@@ -149,8 +156,7 @@ fn main() {
         cpu.push((thread_cpu_ns() - c) as f64 / 1e6);
     }
     for (what, v) in [("wall", &mut times), ("on CPU", &mut cpu)] {
-        v.sort_by(|a, b| a.total_cmp(b));
-        let pct = |p: f64| v[((v.len() as f64 * p) as usize).min(v.len() - 1)];
+        let pct = percentiles(v);
         println!(
             "seek to a random time ({what}): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (2000 seeks)",
             pct(0.5),
