@@ -247,12 +247,7 @@ pub fn open_existing(place: &Place) -> Result<Box<dyn Store>> {
 /// A lowercase hex sha256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    crate::formats::hex(&Sha256::digest(bytes))
 }
 
 /// A DATE of `--since`/`--until`: RFC 3339, or `YYYY-MM-DD` (UTC midnight; `end_of_day`

@@ -195,9 +195,11 @@ async fn download(client: &mut Client, app: &str, s: &Session) -> Result<Vec<u8>
 /// A downloaded session read and indexed: what the store is given.
 fn indexed(app: &str, s: &Session, bytes: Vec<u8>) -> Result<(SessionMeta, Vec<u8>, Vec<Entry>)> {
     let id = s.audit_log_id.as_deref().unwrap_or_default();
-    let sha256 = sha256_hex(&bytes);
     let source = Source::scalingo(app, id);
     let rec = recording::from_bytes(&source, bytes.clone(), &Settings::default())?;
+    // the sha256 of exactly these bytes, computed as they were read
+    let sha256 = rec.tl.sha256.clone();
+    debug_assert_eq!(sha256, sha256_hex(&bytes));
     let content = index::content(&rec);
     let meta = SessionMeta {
         audit_log_id: id.to_string(),

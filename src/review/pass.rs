@@ -266,12 +266,16 @@ impl<'a> Pass<'a> {
     /// Whether the key(s) before were echoed: called just before the next input or Enter.
     fn check_echo(&mut self) {
         if let Some((t, before, keys)) = self.unechoed_check.take() {
-            let now = look(self.term.screen());
-            if before.alternate || now.alternate || self.redraws.redrawn {
+            // the screen's look now, kept for the input event that follows
+            let (now_alternate, unchanged) = {
+                let now = &self.view().1;
+                (now.alternate, *now == before)
+            };
+            if before.alternate || now_alternate || self.redraws.redrawn {
                 self.run = HiddenRun::default();
                 return;
             }
-            if now == before {
+            if unchanged {
                 if self.run.start.is_none() {
                     let prompt = left_of_cursor(self.term.screen());
                     self.run.start = Some((t, prompt));
