@@ -10,6 +10,7 @@
 //! one piece, a phrase's words in order), at their times.
 
 use super::{words, Entry, Hit, In, Query};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A chunk's text is closed once it holds this much.
@@ -49,29 +50,43 @@ pub fn no_nul(s: &str) -> String {
     s.replace('\0', "\u{fffd}")
 }
 
+/// [`no_nul`], borrowed when there is none.
+fn without_nul(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(no_nul(s))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// The chunks of a session's content (kept in its order); with `tsvector`, each with its
 /// `tsvector` literal, its pieces cut where a `tsvector`'s positions end.
 pub fn chunks(content: &[Entry], tsvector: bool) -> Vec<Chunk> {
     let mut out = Vec::new();
-    // the chunk being filled, its pieces' words, the positions they take
-    let mut open: Option<(Chunk, Vec<Vec<String>>, usize)> = None;
-    let close = |open: &mut Option<(Chunk, Vec<Vec<String>>, usize)>, out: &mut Vec<Chunk>| {
+    // the chunk being filled, its words, the positions they take
+    let mut open: Option<(Chunk, words::WordSet, usize)> = None;
+    let close = |open: &mut Option<(Chunk, words::WordSet, usize)>, out: &mut Vec<Chunk>| {
         if let Some((mut c, words, _)) = open.take() {
             if tsvector {
-                (c.words, c.nwords) = words::tsvector_of_words(&words);
+                (c.words, c.nwords) = words.tsvector();
             }
             out.push(c);
         }
     };
     for e in content {
-        let text = no_nul(&e.text);
-        let pieces = if tsvector {
-            words::pieces_with_words(&text)
+        let text = without_nul(&e.text);
+        let spans = if tsvector {
+            words::spans(&text)
         } else {
-            vec![(text.as_str(), Vec::new())]
+            Vec::new()
         };
-        for (piece, folded) in pieces {
-            let n = folded.len() + 1;
+        let pieces = if tsvector {
+            words::pieces_of_spans(&text, &spans)
+        } else {
+            vec![(&*text, &spans[..])]
+        };
+        for (piece, spans) in pieces {
+            let n = spans.len() + 1;
             let fits = open.as_ref().is_some_and(|(c, _, used)| {
                 c.kind == e.kind.as_str()
                     && c.text.len() < CHUNK_BYTES
@@ -85,7 +100,7 @@ pub fn chunks(content: &[Entry], tsvector: bool) -> Vec<Chunk> {
                         kind: e.kind.as_str(),
                         ..Chunk::default()
                     },
-                    Vec::new(),
+                    words::WordSet::default(),
                     0,
                 ));
             }
@@ -93,7 +108,9 @@ pub fn chunks(content: &[Entry], tsvector: bool) -> Vec<Chunk> {
             c.times.push(e.t.min(i64::MAX as u64) as i64);
             c.starts.push(c.text.len() as i32);
             c.text.push_str(piece);
-            words.push(folded);
+            for &(a, b) in spans {
+                words.add(&text[a..b]);
+            }
             *used += n;
         }
     }
@@ -227,6 +244,33 @@ mod tests {
         // every term in one piece, as SQLite finds them
         let q = Query::parse("removed txt").unwrap();
         assert!(hits(&c[1].times, &c[1].starts, &c[1].text, &q, 10).is_empty());
+    }
+
+    proptest::proptest! {
+        /// A chunk's `tsvector` is every word of its pieces once, sorted, as `words` reads
+        /// them: the set built while chunking misses none and adds none.
+        #[test]
+        fn a_chunks_words_are_its_pieces_words(
+            texts in proptest::collection::vec("[a-zA-Z0-9 '\\\\éÉ\u{301}日ω_.\0-]{0,40}", 1..12)
+        ) {
+            let content: Vec<Entry> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| e(if i % 3 == 0 { In::Command } else { In::Output }, i as u64, t))
+                .collect();
+            for c in chunks(&content, true) {
+                let set: std::collections::BTreeSet<String> = c
+                    .pieces()
+                    .flat_map(|p| words::words(p).into_iter().map(|w| w.folded))
+                    .collect();
+                let want: Vec<String> = set
+                    .iter()
+                    .map(|w| format!("'{}'", w.replace('\\', "\\\\").replace('\'', "''")))
+                    .collect();
+                proptest::prop_assert_eq!(&c.words, &want.join(" "));
+                proptest::prop_assert_eq!(c.nwords, set.len());
+            }
+        }
     }
 
     #[test]

@@ -38,47 +38,41 @@ fn is_word_char(c: char) -> bool {
 
 /// Lowercase, without diacritics, at most [`MAX_WORD`] bytes.
 fn fold(w: &str) -> String {
-    if w.is_ascii() {
-        return w[..w.len().min(MAX_WORD)].to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(w.len());
+    fold_into(&mut out, w);
+    out
+}
+
+/// [`fold`] onto `out`.
+fn fold_into(out: &mut String, w: &str) {
+    if w.is_ascii() {
+        let from = out.len();
+        out.push_str(&w[..w.len().min(MAX_WORD)]);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
+    let from = out.len();
     for c in w.chars().flat_map(char::to_lowercase).nfd() {
         if is_combining_mark(c) {
             continue;
         }
-        if out.len() + c.len_utf8() > MAX_WORD {
+        if out.len() - from + c.len_utf8() > MAX_WORD {
             break;
         }
         out.push(c);
     }
-    out
 }
 
 /// The words of `text`, in order.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (is_word_char(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                let folded = fold(&text[s..i]);
-                if !folded.is_empty() {
-                    out.push(Word {
-                        start: s,
-                        end: i,
-                        folded,
-                    });
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out
+    spans(text)
+        .into_iter()
+        .map(|(start, end)| Word {
+            start,
+            end,
+            folded: fold(&text[start..end]),
+        })
+        .collect()
 }
 
 /// How many words `text` holds (as [`words`] finds them, counted without being folded).
@@ -99,42 +93,114 @@ pub fn count(text: &str) -> usize {
 /// `tsvector`.
 #[cfg(test)]
 pub fn pieces(text: &str) -> Vec<&str> {
-    pieces_with_words(text)
+    let spans = spans(text);
+    pieces_of_spans(text, &spans)
         .into_iter()
         .map(|(p, _)| p)
         .collect()
 }
 
-/// [`pieces`], each with its words folded (the text read once).
-pub fn pieces_with_words(text: &str) -> Vec<(&str, Vec<String>)> {
-    let mut w = words(text);
-    let mut groups = Vec::new();
-    while w.len() > MAX_WORDS {
-        let rest = w.split_off(MAX_WORDS);
-        groups.push(w);
-        w = rest;
+/// Where the words of `text` are (as [`words`] finds them), not folded.
+pub fn spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let w = &text[s..i];
+                // an ASCII word folds to itself lowercased; another may fold to nothing
+                if w.is_ascii() || !fold(w).is_empty() {
+                    out.push((s, i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
     }
-    groups.push(w);
-    let ends: Vec<usize> = groups[1..]
+    out
+}
+
+/// [`pieces`] from the words' [`spans`]: each piece with its words' spans.
+pub fn pieces_of_spans<'t, 's>(
+    text: &'t str,
+    spans: &'s [(usize, usize)],
+) -> Vec<(&'t str, &'s [(usize, usize)])> {
+    let groups: Vec<&[(usize, usize)]> = if spans.is_empty() {
+        vec![spans]
+    } else {
+        spans.chunks(MAX_WORDS).collect()
+    };
+    let ends = groups[1..]
         .iter()
-        .map(|g| g[0].start)
-        .chain(std::iter::once(text.len()))
-        .collect();
+        .map(|g| g[0].0)
+        .chain(std::iter::once(text.len()));
     let mut at = 0;
     groups
-        .into_iter()
+        .iter()
         .zip(ends)
         .map(|(g, to)| {
             let piece = &text[at..to];
             at = to;
-            (piece, g.into_iter().map(|w| w.folded).collect())
+            (piece, *g)
         })
         .collect()
 }
 
+/// The different words of texts kept together, folded once each: what a `tsvector` holds.
+#[derive(Default)]
+pub struct WordSet {
+    set: std::collections::HashSet<String>,
+    buf: String,
+}
+
+impl WordSet {
+    /// Adds the word `w` (a span of [`spans`]).
+    pub fn add(&mut self, w: &str) {
+        self.buf.clear();
+        fold_into(&mut self.buf, w);
+        if !self.set.contains(self.buf.as_str()) {
+            self.set.insert(self.buf.clone());
+        }
+    }
+
+    /// The `tsvector` literal of the words, and how many there are.
+    pub fn tsvector(self) -> (String, usize) {
+        let mut words: Vec<String> = self.set.into_iter().collect();
+        words.sort_unstable();
+        let n = words.len();
+        let mut out = String::with_capacity(words.iter().map(|w| w.len() + 3).sum());
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            push_quoted(&mut out, w);
+        }
+        (out, n)
+    }
+}
+
+/// A lexeme quoted for a `tsvector` or `tsquery` literal, onto `out`.
+fn push_quoted(out: &mut String, s: &str) {
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+}
+
 /// A lexeme quoted for a `tsvector` or `tsquery` literal.
 fn quoted(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    let mut out = String::with_capacity(s.len() + 2);
+    push_quoted(&mut out, s);
+    out
 }
 
 /// The `tsvector` literal of a text: each word once, without positions (as `strip` leaves
@@ -142,16 +208,11 @@ fn quoted(s: &str) -> String {
 /// phrase.
 #[cfg(test)]
 pub fn tsvector(text: &str) -> String {
-    tsvector_of_words(&[words(text).into_iter().map(|w| w.folded).collect()]).0
-}
-
-/// [`tsvector`] of texts kept together, from each text's folded words; and how many words
-/// it holds.
-pub fn tsvector_of_words(texts: &[Vec<String>]) -> (String, usize) {
-    let set: std::collections::BTreeSet<&str> =
-        texts.iter().flatten().map(String::as_str).collect();
-    let words: Vec<String> = set.into_iter().map(quoted).collect();
-    (words.join(" "), words.len())
+    let mut set = WordSet::default();
+    for (a, b) in spans(text) {
+        set.add(&text[a..b]);
+    }
+    set.tsvector().0
 }
 
 /// A term's words: each compared whole, the last one as a beginning for a prefix.
